@@ -1,0 +1,167 @@
+using System.Text.Json.Serialization;
+
+namespace AmvScreening.Protocol;
+
+/// <summary>The SignalR hub's address and the names of its groups. docs/protocol.md describes the whole contract.</summary>
+public static class ShowHubContract
+{
+    /// <summary>Path of the show hub on the server.</summary>
+    public const string Path = "/hubs/show";
+
+    /// <summary>Header the player sends its API key in (on the WebSocket upgrade and on HTTP calls).</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>The audiences; every connection joins exactly one, from how it authenticated.</summary>
+    public static class Groups
+    {
+        public const string Players = "players";
+        public const string Voters = "voters";
+        public const string Booth = "booth";
+        public const string Coordinators = "coordinators";
+    }
+}
+
+/// <summary>What is on the projector screen.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ShowPhase>))]
+public enum ShowPhase
+{
+    /// <summary>Nothing running (before the show, or the player is not connected yet).</summary>
+    Idle,
+    /// <summary>A category title card.</summary>
+    CategoryCard,
+    /// <summary>The slate before a finalist: category, title, editors, music, sources.</summary>
+    IntroSlate,
+    /// <summary>The finalist's video. Voting on the entry opens the first time this phase starts.</summary>
+    Video,
+    /// <summary>The slate after a finalist: title again, "vote now", the QR code.</summary>
+    OutroSlate,
+    /// <summary>Playback paused by the projectionist (the item stays on screen).</summary>
+    Paused,
+    /// <summary>The projectionist blacked out the screen.</summary>
+    Blackout,
+    /// <summary>The intermission card.</summary>
+    Intermission,
+    /// <summary>A "technical difficulties" slate shown instead of a file that cannot play.</summary>
+    Difficulties,
+    /// <summary>A winner slate during the reveal.</summary>
+    Winner,
+    /// <summary>The end card: the show is over.</summary>
+    EndCard,
+}
+
+/// <summary>
+/// The player's report of a change of what is on screen (player → server, <see cref="IShowHub.ReportOnScreen"/>).
+/// </summary>
+/// <param name="Sequence">Strictly increasing across the player's whole life, restarts included; the server ignores
+/// a report whose sequence is not greater than the last one it accepted, so a late report never overrides a newer one.</param>
+/// <param name="Phase">What is on screen.</param>
+/// <param name="EntryId">The finalist concerned (slates, video, difficulties, winner), or null.</param>
+/// <param name="CategoryId">The category concerned (category card and every finalist phase), or null.</param>
+/// <param name="StartedAt">When the item appeared on screen (UTC).</param>
+/// <param name="DurationSeconds">Length of the item, when known.</param>
+/// <param name="PositionSeconds">Position within the item when the report was made.</param>
+public sealed record OnScreenReport(
+    long Sequence,
+    ShowPhase Phase,
+    int? EntryId,
+    int? CategoryId,
+    DateTimeOffset StartedAt,
+    double? DurationSeconds,
+    double PositionSeconds);
+
+/// <summary>Public description of a finalist, as phones and consoles show it.</summary>
+public sealed record EntrySummary(
+    int Id,
+    int CategoryId,
+    string Category,
+    string Title,
+    IReadOnlyList<string> Editors,
+    string MusicArtist,
+    string MusicTitle,
+    IReadOnlyList<string> Sources,
+    string? ContentNote);
+
+/// <summary>The show as everyone sees it (server → all clients, <see cref="IShowClient.ShowChanged"/>).</summary>
+/// <param name="Sequence">The sequence of the player report this state comes from (0 before any report).</param>
+/// <param name="Phase">What is on screen.</param>
+/// <param name="Entry">The finalist on screen, when there is one.</param>
+/// <param name="CategoryId">The category on screen, when there is one.</param>
+/// <param name="StartedAt">When the item appeared on screen.</param>
+/// <param name="DurationSeconds">Length of the item, when known.</param>
+/// <param name="PositionSeconds">Position within the item at <paramref name="ReportedAt"/>.</param>
+/// <param name="ReportedAt">When the server accepted the report.</param>
+public sealed record ShowState(
+    long Sequence,
+    ShowPhase Phase,
+    EntrySummary? Entry,
+    int? CategoryId,
+    DateTimeOffset? StartedAt,
+    double? DurationSeconds,
+    double PositionSeconds,
+    DateTimeOffset? ReportedAt)
+{
+    /// <summary>The state before the player has reported anything.</summary>
+    public static ShowState Idle { get; } = new(0, ShowPhase.Idle, null, null, null, null, 0, null);
+}
+
+/// <summary>What the projectionist asks the player to do.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PlayerCommandKind>))]
+public enum PlayerCommandKind
+{
+    Pause,
+    Resume,
+    Next,
+    Previous,
+    Restart,
+    SkipSlate,
+    BlackoutOn,
+    BlackoutOff,
+    JumpToEntry,
+    ShowWinner,
+}
+
+/// <summary>A command from the booth console to the player (server → players, <see cref="IShowClient.PlayerCommand"/>).</summary>
+/// <param name="Id">Chosen by the sender, echoed by the player when it acknowledges the command.</param>
+/// <param name="Kind">What to do.</param>
+/// <param name="EntryId">The entry, for <see cref="PlayerCommandKind.JumpToEntry"/> and <see cref="PlayerCommandKind.ShowWinner"/>.</param>
+public sealed record PlayerCommand(Guid Id, PlayerCommandKind Kind, int? EntryId = null);
+
+/// <summary>Methods the server calls on clients. Each client receives the ones meant for its group.</summary>
+public interface IShowClient
+{
+    /// <summary>To everyone: what is on screen changed.</summary>
+    Task ShowChanged(ShowState state);
+
+    /// <summary>To players: a projectionist's command.</summary>
+    Task PlayerCommand(PlayerCommand command);
+
+    /// <summary>To players, booth and coordinators (never voters): the room code was rotated.</summary>
+    Task RoomChanged(RoomInfo room);
+}
+
+/// <summary>Methods clients call on the server, with the roles allowed to call them.</summary>
+public interface IShowHub
+{
+    /// <summary>Anyone: the current show state.</summary>
+    Task<ShowState> GetShow();
+
+    /// <summary>Player only: what is on screen changed. Returns the state the server now holds.</summary>
+    Task<ShowState> ReportOnScreen(OnScreenReport report);
+
+    /// <summary>Coordinator or booth: send a command to the player(s).</summary>
+    Task SendPlayerCommand(PlayerCommand command);
+}
+
+/// <summary>Hub method names as strings, for clients that call by name (HubConnection.InvokeAsync, the JS client).</summary>
+public static class ShowHubMethods
+{
+    public const string GetShow = nameof(IShowHub.GetShow);
+    public const string ReportOnScreen = nameof(IShowHub.ReportOnScreen);
+    public const string SendPlayerCommand = nameof(IShowHub.SendPlayerCommand);
+    public const string ShowChanged = nameof(IShowClient.ShowChanged);
+    public const string PlayerCommand = nameof(IShowClient.PlayerCommand);
+    public const string RoomChanged = nameof(IShowClient.RoomChanged);
+}
+
+/// <summary>The room code and the URL phones join at (<c>{public base URL}/v/{code}</c>).</summary>
+public sealed record RoomInfo(string Code, string JoinUrl);

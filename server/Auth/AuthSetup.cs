@@ -1,0 +1,67 @@
+using System.Threading.RateLimiting;
+using AmvScreening.Protocol;
+using AmvScreening.Server.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace AmvScreening.Server.Auth;
+
+public static class AuthSetup
+{
+    public const string LoginRateLimit = "login";
+
+    /// <summary>Staff sign in with a cookie; the player with its API key. APIs answer 401/403, never a redirect.</summary>
+    public static IServiceCollection AddAmvAuth(this IServiceCollection services, AmvOptions amv)
+    {
+        services.AddSingleton<SecretStore>();
+        // Cookie keys persist in the data directory, so a restart keeps staff signed in.
+        services.AddDataProtection()
+            .SetApplicationName("AmvScreening")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(amv.DataDirectory, "keys")));
+
+        services.AddAuthentication(Roles.Schemes.Default)
+            .AddPolicyScheme(Roles.Schemes.Default, "Staff cookie or player API key", o =>
+                o.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(ShowHubContract.ApiKeyHeader)
+                    ? Roles.Schemes.PlayerApiKey
+                    : Roles.Schemes.StaffCookie)
+            .AddScheme<AuthenticationSchemeOptions, PlayerApiKeyHandler>(Roles.Schemes.PlayerApiKey, null)
+            .AddCookie(Roles.Schemes.StaffCookie, o =>
+            {
+                o.Cookie.Name = "amv.staff";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = amv.Auth.SessionLifetime;
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Policies.Coordinator, p => p.RequireRole(Roles.Coordinator))
+            .AddPolicy(Roles.Policies.Staff, p => p.RequireRole(Roles.Coordinator, Roles.Booth))
+            .AddPolicy(Roles.Policies.Player, p => p.RequireRole(Roles.Player));
+
+        // Sign-in attempts: a coarse cap per client address against password guessing.
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
+        return services;
+    }
+
+    private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}

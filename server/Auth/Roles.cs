@@ -1,0 +1,29 @@
+namespace AmvScreening.Server.Auth;
+
+/// <summary>Who may do what. Voters are anonymous; everything not public needs one of these roles.</summary>
+public static class Roles
+{
+    public const string Coordinator = "coordinator";
+    public const string Booth = "booth";
+    public const string Player = "player";
+
+    /// <summary>Authorization policy names.</summary>
+    public static class Policies
+    {
+        /// <summary>Coordinators only: contest data, results, room code.</summary>
+        public const string Coordinator = "coordinator";
+        /// <summary>Coordinators and the booth: reading the show, commanding the player.</summary>
+        public const string Staff = "staff";
+        /// <summary>The player, with its API key.</summary>
+        public const string Player = "player";
+    }
+
+    /// <summary>Authentication scheme names.</summary>
+    public static class Schemes
+    {
+        public const string StaffCookie = "staff-cookie";
+        public const string PlayerApiKey = "player-api-key";
+        /// <summary>Picks the API-key scheme when the request carries the header, the cookie otherwise.</summary>
+        public const string Default = "staff-or-player";
+    }
+}

@@ -1,0 +1,69 @@
+namespace AmvScreening.Server.Contest;
+
+/// <summary>The contest's own details and rules.</summary>
+public sealed record ContestDetails(
+    string Name,
+    int Year,
+    string? PublicBaseUrl,
+    VotingSettings Voting,
+    ShowLimits Limits);
+
+/// <summary>How the audience votes. Defaults: 1–5 stars, a Best In Show ballot, the Best In Show winner keeps its
+/// category prize, categories close only by hand.</summary>
+public sealed record VotingSettings(
+    int ScoreMin = 1,
+    int ScoreMax = 5,
+    string BestInShowMethod = VotingSettings.Ballot,
+    bool BestInShowKeepsCategoryPrize = true,
+    int? AutoCloseMinutes = null)
+{
+    public const string Ballot = "ballot";
+    public const string TopScore = "top-score";
+    public static readonly IReadOnlyList<string> Methods = [Ballot, TopScore];
+}
+
+/// <summary>What a finalist's file may be (checked by the player's pre-flight).</summary>
+public sealed record ShowLimits(int MaxFileMegabytes = 330, int MaxDurationSeconds = 330);
+
+// Rows that Dapper maps (SQLite integers arrive as Int64; property setters convert them, constructors would not).
+
+public sealed record Category
+{
+    public required int Id { get; init; }
+    public required int Position { get; init; }
+    public required string Name { get; init; }
+}
+
+/// <summary>A finalist.</summary>
+public sealed record Entry
+{
+    public required int Id { get; init; }
+    public required int CategoryId { get; init; }
+    /// <summary>Order within its category, from 1.</summary>
+    public required int Position { get; init; }
+    public required string Title { get; init; }
+    public required IReadOnlyList<string> Editors { get; init; }
+    public required string MusicArtist { get; init; }
+    public required string MusicTitle { get; init; }
+    public required IReadOnlyList<string> Sources { get; init; }
+    /// <summary>As imported; a relative path is resolved against the media root.</summary>
+    public string? VideoPath { get; init; }
+    public string? ContentNote { get; init; }
+    public bool Disqualified { get; init; }
+}
+
+/// <summary>A judges' or coordinators' award (Judges' Choice, Technical Effects, …).</summary>
+public sealed record Award
+{
+    public required int Id { get; init; }
+    public required string Name { get; init; }
+    public required int EntryId { get; init; }
+    public string? Note { get; init; }
+}
+
+/// <summary>The whole contest as staff see it. Entries in show order (category position, then entry position).</summary>
+public sealed record ContestView(
+    ContestDetails Contest,
+    IReadOnlyList<Category> Categories,
+    IReadOnlyList<Entry> Entries,
+    IReadOnlyList<Award> Awards);

@@ -1,0 +1,96 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Data;
+using Dapper;
+
+namespace AmvScreening.Server.Contest;
+
+/// <summary>Reads and writes the contest, its categories and finalists.</summary>
+public sealed class ContestStore(Db db)
+{
+    private const string SelectDetails = """
+        SELECT name AS Name, year AS Year, public_base_url AS PublicBaseUrl,
+               score_min AS ScoreMin, score_max AS ScoreMax, best_in_show_method AS BestInShowMethod,
+               best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize, auto_close_minutes AS AutoCloseMinutes,
+               max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds
+        FROM contest WHERE id = 1
+        """;
+
+    private const string SelectCategories = "SELECT id AS Id, position AS Position, name AS Name FROM categories ORDER BY position";
+
+    private const string SelectEntries = """
+        SELECT e.id AS Id, e.category_id AS CategoryId, e.position AS Position, e.title AS Title, e.editors AS Editors,
+               e.music_artist AS MusicArtist, e.music_title AS MusicTitle, e.sources AS Sources, e.video_path AS VideoPath,
+               e.content_note AS ContentNote, e.disqualified AS Disqualified
+        FROM entries e JOIN categories c ON c.id = e.category_id
+        ORDER BY c.position, e.position
+        """;
+
+    private const string SelectAwards = "SELECT id AS Id, name AS Name, entry_id AS EntryId, note AS Note FROM awards ORDER BY id";
+
+    private const string SelectEntry = """
+        SELECT e.id AS Id, e.category_id AS CategoryId, e.position AS Position, e.title AS Title, e.editors AS Editors,
+               e.music_artist AS MusicArtist, e.music_title AS MusicTitle, e.sources AS Sources, e.video_path AS VideoPath,
+               e.content_note AS ContentNote, e.disqualified AS Disqualified, c.name AS CategoryName
+        FROM entries e JOIN categories c ON c.id = e.category_id
+        WHERE e.id = @id
+        """;
+
+    public async Task<ContestView> GetAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var details = await GetDetailsAsync(connection, tx);
+        var categories = (await connection.QueryAsync<Category>(SelectCategories, transaction: tx)).AsList();
+        var entries = (await connection.QueryAsync<Entry>(SelectEntries, transaction: tx)).AsList();
+        var awards = (await connection.QueryAsync<Award>(SelectAwards, transaction: tx)).AsList();
+        return new ContestView(details, categories, entries, awards);
+    }
+
+    public async Task<ContestDetails> GetDetailsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await GetDetailsAsync(connection, null);
+    }
+
+    public async Task<EntrySummary?> GetEntrySummaryAsync(int id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Entry, string, EntrySummary>(
+            SelectEntry,
+            (e, category) => new EntrySummary(e.Id, e.CategoryId, category, e.Title, e.Editors, e.MusicArtist, e.MusicTitle, e.Sources, e.ContentNote),
+            new { id },
+            splitOn: "CategoryName");
+        return rows.SingleOrDefault();
+    }
+
+    public async Task<bool> HasEntriesAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM entries)");
+    }
+
+    private static async Task<ContestDetails> GetDetailsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? tx)
+    {
+        var row = await connection.QuerySingleAsync<DetailsRow>(SelectDetails, transaction: tx);
+        return new ContestDetails(
+            row.Name,
+            row.Year,
+            row.PublicBaseUrl,
+            new VotingSettings(row.ScoreMin, row.ScoreMax, row.BestInShowMethod, row.BestInShowKeepsCategoryPrize, row.AutoCloseMinutes),
+            new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds));
+    }
+
+    private sealed class DetailsRow
+    {
+        public string Name { get; init; } = "";
+        public int Year { get; init; }
+        public string? PublicBaseUrl { get; init; }
+        public int ScoreMin { get; init; }
+        public int ScoreMax { get; init; }
+        public string BestInShowMethod { get; init; } = "";
+        public bool BestInShowKeepsCategoryPrize { get; init; }
+        public int? AutoCloseMinutes { get; init; }
+        public int MaxFileMegabytes { get; init; }
+        public int MaxDurationSeconds { get; init; }
+    }
+}

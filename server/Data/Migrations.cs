@@ -1,0 +1,80 @@
+namespace AmvScreening.Server.Data;
+
+/// <summary>The ordered schema scripts. Never edit a script that has shipped: add the next one.</summary>
+public static class Migrations
+{
+    public static IReadOnlyList<string> Scripts { get; } =
+    [
+        // 1: contest, categories, finalists, awards, room codes, secrets, show state.
+        """
+        CREATE TABLE contest (
+            id                  INTEGER PRIMARY KEY CHECK (id = 1),
+            uid                 TEXT    NOT NULL,
+            name                TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+            year                INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            public_base_url     TEXT,
+            score_min           INTEGER NOT NULL DEFAULT 1 CHECK (score_min >= 0),
+            score_max           INTEGER NOT NULL DEFAULT 5 CHECK (score_max > score_min AND score_max <= 10),
+            best_in_show_method TEXT    NOT NULL DEFAULT 'ballot' CHECK (best_in_show_method IN ('ballot', 'top-score')),
+            best_in_show_keeps_category_prize INTEGER NOT NULL DEFAULT 1 CHECK (best_in_show_keeps_category_prize IN (0, 1)),
+            auto_close_minutes  INTEGER CHECK (auto_close_minutes IS NULL OR auto_close_minutes > 0),
+            max_file_megabytes  INTEGER NOT NULL DEFAULT 330 CHECK (max_file_megabytes > 0),
+            max_duration_seconds INTEGER NOT NULL DEFAULT 330 CHECK (max_duration_seconds > 0)
+        ) STRICT;
+
+        INSERT INTO contest (id, uid, name, year) VALUES (1, lower(hex(randomblob(16))), 'AMV Contest', CAST(strftime('%Y', 'now') AS INTEGER));
+
+        CREATE TABLE categories (
+            id       INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL UNIQUE CHECK (position > 0),
+            name     TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0)
+        ) STRICT;
+
+        CREATE TABLE entries (
+            id            INTEGER PRIMARY KEY,
+            category_id   INTEGER NOT NULL REFERENCES categories (id) ON DELETE RESTRICT,
+            position      INTEGER NOT NULL CHECK (position > 0),
+            title         TEXT    NOT NULL CHECK (length(trim(title)) > 0),
+            editors       TEXT    NOT NULL CHECK (json_valid(editors) AND json_type(editors) = 'array' AND json_array_length(editors) > 0),
+            music_artist  TEXT    NOT NULL,
+            music_title   TEXT    NOT NULL,
+            sources       TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(sources) AND json_type(sources) = 'array'),
+            video_path    TEXT,
+            content_note  TEXT,
+            disqualified  INTEGER NOT NULL DEFAULT 0 CHECK (disqualified IN (0, 1)),
+            UNIQUE (category_id, position)
+        ) STRICT;
+
+        CREATE TABLE awards (
+            id       INTEGER PRIMARY KEY,
+            name     TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+            entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            note     TEXT
+        ) STRICT;
+
+        CREATE TABLE room_codes (
+            code       TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            retired_at TEXT
+        ) STRICT;
+        CREATE UNIQUE INDEX room_codes_one_current ON room_codes ((retired_at IS NULL)) WHERE retired_at IS NULL;
+
+        CREATE TABLE secrets (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE show_state (
+            id          INTEGER PRIMARY KEY CHECK (id = 1),
+            sequence    INTEGER NOT NULL,
+            phase       TEXT    NOT NULL,
+            entry_id    INTEGER REFERENCES entries (id) ON DELETE SET NULL,
+            category_id INTEGER REFERENCES categories (id) ON DELETE SET NULL,
+            started_at  TEXT,
+            duration_seconds REAL,
+            position_seconds REAL NOT NULL,
+            reported_at TEXT
+        ) STRICT;
+        """,
+    ];
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AmvScreening.Server.Infrastructure;
+
+/// <summary>Server settings, section "Amv" (environment: Amv__DataDirectory, Amv__Auth__CoordinatorPassword, …).</summary>
+public sealed class AmvOptions
+{
+    public const string Section = "Amv";
+
+    /// <summary>Folder of the SQLite database (amv.db). Created if missing.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Base URL phones reach the server at (the join URL is {base}/v/{room code}). Overrides the contest's own
+    /// value when set; when neither is set, the URL of the request is used.</summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Folder that relative video paths of finalists are resolved against. Default: {DataDirectory}/media.</summary>
+    public string? MediaRoot { get; set; }
+
+    /// <summary>A contest file (.json or .csv) imported at start-up when the database has no finalists yet.</summary>
+    public string? ImportOnFirstStart { get; set; }
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "amv.db"));
+
+    public string MediaRootPath => Path.GetFullPath(MediaRoot ?? Path.Combine(DataDirectory, "media"));
+}
+
+/// <summary>Secrets. Each one left unset is generated at first start, printed once and stored hashed.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Coordinator sign-in password (at least 8 characters).</summary>
+    [MinLength(8)]
+    public string? CoordinatorPassword { get; set; }
+
+    /// <summary>Booth (projectionist) sign-in password (at least 8 characters).</summary>
+    [MinLength(8)]
+    public string? BoothPassword { get; set; }
+
+    /// <summary>API key the player sends in the X-Api-Key header (at least 16 characters).</summary>
+    [MinLength(16)]
+    public string? PlayerApiKey { get; set; }
+
+    /// <summary>How long a staff sign-in lasts without activity.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+}

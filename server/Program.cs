@@ -1,0 +1,49 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
+using AmvScreening.Server.Contest;
+using AmvScreening.Server.Data;
+using AmvScreening.Server.Infrastructure;
+using AmvScreening.Server.Room;
+using AmvScreening.Server.Show;
+using AmvScreening.Server.VoterWeb;
+
+var builder = WebApplication.CreateBuilder(args);
+var amv = builder.Configuration.GetSection(AmvOptions.Section).Get<AmvOptions>() ?? new AmvOptions();
+builder.Services.AddOptions<AmvOptions>().BindConfiguration(AmvOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+// Quiet by default: one line per request is noise on show day (Logging__LogLevel__* turns it back on).
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ErrorHandling.MaxRequestBodyBytes);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddAmvErrorsAndJson();
+builder.Services.AddAmvAuth(amv);
+builder.Services.AddAmvHealth();
+builder.Services.AddOpenApi();
+builder.Services.AddSignalR().AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
+builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
+builder.Services.AddContest();
+builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
+builder.Services.AddSingleton<ShowService>();
+
+var app = builder.Build();
+await app.InitializeAmvAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi();
+app.MapAmvHealth();
+app.MapAuth();
+app.MapContest();
+app.MapRoom();
+app.MapShow();
+app.MapVoterWeb();
+app.MapHub<ShowHub>(ShowHubContract.Path);
+
+app.Run();
+
+/// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,32 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AmvScreening.Server.Show;
+
+/// <summary>The show hub (docs/protocol.md). Anyone may connect; each connection joins the group of its role
+/// (anonymous connections are voters), and the methods that act check the role.</summary>
+public sealed class ShowHub(ShowService show) : Hub<IShowClient>, IShowHub
+{
+    public override async Task OnConnectedAsync()
+    {
+        var group = Context.User switch
+        {
+            { } u when u.IsInRole(Roles.Player) => ShowHubContract.Groups.Players,
+            { } u when u.IsInRole(Roles.Coordinator) => ShowHubContract.Groups.Coordinators,
+            { } u when u.IsInRole(Roles.Booth) => ShowHubContract.Groups.Booth,
+            _ => ShowHubContract.Groups.Voters,
+        };
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        await base.OnConnectedAsync();
+    }
+
+    public Task<ShowState> GetShow() => Task.FromResult(show.Current);
+
+    [Authorize(Policy = Roles.Policies.Player)]
+    public Task<ShowState> ReportOnScreen(OnScreenReport report) => show.ApplyReportAsync(report, Context.ConnectionAborted);
+
+    [Authorize(Policy = Roles.Policies.Staff)]
+    public Task SendPlayerCommand(PlayerCommand command) => Clients.Group(ShowHubContract.Groups.Players).PlayerCommand(command);
+}

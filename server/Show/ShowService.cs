@@ -1,0 +1,109 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Contest;
+using AmvScreening.Server.Data;
+using Dapper;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AmvScreening.Server.Show;
+
+/// <summary>
+/// What is on screen, as the player last reported it. Kept in memory for reads, written to the database before it is
+/// pushed, so a server restart resumes with the last known state. Reports apply one at a time, in sequence order:
+/// a report whose sequence is not greater than the last accepted one is ignored.
+/// </summary>
+public sealed class ShowService(Db db, ContestStore contest, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<ShowService> logger)
+{
+    private const string SelectState = """
+        SELECT sequence AS Sequence, phase AS Phase, entry_id AS EntryId, category_id AS CategoryId, started_at AS StartedAt,
+               duration_seconds AS DurationSeconds, position_seconds AS PositionSeconds, reported_at AS ReportedAt
+        FROM show_state WHERE id = 1
+        """;
+
+    private const string UpsertState = """
+        INSERT INTO show_state (id, sequence, phase, entry_id, category_id, started_at, duration_seconds, position_seconds, reported_at)
+        VALUES (1, @Sequence, @Phase, @EntryId, @CategoryId, @StartedAt, @DurationSeconds, @PositionSeconds, @ReportedAt)
+        ON CONFLICT (id) DO UPDATE SET
+            sequence = excluded.sequence, phase = excluded.phase, entry_id = excluded.entry_id, category_id = excluded.category_id,
+            started_at = excluded.started_at, duration_seconds = excluded.duration_seconds,
+            position_seconds = excluded.position_seconds, reported_at = excluded.reported_at
+        """;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private ShowState _current = ShowState.Idle;
+
+    public ShowState Current => Volatile.Read(ref _current);
+
+    /// <summary>Loads the last saved state (start-up).</summary>
+    public async Task LoadAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<StateRow>(SelectState);
+        if (row is not null)
+        {
+            var entry = row.EntryId is { } id ? await contest.GetEntrySummaryAsync(id, ct) : null;
+            Volatile.Write(ref _current, new ShowState(
+                row.Sequence, Enum.Parse<ShowPhase>(row.Phase), entry, row.CategoryId, row.StartedAt,
+                row.DurationSeconds, row.PositionSeconds, row.ReportedAt));
+        }
+    }
+
+    /// <summary>Applies a player report; returns the state now held (unchanged when the report was stale).</summary>
+    public async Task<ShowState> ApplyReportAsync(OnScreenReport report, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var current = _current;
+            if (report.Sequence <= current.Sequence)
+            {
+                logger.LogInformation("Ignored stale show report {Sequence} (current {Current})", report.Sequence, current.Sequence);
+                return current;
+            }
+
+            EntrySummary? entry = null;
+            if (report.EntryId is { } entryId)
+            {
+                entry = await contest.GetEntrySummaryAsync(entryId, ct) ?? throw new HubException($"Unknown entry {entryId}.");
+            }
+
+            var next = new ShowState(
+                report.Sequence, report.Phase, entry, entry?.CategoryId ?? report.CategoryId, report.StartedAt,
+                report.DurationSeconds, report.PositionSeconds, clock.GetUtcNow());
+
+            await using (var connection = await db.OpenAsync(ct))
+            {
+                await connection.ExecuteAsync(UpsertState, new
+                {
+                    next.Sequence,
+                    Phase = next.Phase.ToString(),
+                    EntryId = next.Entry?.Id,
+                    next.CategoryId,
+                    next.StartedAt,
+                    next.DurationSeconds,
+                    next.PositionSeconds,
+                    next.ReportedAt,
+                });
+            }
+
+            Volatile.Write(ref _current, next);
+            await hub.Clients.All.ShowChanged(next);
+            return next;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private sealed class StateRow
+    {
+        public long Sequence { get; init; }
+        public string Phase { get; init; } = "";
+        public int? EntryId { get; init; }
+        public int? CategoryId { get; init; }
+        public DateTimeOffset? StartedAt { get; init; }
+        public double? DurationSeconds { get; init; }
+        public double PositionSeconds { get; init; }
+        public DateTimeOffset? ReportedAt { get; init; }
+    }
+}
