@@ -16,9 +16,11 @@ public sealed class AmvServer : WebApplicationFactory<Program>
     public const string PlayerApiKey = "player-api-key-0123456789";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataDirectory;
 
     public AmvServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
+        _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("amv-test-").FullName;
         _settings = new Dictionary<string, string?>
         {
@@ -77,7 +79,7 @@ public sealed class AmvServer : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDataDirectory)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
