@@ -137,6 +137,9 @@ public interface IShowClient
 
     /// <summary>To players, booth and coordinators (never voters): the room code was rotated.</summary>
     Task RoomChanged(RoomInfo room);
+
+    /// <summary>To everyone: an entry or category opened or closed for votes, or the Best In Show ballot changed.</summary>
+    Task VotingChanged(VotingSnapshot voting);
 }
 
 /// <summary>Methods clients call on the server, with the roles allowed to call them.</summary>
@@ -161,7 +164,27 @@ public static class ShowHubMethods
     public const string ShowChanged = nameof(IShowClient.ShowChanged);
     public const string PlayerCommand = nameof(IShowClient.PlayerCommand);
     public const string RoomChanged = nameof(IShowClient.RoomChanged);
+    public const string VotingChanged = nameof(IShowClient.VotingChanged);
 }
 
 /// <summary>The room code and the URL phones join at (<c>{public base URL}/v/{code}</c>).</summary>
 public sealed record RoomInfo(string Code, string JoinUrl);
+
+/// <summary>Whether a category takes votes: <c>pending</c> (only the entries already shown), <c>open</c> (all its
+/// entries, opened by hand), <c>closed</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CategoryVotingStatus>))]
+public enum CategoryVotingStatus { Pending, Open, Closed }
+
+[JsonConverter(typeof(JsonStringEnumConverter<BallotStatus>))]
+public enum BallotStatus { NotOpen, Open, Closed }
+
+/// <summary>Voting in one category: its status, when it closes by itself (if set), and the entries that take votes.</summary>
+public sealed record CategoryVoting(int CategoryId, string Name, CategoryVotingStatus Status, DateTimeOffset? ClosesAt, IReadOnlyList<EntrySummary> VotableEntries);
+
+/// <summary>What phones may vote on now (server → everyone, <see cref="IShowClient.VotingChanged"/>; also GET /api/voting).</summary>
+public sealed record VotingSnapshot(
+    int ScoreMin,
+    int ScoreMax,
+    string BestInShowMethod,
+    BallotStatus BestInShow,
+    IReadOnlyList<CategoryVoting> Categories);

@@ -6,6 +6,7 @@ using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.VoterWeb;
+using AmvScreening.Server.Voting;
 
 var builder = WebApplication.CreateBuilder(args);
 var amv = builder.Configuration.GetSection(AmvOptions.Section).Get<AmvOptions>() ?? new AmvOptions();
@@ -17,6 +18,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ErrorHandlin
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddAmvErrorsAndJson();
 builder.Services.AddAmvAuth(amv);
+builder.Services.AddAmvRateLimits(amv);
 builder.Services.AddAmvHealth();
 builder.Services.AddOpenApi();
 builder.Services.AddSignalR().AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
@@ -24,6 +26,7 @@ builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
 builder.Services.AddContest();
 builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
 builder.Services.AddSingleton<ShowService>();
+builder.Services.AddVoting();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -40,6 +43,7 @@ app.MapAuth();
 app.MapContest();
 app.MapRoom();
 app.MapShow();
+app.MapVoting();
 app.MapVoterWeb();
 app.MapHub<ShowHub>(ShowHubContract.Path);
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AmvScreening.Server.Auth;
@@ -14,7 +15,7 @@ public static class AuthEndpoints
     {
         var group = app.MapGroup("/api/auth").WithTags("Sign-in");
 
-        group.MapPost("/login", Login).RequireRateLimiting(AuthSetup.LoginRateLimit)
+        group.MapPost("/login", Login).RequireRateLimiting(RateLimits.Login)
             .WithSummary("Staff sign-in: role 'coordinator' or 'booth' and its password; sets the session cookie.");
         group.MapPost("/logout", async (HttpContext context) =>
         {

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
@@ -9,8 +8,6 @@ namespace AmvScreening.Server.Auth;
 
 public static class AuthSetup
 {
-    public const string LoginRateLimit = "login";
-
     /// <summary>Staff sign in with a cookie; the player with its API key. APIs answer 401/403, never a redirect.</summary>
     public static IServiceCollection AddAmvAuth(this IServiceCollection services, AmvOptions amv)
     {
@@ -43,19 +40,6 @@ public static class AuthSetup
             .AddPolicy(Roles.Policies.Staff, p => p.RequireRole(Roles.Coordinator, Roles.Booth))
             .AddPolicy(Roles.Policies.Player, p => p.RequireRole(Roles.Player));
 
-        // Sign-in attempts: a coarse cap per client address against password guessing.
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            o.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                return ValueTask.CompletedTask;
-            };
-        });
         return services;
     }
 

@@ -76,5 +76,69 @@ public static class Migrations
             reported_at TEXT
         ) STRICT;
         """,
+
+        // 2: voting — windows, votes, Best In Show picks, paper ballots, tie decisions, reveals.
+        """
+        CREATE TABLE entry_windows (
+            entry_id  INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+            opened_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE category_voting (
+            category_id INTEGER PRIMARY KEY REFERENCES categories (id) ON DELETE CASCADE,
+            mode        TEXT NOT NULL CHECK (mode IN ('auto', 'open', 'closed')),
+            closes_at   TEXT,
+            changed_at  TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE best_in_show_ballot (
+            id         INTEGER PRIMARY KEY CHECK (id = 1),
+            state      TEXT NOT NULL CHECK (state IN ('not-open', 'open', 'closed')),
+            changed_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE votes (
+            voter    TEXT    NOT NULL,
+            entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            score    INTEGER NOT NULL,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            voted_at TEXT    NOT NULL,
+            PRIMARY KEY (voter, entry_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX votes_by_entry ON votes (entry_id, score);
+
+        CREATE TRIGGER votes_score_in_scale_insert BEFORE INSERT ON votes
+        WHEN NEW.score NOT BETWEEN (SELECT score_min FROM contest) AND (SELECT score_max FROM contest)
+        BEGIN SELECT RAISE(ABORT, 'score outside the contest scale'); END;
+        CREATE TRIGGER votes_score_in_scale_update BEFORE UPDATE OF score ON votes
+        WHEN NEW.score NOT BETWEEN (SELECT score_min FROM contest) AND (SELECT score_max FROM contest)
+        BEGIN SELECT RAISE(ABORT, 'score outside the contest scale'); END;
+
+        CREATE TABLE best_in_show_picks (
+            voter     TEXT    PRIMARY KEY,
+            entry_id  INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            sequence  INTEGER NOT NULL DEFAULT 0,
+            picked_at TEXT    NOT NULL
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE paper_counts (
+            entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            score    INTEGER NOT NULL,
+            count    INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (entry_id, score)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE tie_decisions (
+            scope      TEXT    PRIMARY KEY,
+            entry_id   INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            decided_at TEXT    NOT NULL,
+            note       TEXT
+        ) STRICT;
+
+        CREATE TABLE reveals (
+            scope       TEXT PRIMARY KEY,
+            revealed_at TEXT NOT NULL
+        ) STRICT;
+        """,
     ];
 }

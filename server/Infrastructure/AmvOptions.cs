@@ -24,6 +24,8 @@ public sealed class AmvOptions
 
     public AuthOptions Auth { get; set; } = new();
 
+    public VotingLimits Voting { get; set; } = new();
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "amv.db"));
 
     public string MediaRootPath => Path.GetFullPath(MediaRoot ?? Path.Combine(DataDirectory, "media"));
@@ -47,4 +49,21 @@ public sealed class AuthOptions
     /// <summary>How long a staff sign-in lasts without activity.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>Request limits of the voting API. Voters are told apart by their token, never by address: a whole room
+/// behind one convention Wi-Fi address must never reach the per-address cap.</summary>
+public sealed class VotingLimits
+{
+    /// <summary>Requests one voter token may make in a burst.</summary>
+    [Range(1, 10_000)]
+    public int PerVoterBurst { get; set; } = 30;
+
+    /// <summary>Requests one voter token gets back per minute once the burst is spent.</summary>
+    [Range(1, 100_000)]
+    public int PerVoterPerMinute { get; set; } = 120;
+
+    /// <summary>Coarse cap of API requests per second from one address (a flood, not a room).</summary>
+    [Range(1, 1_000_000)]
+    public int PerAddressPerSecond { get; set; } = 5_000;
 }

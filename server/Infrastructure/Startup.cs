@@ -4,6 +4,7 @@ using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.Show;
+using AmvScreening.Server.Voting;
 using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Server.Infrastructure;
@@ -24,6 +25,8 @@ public static class Startup
             await ImportFirstAsync(services.GetRequiredService<ContestImporter>(), file);
         }
 
+        await services.GetRequiredService<VoterTokens>().InitializeAsync();
+        await services.GetRequiredService<VotingState>().LoadAsync();
         await services.GetRequiredService<ShowService>().LoadAsync();
 
         if (generated.Count > 0)

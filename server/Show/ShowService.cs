@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
 
@@ -11,7 +12,8 @@ namespace AmvScreening.Server.Show;
 /// pushed, so a server restart resumes with the last known state. Reports apply one at a time, in sequence order:
 /// a report whose sequence is not greater than the last accepted one is ignored.
 /// </summary>
-public sealed class ShowService(Db db, ContestStore contest, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<ShowService> logger)
+public sealed class ShowService(
+    Db db, ContestStore contest, VotingState voting, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<ShowService> logger)
 {
     private const string SelectState = """
         SELECT sequence AS Sequence, phase AS Phase, entry_id AS EntryId, category_id AS CategoryId, started_at AS StartedAt,
@@ -86,6 +88,8 @@ public sealed class ShowService(Db db, ContestStore contest, IHubContext<ShowHub
             }
 
             Volatile.Write(ref _current, next);
+            // Voting opens before phones hear that the video started, so a vote right after the push is taken.
+            await voting.OnShowChangedAsync(next, ct);
             await hub.Clients.All.ShowChanged(next);
             return next;
         }

@@ -1,0 +1,122 @@
+using System.Threading.Channels;
+using AmvScreening.Server.Data;
+using Dapper;
+
+namespace AmvScreening.Server.Voting;
+
+/// <summary>A score (or a Best In Show pick, when <see cref="Score"/> is null) from one voter.</summary>
+/// <param name="Sequence">The phone's own counter: a retried older request never replaces a newer vote.</param>
+public sealed record Ballot(string Voter, int EntryId, int? Score, long Sequence);
+
+/// <summary>What became of a ballot: recorded (with the score or pick now held, which a newer one may have kept), or refused.</summary>
+public sealed record BallotOutcome(VotingState.Refusal Refusal, int? Stored, DateTimeOffset? At);
+
+/// <summary>
+/// The one writer of votes (group commit). Requests queue their ballots; the writer takes everything queued, checks
+/// each against the voting windows, and commits them in one transaction with synchronous=FULL. A ballot is
+/// acknowledged only after its transaction is on disk, and while one batch commits the next one gathers, so the cost of
+/// a sync is shared by all the votes that arrived meanwhile.
+/// </summary>
+public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, ILogger<VoteWriter> logger) : BackgroundService
+{
+    /// <summary>The most ballots committed in one transaction.</summary>
+    public const int MaxBatch = 1024;
+
+    private const string UpsertVote = """
+        INSERT INTO votes (voter, entry_id, score, sequence, voted_at) VALUES (@Voter, @EntryId, @Score, @Sequence, @At)
+        ON CONFLICT (voter, entry_id) DO UPDATE SET score = excluded.score, sequence = excluded.sequence, voted_at = excluded.voted_at
+        WHERE excluded.sequence >= votes.sequence
+        """;
+
+    private const string SelectVote = "SELECT score FROM votes WHERE voter = @Voter AND entry_id = @EntryId";
+
+    private const string UpsertPick = """
+        INSERT INTO best_in_show_picks (voter, entry_id, sequence, picked_at) VALUES (@Voter, @EntryId, @Sequence, @At)
+        ON CONFLICT (voter) DO UPDATE SET entry_id = excluded.entry_id, sequence = excluded.sequence, picked_at = excluded.picked_at
+        WHERE excluded.sequence >= best_in_show_picks.sequence
+        """;
+
+    private const string SelectPick = "SELECT entry_id FROM best_in_show_picks WHERE voter = @Voter";
+
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>Raised after each committed batch (tallies changed).</summary>
+    public event Action? Committed;
+
+    public async Task<BallotOutcome> SubmitAsync(Ballot ballot, CancellationToken ct = default)
+    {
+        var pending = new Pending(ballot, new TaskCompletionSource<BallotOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, ct);
+        // The ballot is committed or refused whatever happens to the request: an abandoned request does not cancel it.
+        return await pending.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                var outcomes = await CommitAsync(batch, stoppingToken);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(outcomes[i]);
+                }
+
+                Committed?.Invoke();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "A batch of {Count} ballots failed to commit", batch.Count);
+                batch.ForEach(p => p.Done.TrySetException(e));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<BallotOutcome[]> CommitAsync(List<Pending> batch, CancellationToken ct)
+    {
+        var outcomes = new BallotOutcome[batch.Count];
+        await voting.Gate.WaitAsync(ct);
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var at = clock.GetUtcNow();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var b = batch[i].Ballot;
+                var refusal = b.Score is { } score ? voting.CheckScore(b.EntryId, score) : voting.CheckPick(b.EntryId);
+                if (refusal != VotingState.Refusal.None)
+                {
+                    outcomes[i] = new BallotOutcome(refusal, null, null);
+                    continue;
+                }
+
+                var args = new { b.Voter, b.EntryId, b.Score, b.Sequence, At = at };
+                var isPick = b.Score is null;
+                await connection.ExecuteAsync(isPick ? UpsertPick : UpsertVote, args, tx);
+                var stored = await connection.ExecuteScalarAsync<int>(isPick ? SelectPick : SelectVote, args, tx);
+                outcomes[i] = new BallotOutcome(VotingState.Refusal.None, stored, at);
+            }
+
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            voting.Gate.Release();
+        }
+
+        return outcomes;
+    }
+
+    private sealed record Pending(Ballot Ballot, TaskCompletionSource<BallotOutcome> Done);
+}

@@ -1,0 +1,337 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Contest;
+using AmvScreening.Server.Data;
+using AmvScreening.Server.Show;
+using Dapper;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AmvScreening.Server.Voting;
+
+/// <summary>
+/// Which entries take votes. An entry opens the first time its video starts and stays open until its category
+/// closes: by the coordinator, or by itself a configured number of minutes after the category's last outro. The
+/// coordinator may also open a whole category by hand. Held in memory for the vote path, written to the database
+/// before it is announced. Every change, and every batch of votes the <see cref="VoteWriter"/> commits, holds
+/// <see cref="Gate"/>, so once a close has returned no vote for that category is committed.
+/// </summary>
+public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<VotingState> logger)
+{
+    private const string SelectEntries = """
+        SELECT e.id AS Id, e.category_id AS CategoryId, c.name AS Category, e.position AS Position, e.title AS Title,
+               e.editors AS Editors, e.music_artist AS MusicArtist, e.music_title AS MusicTitle, e.sources AS Sources,
+               e.content_note AS ContentNote, e.disqualified AS Disqualified
+        FROM entries e JOIN categories c ON c.id = e.category_id
+        ORDER BY c.position, e.position
+        """;
+
+    private const string UpsertCategory = """
+        INSERT INTO category_voting (category_id, mode, closes_at, changed_at) VALUES (@categoryId, @mode, @closesAt, @now)
+        ON CONFLICT (category_id) DO UPDATE SET mode = excluded.mode, closes_at = excluded.closes_at, changed_at = excluded.changed_at
+        """;
+
+    private const string UpsertBallot = """
+        INSERT INTO best_in_show_ballot (id, state, changed_at) VALUES (1, @state, @now)
+        ON CONFLICT (id) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at
+        """;
+
+    /// <summary>Serializes changes of the windows with the commits of votes.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    private Model _model = Model.Empty;
+
+    public enum Mode { Auto, Open, Closed }
+
+    /// <summary>Why a vote is refused, or <see cref="None"/>.</summary>
+    public enum Refusal { None, UnknownEntry, NotOpenYet, Closed, Disqualified, BallotNotOpen, OutOfScale }
+
+    /// <summary>Loads the contest's entries and the windows; call at start-up and after the contest is replaced.</summary>
+    public async Task LoadAsync(CancellationToken ct = default)
+    {
+        await Gate.WaitAsync(ct);
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            var entries = (await connection.QueryAsync<EntryRow>(SelectEntries)).ToList();
+            var opened = (await connection.QueryAsync<int>("SELECT entry_id FROM entry_windows")).ToHashSet();
+            var categories = (await connection.QueryAsync<CategoryRow>(
+                    "SELECT category_id AS CategoryId, mode AS Mode, closes_at AS ClosesAt FROM category_voting"))
+                .ToDictionary(r => r.CategoryId, r => new CategoryWindow(Enum.Parse<Mode>(r.Mode, ignoreCase: true), r.ClosesAt));
+            var ballot = await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM best_in_show_ballot WHERE id = 1");
+            var contest = await connection.QuerySingleAsync<(long Min, long Max, string Method, long? AutoClose)>(
+                "SELECT score_min, score_max, best_in_show_method, auto_close_minutes FROM contest WHERE id = 1");
+            var categoryList = (await connection.QueryAsync<(long Id, string Name)>("SELECT id, name FROM categories ORDER BY position"))
+                .Select(c => ((int)c.Id, c.Name)).ToList();
+            _model = new Model(
+                entries.ToDictionary(e => e.Id),
+                categoryList,
+                opened,
+                categories,
+                ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
+                (int)contest.Min,
+                (int)contest.Max,
+                contest.Method,
+                (int?)contest.AutoClose);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+
+        await AnnounceAsync();
+    }
+
+    public int ScoreMin => _model.ScoreMin;
+
+    public int ScoreMax => _model.ScoreMax;
+
+    /// <summary>Whether a score for <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
+    public Refusal CheckScore(int entryId, int score)
+    {
+        var model = _model;
+        if (score < model.ScoreMin || score > model.ScoreMax)
+        {
+            return Refusal.OutOfScale;
+        }
+
+        if (!model.Entries.TryGetValue(entryId, out var entry))
+        {
+            return Refusal.UnknownEntry;
+        }
+
+        if (entry.Disqualified)
+        {
+            return Refusal.Disqualified;
+        }
+
+        return StatusOf(model, entry.CategoryId) switch
+        {
+            CategoryVotingStatus.Closed => Refusal.Closed,
+            CategoryVotingStatus.Open => Refusal.None,
+            _ => model.Opened.Contains(entryId) ? Refusal.None : Refusal.NotOpenYet,
+        };
+    }
+
+    /// <summary>Whether a Best In Show pick of <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
+    public Refusal CheckPick(int entryId)
+    {
+        var model = _model;
+        if (model.Ballot != BallotStatus.Open || model.Method != VotingSettings.Ballot)
+        {
+            return Refusal.BallotNotOpen;
+        }
+
+        return !model.Entries.TryGetValue(entryId, out var entry) ? Refusal.UnknownEntry
+            : entry.Disqualified ? Refusal.Disqualified
+            : Refusal.None;
+    }
+
+    /// <summary>The player reported a phase: a video start opens its entry; the last outro of a category starts the
+    /// auto-close countdown when the contest sets one.</summary>
+    public async Task OnShowChangedAsync(ShowState show, CancellationToken ct = default)
+    {
+        if (show.Entry is not { } shown || !_model.Entries.ContainsKey(shown.Id))
+        {
+            return;
+        }
+
+        var changed = false;
+        await Gate.WaitAsync(ct);
+        try
+        {
+            var model = _model;
+            var now = clock.GetUtcNow();
+            await using var connection = await db.OpenAsync(ct);
+            if (show.Phase == ShowPhase.Video && !model.Opened.Contains(shown.Id))
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO entry_windows (entry_id, opened_at) VALUES (@id, @now) ON CONFLICT DO NOTHING", new { shown.Id, now });
+                _model = model with { Opened = new HashSet<int>(model.Opened) { shown.Id } };
+                changed = true;
+                logger.LogInformation("Voting opened for entry {Entry} ({Title})", shown.Id, shown.Title);
+            }
+
+            var window = _model.Window(shown.CategoryId);
+            if (show.Phase == ShowPhase.OutroSlate && model.AutoCloseMinutes is { } minutes && window.ClosesAt is null
+                && window.Mode != Mode.Closed && IsLastOfCategory(_model, shown.Id))
+            {
+                var closesAt = (show.StartedAt ?? now).AddSeconds(show.DurationSeconds ?? 0).AddMinutes(minutes);
+                await SetWindowAsync(connection, shown.CategoryId, window with { ClosesAt = closesAt }, now);
+                changed = true;
+            }
+        }
+        finally
+        {
+            Gate.Release();
+        }
+
+        if (changed)
+        {
+            await AnnounceAsync();
+        }
+    }
+
+    /// <summary>Coordinator: open a category by hand (all its entries), close it, or return it to opening entries as they play.</summary>
+    public async Task<bool> SetCategoryAsync(int categoryId, Mode mode, CancellationToken ct = default)
+    {
+        await Gate.WaitAsync(ct);
+        try
+        {
+            if (_model.Categories.All(c => c.Id != categoryId))
+            {
+                return false;
+            }
+
+            await using var connection = await db.OpenAsync(ct);
+            await SetWindowAsync(connection, categoryId, new CategoryWindow(mode, null), clock.GetUtcNow());
+        }
+        finally
+        {
+            Gate.Release();
+        }
+
+        await AnnounceAsync();
+        return true;
+    }
+
+    /// <summary>Closes the categories whose auto-close time has passed (the vote path already refuses them; this makes it
+    /// permanent and tells the phones). Runs every second in <see cref="AutoCloser"/>.</summary>
+    public async Task CloseDueCategoriesAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var due = _model.Windows.Where(w => w.Value.Mode != Mode.Closed && w.Value.ClosesAt <= now).Select(w => w.Key).ToList();
+        foreach (var categoryId in due)
+        {
+            logger.LogInformation("Voting closed by itself for category {Category}", categoryId);
+            await SetCategoryAsync(categoryId, Mode.Closed, ct);
+        }
+    }
+
+    public async Task SetBallotAsync(BallotStatus status, CancellationToken ct = default)
+    {
+        await Gate.WaitAsync(ct);
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await connection.ExecuteAsync(UpsertBallot, new { state = BallotName(status), now = clock.GetUtcNow() });
+            _model = _model with { Ballot = status };
+        }
+        finally
+        {
+            Gate.Release();
+        }
+
+        await AnnounceAsync();
+    }
+
+    public VotingSnapshot Snapshot()
+    {
+        var model = _model;
+        var categories = model.Categories.Select(c =>
+        {
+            var status = StatusOf(model, c.Id);
+            var votable = status == CategoryVotingStatus.Closed
+                ? []
+                : model.Entries.Values
+                    .Where(e => e.CategoryId == c.Id && !e.Disqualified && (status == CategoryVotingStatus.Open || model.Opened.Contains(e.Id)))
+                    .Select(e => e.Summary)
+                    .ToList();
+            return new CategoryVoting(c.Id, c.Name, status, model.Window(c.Id).ClosesAt, votable);
+        }).ToList();
+        return new VotingSnapshot(model.ScoreMin, model.ScoreMax, model.Method, model.Ballot, categories);
+    }
+
+    /// <summary>Whether the category takes no more votes (closed by hand or by its timer).</summary>
+    public bool IsClosed(int categoryId) => StatusOf(_model, categoryId) == CategoryVotingStatus.Closed;
+
+    private CategoryVotingStatus StatusOf(Model model, int categoryId)
+    {
+        var window = model.Window(categoryId);
+        return window.Mode == Mode.Closed || window.ClosesAt <= clock.GetUtcNow() ? CategoryVotingStatus.Closed
+            : window.Mode == Mode.Open ? CategoryVotingStatus.Open
+            : CategoryVotingStatus.Pending;
+    }
+
+    private async Task SetWindowAsync(System.Data.IDbConnection connection, int categoryId, CategoryWindow window, DateTimeOffset now)
+    {
+        await connection.ExecuteAsync(UpsertCategory, new { categoryId, mode = window.Mode.ToString().ToLowerInvariant(), closesAt = window.ClosesAt, now });
+        _model = _model with { Windows = new Dictionary<int, CategoryWindow>(_model.Windows) { [categoryId] = window } };
+    }
+
+    private static bool IsLastOfCategory(Model model, int entryId)
+    {
+        var entry = model.Entries[entryId];
+        return model.Entries.Values.Where(e => e.CategoryId == entry.CategoryId && !e.Disqualified).Max(e => e.Position) == entry.Position;
+    }
+
+    private Task AnnounceAsync() => hub.Clients.All.VotingChanged(Snapshot());
+
+    private static BallotStatus ParseBallot(string state) => state switch
+    {
+        "open" => BallotStatus.Open,
+        "closed" => BallotStatus.Closed,
+        _ => BallotStatus.NotOpen,
+    };
+
+    private static string BallotName(BallotStatus status) => status switch
+    {
+        BallotStatus.Open => "open",
+        BallotStatus.Closed => "closed",
+        _ => "not-open",
+    };
+
+    /// <summary>Applies the categories' auto-close times.</summary>
+    public sealed class AutoCloser(VotingState voting, TimeProvider clock) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await voting.CloseDueCategoriesAsync(stoppingToken);
+            }
+        }
+    }
+
+    private sealed record CategoryWindow(Mode Mode, DateTimeOffset? ClosesAt);
+
+    private sealed record Model(
+        IReadOnlyDictionary<int, EntryRow> Entries,
+        IReadOnlyList<(int Id, string Name)> Categories,
+        IReadOnlySet<int> Opened,
+        IReadOnlyDictionary<int, CategoryWindow> Windows,
+        BallotStatus Ballot,
+        int ScoreMin,
+        int ScoreMax,
+        string Method,
+        int? AutoCloseMinutes)
+    {
+        public static Model Empty { get; } = new(
+            new Dictionary<int, EntryRow>(), [], new HashSet<int>(), new Dictionary<int, CategoryWindow>(), BallotStatus.NotOpen, 1, 5, VotingSettings.Ballot, null);
+
+        public CategoryWindow Window(int categoryId) => Windows.GetValueOrDefault(categoryId) ?? new CategoryWindow(Mode.Auto, null);
+    }
+
+    private sealed class EntryRow
+    {
+        public int Id { get; init; }
+        public int CategoryId { get; init; }
+        public string Category { get; init; } = "";
+        public int Position { get; init; }
+        public string Title { get; init; } = "";
+        public IReadOnlyList<string> Editors { get; init; } = [];
+        public string MusicArtist { get; init; } = "";
+        public string MusicTitle { get; init; } = "";
+        public IReadOnlyList<string> Sources { get; init; } = [];
+        public string? ContentNote { get; init; }
+        public bool Disqualified { get; init; }
+
+        public EntrySummary Summary => new(Id, CategoryId, Category, Title, Editors, MusicArtist, MusicTitle, Sources, ContentNote);
+    }
+
+    private sealed class CategoryRow
+    {
+        public int CategoryId { get; init; }
+        public string Mode { get; init; } = "";
+        public DateTimeOffset? ClosesAt { get; init; }
+    }
+}
