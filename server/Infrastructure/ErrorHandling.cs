@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AmvScreening.Protocol;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
@@ -23,15 +24,14 @@ public static class ErrorHandling
         return services;
     }
 
-    /// <summary>Strict JSON for the API: unknown fields, missing required fields and nulls in non-nullable fields are
-    /// errors; enums travel as strings; names are camelCase.</summary>
+    /// <summary>Strict JSON for the API and the hub: unknown fields, missing required fields and nulls in non-nullable
+    /// fields are errors; names and enum strings are camelCase, as for every client (<see cref="ShowJson"/>).</summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
-        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        ShowJson.Configure(options);
     }
 
     private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler

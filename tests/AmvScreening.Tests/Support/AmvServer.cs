@@ -1,7 +1,12 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
+using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AmvScreening.Tests.Support;
 
@@ -18,7 +23,8 @@ public sealed class AmvServer : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataDirectory;
 
-    public AmvServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="port">0 for a free port; a given port lets a test restart the server where clients reconnect.</param>
+    public AmvServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null, int port = 0)
     {
         _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("amv-test-").FullName;
@@ -34,7 +40,7 @@ public sealed class AmvServer : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         BaseAddress = ClientOptions.BaseAddress;
     }
@@ -46,6 +52,9 @@ public sealed class AmvServer : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(DataDirectory, "amv.db");
 
+    /// <summary>http://127.0.0.1:PORT/hubs/show</summary>
+    public Uri HubUrl => new(BaseAddress, ShowHubContract.Path);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -55,13 +64,13 @@ public sealed class AmvServer : WebApplicationFactory<Program>
     }
 
     /// <summary>A client over the real socket, anonymous (a voter's view), keeping cookies.</summary>
-    public HttpClient CreateAnonymousClient() =>
-        new(new HttpClientHandler { UseCookies = true, CookieContainer = new() }) { BaseAddress = BaseAddress };
+    public HttpClient CreateAnonymousClient(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { UseCookies = true, CookieContainer = cookies ?? new() }) { BaseAddress = BaseAddress };
 
-    /// <summary>A client signed in as coordinator or booth.</summary>
-    public async Task<HttpClient> CreateStaffClientAsync(string role = Roles.Coordinator)
+    /// <summary>A client signed in as coordinator or booth; the session cookie lands in <paramref name="cookies"/> when given.</summary>
+    public async Task<HttpClient> CreateStaffClientAsync(string role = Roles.Coordinator, CookieContainer? cookies = null)
     {
-        var client = CreateAnonymousClient();
+        var client = CreateAnonymousClient(cookies);
         var response = await client.PostAsJsonAsync("/api/auth/login",
             new { role, password = role == Roles.Coordinator ? CoordinatorPassword : BoothPassword });
         response.EnsureSuccessStatusCode();
@@ -72,8 +81,39 @@ public sealed class AmvServer : WebApplicationFactory<Program>
     public HttpClient CreatePlayerClient()
     {
         var client = CreateAnonymousClient();
-        client.DefaultRequestHeaders.Add(AmvScreening.Protocol.ShowHubContract.ApiKeyHeader, PlayerApiKey);
+        client.DefaultRequestHeaders.Add(ShowHubContract.ApiKeyHeader, PlayerApiKey);
         return client;
+    }
+
+    /// <summary>A show hub connection (not started) through the project's WebSocket transport and JSON settings, as
+    /// the player builds it. <paramref name="configure"/> sets headers or cookies; <paramref name="reconnectDelays"/>
+    /// turns on automatic reconnect.</summary>
+    public HubConnection CreateHubConnection(Action<ClientWebSocketOptions>? configure = null, TimeSpan[]? reconnectDelays = null)
+    {
+        var builder = new HubConnectionBuilder()
+            .WithWebSocketTransport(HubUrl, configure)
+            .AddJsonProtocol(o => ShowJson.Configure(o.PayloadSerializerOptions));
+        if (reconnectDelays is not null)
+        {
+            builder.WithAutomaticReconnect(reconnectDelays);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>An anonymous connection: a voter's phone.</summary>
+    public HubConnection CreateVoterHub() => CreateHubConnection();
+
+    /// <summary>The player's connection, with its API key (or another one).</summary>
+    public HubConnection CreatePlayerHub(string apiKey = PlayerApiKey, TimeSpan[]? reconnectDelays = null) =>
+        CreateHubConnection(o => o.SetRequestHeader(ShowHubContract.ApiKeyHeader, apiKey), reconnectDelays);
+
+    /// <summary>A coordinator's or booth's connection, carrying the session cookie from a real sign-in.</summary>
+    public async Task<HubConnection> CreateStaffHubAsync(string role = Roles.Coordinator)
+    {
+        var cookies = new CookieContainer();
+        using var _ = await CreateStaffClientAsync(role, cookies);
+        return CreateHubConnection(o => o.Cookies = cookies);
     }
 
     protected override void Dispose(bool disposing)
