@@ -34,6 +34,7 @@ await app.InitializeAmvAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseApiKeyRequired();
 app.UseAuthorization();
 app.UseRateLimiter();
 

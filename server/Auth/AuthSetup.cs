@@ -43,6 +43,24 @@ public static class AuthSetup
         return services;
     }
 
+    /// <summary>A request that carries an API key must carry the right one: a player with a wrong key is refused at
+    /// once (401), instead of going on as an anonymous voter and failing at its first report.</summary>
+    public static IApplicationBuilder UseApiKeyRequired(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Headers.ContainsKey(ShowHubContract.ApiKeyHeader) && !context.User.IsInRole(Roles.Player))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Title = "Invalid API key.", Detail = $"The {ShowHubContract.ApiKeyHeader} header does not hold the player's API key." },
+            });
+            return;
+        }
+
+        await next(context);
+    });
+
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         context.Response.StatusCode = status;

@@ -63,6 +63,12 @@ public sealed class ContestStore(Db db)
         return rows.SingleOrDefault();
     }
 
+    public async Task<bool> CategoryExistsAsync(int id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM categories WHERE id = @id)", new { id });
+    }
+
     public async Task<bool> HasEntriesAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);

@@ -67,6 +67,10 @@ public sealed class ShowService(
             {
                 entry = await contest.GetEntrySummaryAsync(entryId, ct) ?? throw new HubException($"Unknown entry {entryId}.");
             }
+            else if (report.CategoryId is { } categoryId && !await contest.CategoryExistsAsync(categoryId, ct))
+            {
+                throw new HubException($"Unknown category {categoryId}.");
+            }
 
             var next = new ShowState(
                 report.Sequence, report.Phase, entry, entry?.CategoryId ?? report.CategoryId, report.StartedAt,

@@ -107,7 +107,26 @@ public sealed class ShowHubTests
     {
         await using var server = new AmvServer();
         await using var impostor = server.CreatePlayerHub(apiKey: "not-the-player-key-0000");
-        await AssertCannotReportNorCommandAsync(server, impostor);
+
+        // Refused at connection, not let in as a voter to fail later.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => impostor.StartAsync().WaitAsync(Bound));
+
+        Assert.Contains("401", refused.Message);
+        Assert.Equal(ShowState.Idle, await server.GetShowOverHttpAsync());
+    }
+
+    [Fact]
+    public async Task ReportOfAnUnknownCategory_IsRefusedWithAClearMessage()
+    {
+        await using var server = new AmvServer();
+        await using var player = server.CreatePlayerHub();
+        await player.StartAndSyncAsync();
+
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(1, ShowPhase.CategoryCard) with { CategoryId = 999 }).WaitAsync(Bound));
+
+        Assert.Contains("Unknown category 999", error.Message);
+        Assert.Equal(ShowState.Idle, await server.GetShowOverHttpAsync());
     }
 
     [Theory]
