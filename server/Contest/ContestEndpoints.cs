@@ -1,10 +1,20 @@
+using System.Text;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest.Import;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 
 namespace AmvScreening.Server.Contest;
 
 public static class ContestEndpoints
 {
+    /// <summary>What the import endpoint answers when the file applied (or would, in a dry run).</summary>
+    public sealed record ImportResponse(bool Applied, int Categories, int Finalists, IReadOnlyList<ImportIssue> Warnings);
+
+    /// <summary>Bytes that are not UTF-8 are refused rather than read as replacement characters.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static IServiceCollection AddContest(this IServiceCollection services) =>
         services.AddSingleton<ContestStore>().AddSingleton<ContestImporter>();
 
@@ -14,6 +24,63 @@ public static class ContestEndpoints
         group.MapGet("/", async (ContestStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(ct)))
             .RequireAuthorization(Roles.Policies.Staff)
             .WithSummary("The whole contest: details, categories, finalists in show order, awards.");
+        group.MapGet("/export", async (ContestStore store, CancellationToken ct) =>
+                TypedResults.File(ContestJson.Write(await ExportAsync(store, ct)), "application/json", "contest.json"))
+            .RequireAuthorization(Roles.Policies.Coordinator)
+            .WithSummary("The whole contest as a JSON contest file (docs/import-formats.md); importing it gives the same contest.");
+        group.MapGet("/export.csv", async (ContestStore store, CancellationToken ct) =>
+                TypedResults.File(ContestCsv.Write((await ExportAsync(store, ct)).Finalists), "text/csv; charset=utf-8", "finalists.csv"))
+            .RequireAuthorization(Roles.Policies.Coordinator)
+            .WithSummary("The finalists as a CSV file (docs/import-formats.md).");
+        group.MapPost("/import", Import)
+            .RequireAuthorization(Roles.Policies.Coordinator)
+            .WithMetadata(new RequestSizeLimitAttribute(ContestImporter.MaxFileBytes))
+            .WithSummary("Imports a contest file, all or nothing: JSON (the whole contest) or CSV (the finalists). ?dryRun=true only checks it.");
         return app;
+    }
+
+    private static async Task<ContestDocument> ExportAsync(ContestStore store, CancellationToken ct) => ContestDocument.From(await store.GetAsync(ct));
+
+    private static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
+        HttpRequest request, ContestImporter importer, CancellationToken ct, bool dryRun = false)
+    {
+        ContestFileFormat? format = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.MediaType.Value?.ToLowerInvariant() switch
+        {
+            "application/json" => ContestFileFormat.Json,
+            "text/csv" => ContestFileFormat.Csv,
+            _ => null,
+        } : null;
+        if (format is null)
+        {
+            return TypedResults.Problem(
+                title: "Unsupported file type.",
+                detail: "Send the whole contest as application/json or the finalists as text/csv.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        string text;
+        try
+        {
+            using var reader = new StreamReader(request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: false);
+            text = await reader.ReadToEndAsync(ct);
+        }
+        catch (DecoderFallbackException)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = ["The file is not UTF-8 text. Save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")."] },
+                title: "The contest file was not imported.");
+        }
+
+        var result = await importer.ImportAsync(text, format.Value, dryRun, ct);
+        if (result.Errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(
+                result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                detail: $"{result.Errors.Count} problem(s) found; nothing was changed.",
+                title: "The contest file was not imported.",
+                extensions: new Dictionary<string, object?> { ["warnings"] = result.Warnings });
+        }
+
+        return TypedResults.Ok(new ImportResponse(result.Applied, result.Categories, result.Finalists, result.Warnings));
     }
 }

@@ -1,3 +1,8 @@
+using AmvScreening.Server.Data;
+using AmvScreening.Server.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.Options;
+
 namespace AmvScreening.Server.Contest.Import;
 
 public enum ContestFileFormat { Json, Csv }
@@ -8,12 +13,119 @@ public sealed record ImportIssue(string Field, string Message);
 public sealed record ImportResult(
     bool Applied, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings, int Categories, int Finalists);
 
-/// <summary>Imports a contest file, all or nothing. (Stub: being written.)</summary>
-public sealed class ContestImporter
+/// <summary>Imports a contest file, all or nothing (docs/import-formats.md): every problem in the file is found before
+/// anything is written, and the whole file applies in one transaction or not at all. JSON replaces the contest's
+/// details, categories, finalists and awards; CSV replaces the finalists (and so the awards, which name finalists).</summary>
+public sealed class ContestImporter(Db db, IOptions<AmvOptions> options)
 {
+    /// <summary>The largest contest file the import endpoint takes.</summary>
+    public const long MaxFileBytes = 2 * 1024 * 1024;
+
+    private const string SelectCategoryNames = "SELECT name FROM categories ORDER BY position";
+    private const string CountAwards = "SELECT count(*) FROM awards";
+
+    private const string UpdateContest = """
+        UPDATE contest SET name = @Name, year = @Year, public_base_url = @PublicBaseUrl, score_min = @ScoreMin,
+               score_max = @ScoreMax, best_in_show_method = @BestInShowMethod,
+               best_in_show_keeps_category_prize = @BestInShowKeepsCategoryPrize, auto_close_minutes = @AutoCloseMinutes,
+               max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds
+        WHERE id = 1
+        """;
+
+    private const string DeleteFinalists = "DELETE FROM awards; DELETE FROM entries;";
+    private const string DeleteCategories = "DELETE FROM categories;";
+    private const string InsertCategory = "INSERT INTO categories (position, name) VALUES (@Position, @Name)";
+    private const string SelectCategoryIds = "SELECT name, id FROM categories";
+
+    private const string InsertEntry = """
+        INSERT INTO entries (category_id, position, title, editors, music_artist, music_title, sources, video_path, content_note, disqualified)
+        VALUES (@CategoryId, @Position, @Title, @Editors, @MusicArtist, @MusicTitle, @Sources, @VideoPath, @ContentNote, @Disqualified)
+        RETURNING id
+        """;
+
+    private const string InsertAward = "INSERT INTO awards (name, entry_id, note) VALUES (@Name, @EntryId, @Note)";
+
     public static ContestFileFormat FormatOf(string path) =>
         Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? ContestFileFormat.Csv : ContestFileFormat.Json;
 
-    public Task<ImportResult> ImportAsync(string text, ContestFileFormat format, bool dryRun, CancellationToken ct = default) =>
-        throw new NotImplementedException();
+    /// <param name="text">The file's text (a leading byte order mark is ignored).</param>
+    /// <param name="dryRun">Only check the file: report what importing it would do, change nothing.</param>
+    public async Task<ImportResult> ImportAsync(string text, ContestFileFormat format, bool dryRun, CancellationToken ct = default)
+    {
+        var issues = new ImportIssues();
+        var file = format == ContestFileFormat.Json ? ContestJson.Read(text, issues) : ContestCsv.Read(text, issues);
+        if (file is null)
+        {
+            return new ImportResult(false, issues.Errors, issues.Warnings, 0, 0);
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        // One (write) transaction from the first read to the last write: what a CSV file is checked against cannot
+        // change before it applies.
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (file.Contest is null)
+        {
+            var names = await connection.QueryAsync<string>(SelectCategoryNames, transaction: tx);
+            file = file with { Categories = [.. names.Select(name => new FileRow<string>(name, "categories", format))] };
+            if (await connection.ExecuteScalarAsync<int>(CountAwards, transaction: tx) is > 0 and var awards)
+            {
+                issues.Warning("awards", $"The {awards} recorded award(s) are removed with the finalists they name.");
+            }
+        }
+
+        var document = ContestValidator.Validate(file, options.Value.MediaRootPath, issues);
+        var applied = issues.Errors.Count == 0 && !dryRun;
+        if (applied)
+        {
+            await ApplyAsync(connection, tx, document);
+            await tx.CommitAsync(ct);
+        }
+
+        return new ImportResult(applied, issues.Errors, issues.Warnings, document.Categories.Count, document.Finalists.Count);
+    }
+
+    private static async Task ApplyAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction tx, ContestDocument document)
+    {
+        await connection.ExecuteAsync(DeleteFinalists, transaction: tx);
+        if (document.Contest is { } c)
+        {
+            await connection.ExecuteAsync(UpdateContest, new
+            {
+                c.Name,
+                c.Year,
+                c.PublicBaseUrl,
+                c.Voting.ScoreMin,
+                c.Voting.ScoreMax,
+                c.Voting.BestInShowMethod,
+                c.Voting.BestInShowKeepsCategoryPrize,
+                c.Voting.AutoCloseMinutes,
+                c.Limits.MaxFileMegabytes,
+                c.Limits.MaxDurationSeconds,
+            }, tx);
+            await connection.ExecuteAsync(DeleteCategories, transaction: tx);
+            await connection.ExecuteAsync(InsertCategory, document.Categories.Select((name, i) => new { Position = i + 1, Name = name }), tx);
+        }
+
+        var categoryIds = (await connection.QueryAsync<(string Name, long Id)>(SelectCategoryIds, transaction: tx))
+            .ToDictionary(c => c.Name, c => c.Id, StringComparer.OrdinalIgnoreCase);
+        var entryIds = new Dictionary<(string Category, int? Order), long>();
+        foreach (var f in document.Finalists)
+        {
+            entryIds[(f.Category, f.Order)] = await connection.ExecuteScalarAsync<long>(InsertEntry, new
+            {
+                CategoryId = categoryIds[f.Category],
+                Position = f.Order,
+                f.Title,
+                f.Editors,
+                f.MusicArtist,
+                f.MusicTitle,
+                f.Sources,
+                VideoPath = f.File,
+                f.ContentNote,
+                f.Disqualified,
+            }, tx);
+        }
+
+        await connection.ExecuteAsync(InsertAward, document.Awards.Select(a => new { a.Name, EntryId = entryIds[(a.Category, a.Order)], a.Note }), tx);
+    }
 }
