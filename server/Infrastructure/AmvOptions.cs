@@ -63,6 +63,11 @@ public sealed class VotingLimits
     [Range(1, 100_000)]
     public int PerVoterPerMinute { get; set; } = 120;
 
+    /// <summary>Phones joining (minting voter tokens) per minute from one address: a whole room joins through one
+    /// convention Wi-Fi address when the QR code appears, so this is generous; it stops a script minting voters.</summary>
+    [Range(1, 1_000_000)]
+    public int PerAddressJoinsPerMinute { get; set; } = 1_000;
+
     /// <summary>Coarse cap of API requests per second from one address (a flood, not a room).</summary>
     [Range(1, 1_000_000)]
     public int PerAddressPerSecond { get; set; } = 5_000;

@@ -13,6 +13,9 @@ public static class RateLimits
     /// <summary>Voting API, per voter token (never per address: a whole room shares one).</summary>
     public const string Voter = "voter";
 
+    /// <summary>Joining (minting voter tokens), per address, generous: a whole room shares one.</summary>
+    public const string Join = "join";
+
     public static IServiceCollection AddAmvRateLimits(this IServiceCollection services, AmvOptions amv)
     {
         services.AddRateLimiter(o =>
@@ -21,6 +24,9 @@ public static class RateLimits
             o.AddPolicy(Login, context => RateLimitPartition.GetFixedWindowLimiter(
                 AddressOf(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(Join, context => RateLimitPartition.GetFixedWindowLimiter(
+                AddressOf(context),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = amv.Voting.PerAddressJoinsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.AddPolicy(Voter, context => RateLimitPartition.GetTokenBucketLimiter(
                 VoterTokens.FromRequest(context.Request) ?? "anonymous:" + AddressOf(context),
                 _ => new TokenBucketRateLimiterOptions

@@ -35,7 +35,7 @@ public static class VotingEndpoints
 
     public static IEndpointRouteBuilder MapVoting(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/voters", Join).WithTags("Voting").RequireRateLimiting(RateLimits.Voter)
+        app.MapPost("/api/voters", Join).WithTags("Voting").RequireRateLimiting(RateLimits.Join)
             .WithSummary("Join with the room code from the QR: returns a voter token (also set as an HttpOnly cookie).");
         app.MapGet("/api/voting", (VotingState voting) => TypedResults.Ok(voting.Snapshot())).WithTags("Voting")
             .WithSummary("What takes votes now: the scale, each category's status and votable entries, the Best In Show ballot (public).");

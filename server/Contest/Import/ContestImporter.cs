@@ -1,5 +1,7 @@
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Infrastructure;
+using AmvScreening.Server.Show;
+using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.Extensions.Options;
 
@@ -16,13 +18,16 @@ public sealed record ImportResult(
 /// <summary>Imports a contest file, all or nothing (docs/import-formats.md): every problem in the file is found before
 /// anything is written, and the whole file applies in one transaction or not at all. JSON replaces the contest's
 /// details, categories, finalists and awards; CSV replaces the finalists (and so the awards, which name finalists).</summary>
-public sealed class ContestImporter(Db db, IOptions<AmvOptions> options)
+public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingState voting, ShowService show)
 {
     /// <summary>The largest contest file the import endpoint takes.</summary>
     public const long MaxFileBytes = 2 * 1024 * 1024;
 
     private const string SelectCategoryNames = "SELECT name FROM categories ORDER BY position";
     private const string CountAwards = "SELECT count(*) FROM awards";
+    private const string AnyBallots = """
+        SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM best_in_show_picks) OR EXISTS (SELECT 1 FROM paper_counts)
+        """;
 
     private const string UpdateContest = """
         UPDATE contest SET name = @Name, year = @Year, public_base_url = @PublicBaseUrl, score_min = @ScoreMin,
@@ -73,12 +78,20 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options)
             }
         }
 
+        // Replacing the finalists would delete their votes: once the audience has voted, the contest is fixed.
+        if (await connection.ExecuteScalarAsync<bool>(AnyBallots, transaction: tx))
+        {
+            issues.Error("contest", "Votes or paper ballots are already recorded; importing would delete them. Export the results, then import into a new data directory.");
+        }
+
         var document = ContestValidator.Validate(file, options.Value.MediaRootPath, issues);
         var applied = issues.Errors.Count == 0 && !dryRun;
         if (applied)
         {
             await ApplyAsync(connection, tx, document);
             await tx.CommitAsync(ct);
+            await voting.LoadAsync(ct);
+            await show.LoadAsync(ct);
         }
 
         return new ImportResult(applied, issues.Errors, issues.Warnings, document.Categories.Count, document.Finalists.Count);

@@ -20,19 +20,22 @@ public sealed class VoteInputTests : IClassFixture<VoteInputTests.Contest>
 
         public VotingSnapshot Voting { get; private set; } = null!;
 
-        public string RoomCode { get; private set; } = "";
+        public HttpClient Coordinator { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
-            using var coordinator = await Server.CreateStaffClientAsync();
-            var first = (await coordinator.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!.Categories[0];
-            (await coordinator.PostAsync($"/api/voting/categories/{first.CategoryId}/open", null)).EnsureSuccessStatusCode();
-            Voting = (await coordinator.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!;
-            RoomCode = (await coordinator.GetFromJsonAsync<RoomInfo>("/api/room"))!.Code;
+            Coordinator = await Server.CreateStaffClientAsync();
+            var first = (await Coordinator.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!.Categories[0];
+            (await Coordinator.PostAsync($"/api/voting/categories/{first.CategoryId}/open", null)).EnsureSuccessStatusCode();
+            Voting = (await Coordinator.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!;
         }
+
+        /// <summary>The current room code (a test rotates it).</summary>
+        public async Task<string> RoomCodeAsync() => (await Coordinator.GetFromJsonAsync<RoomInfo>("/api/room"))!.Code;
 
         public Task DisposeAsync()
         {
+            Coordinator.Dispose();
             Server.Dispose();
             return Task.CompletedTask;
         }
@@ -88,8 +91,7 @@ public sealed class VoteInputTests : IClassFixture<VoteInputTests.Contest>
         var voter = await JoinAsync();
         var unshown = _contest.Voting.Categories[1];
         Assert.Empty(unshown.VotableEntries);
-        using var coordinator = await _contest.Server.CreateStaffClientAsync();
-        var contest = await coordinator.GetFromJsonAsync<JsonElement>("/api/contest");
+        var contest = await _contest.Coordinator.GetFromJsonAsync<JsonElement>("/api/contest");
         var entryId = contest.GetProperty("entries").EnumerateArray()
             .First(e => e.GetProperty("categoryId").GetInt32() == unshown.CategoryId).GetProperty("id").GetInt32();
 
@@ -147,10 +149,9 @@ public sealed class VoteInputTests : IClassFixture<VoteInputTests.Contest>
         using var http = _contest.Server.CreateAnonymousClient();
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsJsonAsync("/api/voters", new { roomCode = "XXXXXX" })).StatusCode);
 
-        using var coordinator = await _contest.Server.CreateStaffClientAsync();
-        var before = (await coordinator.GetFromJsonAsync<RoomInfo>("/api/room"))!.Code;
+        var before = await _contest.RoomCodeAsync();
         var early = await VoterClient.JoinAsync(http, before);
-        var after = (await (await coordinator.PostAsync("/api/room/rotate", null)).Content.ReadFromJsonAsync<RoomInfo>())!.Code;
+        var after = (await (await _contest.Coordinator.PostAsync("/api/room/rotate", null)).Content.ReadFromJsonAsync<RoomInfo>())!.Code;
 
         var expired = await http.PostAsJsonAsync("/api/voters", new { roomCode = before });
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
@@ -163,7 +164,7 @@ public sealed class VoteInputTests : IClassFixture<VoteInputTests.Contest>
     public async Task Join_SetsAnHttpOnlyCookie_ThatAloneIsEnoughToVote()
     {
         using var http = _contest.Server.CreateAnonymousClient();
-        var join = await http.PostAsJsonAsync("/api/voters", new { roomCode = _contest.RoomCode });
+        var join = await http.PostAsJsonAsync("/api/voters", new { roomCode = await _contest.RoomCodeAsync() });
         var cookie = join.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(VoterTokens.CookieName + "=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
 
@@ -204,7 +205,21 @@ public sealed class VoteInputTests : IClassFixture<VoteInputTests.Contest>
         Assert.Equal(1, await VotesOfAsync(voter));
     }
 
-    private async Task<VoterClient> JoinAsync() => await VoterClient.JoinAsync(_contest.Server.CreateAnonymousClient(), _contest.RoomCode);
+    [Fact]
+    public async Task ImportingAContest_OnceVotesExist_IsRefused_AndTheVotesStay()
+    {
+        var voter = await JoinAsync();
+        Assert.Equal(HttpStatusCode.OK, (await voter.VoteAsync(OpenEntry, 4)).StatusCode);
+        var sample = await File.ReadAllTextAsync(RepoPaths.Of("samples", "kumoricon-2023.json"));
+
+        var response = await _contest.Coordinator.PostAsync("/api/contest/import", new StringContent(sample, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("contest", out _));
+        Assert.Equal(1, await VotesOfAsync(voter));
+    }
+
+    private async Task<VoterClient> JoinAsync() => await VoterClient.JoinAsync(_contest.Server.CreateAnonymousClient(), await _contest.RoomCodeAsync());
 
     private async Task<int> VotesOfAsync(VoterClient voter)
     {
