@@ -70,5 +70,5 @@ public sealed class VotingLimits
 
     /// <summary>Coarse cap of API requests per second from one address (a flood, not a room).</summary>
     [Range(1, 1_000_000)]
-    public int PerAddressPerSecond { get; set; } = 5_000;
+    public int PerAddressPerSecond { get; set; } = 20_000;
 }

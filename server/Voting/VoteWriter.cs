@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using AmvScreening.Server.Data;
-using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace AmvScreening.Server.Voting;
 
@@ -22,21 +22,25 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
     /// <summary>The most ballots committed in one transaction.</summary>
     public const int MaxBatch = 1024;
 
+    // RETURNING gives the value now held; no row comes back when a newer ballot (higher sequence) is kept, and then
+    // the Select* query reads it.
     private const string UpsertVote = """
-        INSERT INTO votes (voter, entry_id, score, sequence, voted_at) VALUES (@Voter, @EntryId, @Score, @Sequence, @At)
+        INSERT INTO votes (voter, entry_id, score, sequence, voted_at) VALUES ($voter, $entry, $value, $sequence, $at)
         ON CONFLICT (voter, entry_id) DO UPDATE SET score = excluded.score, sequence = excluded.sequence, voted_at = excluded.voted_at
         WHERE excluded.sequence >= votes.sequence
+        RETURNING score
         """;
 
-    private const string SelectVote = "SELECT score FROM votes WHERE voter = @Voter AND entry_id = @EntryId";
+    private const string SelectVote = "SELECT score FROM votes WHERE voter = $voter AND entry_id = $entry";
 
     private const string UpsertPick = """
-        INSERT INTO best_in_show_picks (voter, entry_id, sequence, picked_at) VALUES (@Voter, @EntryId, @Sequence, @At)
+        INSERT INTO best_in_show_picks (voter, entry_id, sequence, picked_at) VALUES ($voter, $entry, $sequence, $at)
         ON CONFLICT (voter) DO UPDATE SET entry_id = excluded.entry_id, sequence = excluded.sequence, picked_at = excluded.picked_at
         WHERE excluded.sequence >= best_in_show_picks.sequence
+        RETURNING entry_id
         """;
 
-    private const string SelectPick = "SELECT entry_id FROM best_in_show_picks WHERE voter = @Voter";
+    private const string SelectPick = "SELECT entry_id FROM best_in_show_picks WHERE voter = $voter";
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -89,23 +93,16 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
         try
         {
             await using var connection = await db.OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var at = clock.GetUtcNow();
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            // The hot path: four prepared statements reused for the whole batch.
+            using var commands = new BallotCommands(connection, tx, clock.GetUtcNow());
             for (var i = 0; i < batch.Count; i++)
             {
                 var b = batch[i].Ballot;
                 var refusal = b.Score is { } score ? voting.CheckScore(b.EntryId, score) : voting.CheckPick(b.EntryId);
-                if (refusal != VotingState.Refusal.None)
-                {
-                    outcomes[i] = new BallotOutcome(refusal, null, null);
-                    continue;
-                }
-
-                var args = new { b.Voter, b.EntryId, b.Score, b.Sequence, At = at };
-                var isPick = b.Score is null;
-                await connection.ExecuteAsync(isPick ? UpsertPick : UpsertVote, args, tx);
-                var stored = await connection.ExecuteScalarAsync<int>(isPick ? SelectPick : SelectVote, args, tx);
-                outcomes[i] = new BallotOutcome(VotingState.Refusal.None, stored, at);
+                outcomes[i] = refusal == VotingState.Refusal.None
+                    ? new BallotOutcome(refusal, await commands.RecordAsync(b, ct), commands.At)
+                    : new BallotOutcome(refusal, null, null);
             }
 
             await tx.CommitAsync(ct);
@@ -116,6 +113,58 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
         }
 
         return outcomes;
+    }
+
+    private sealed class BallotCommands : IDisposable
+    {
+        private readonly SqliteCommand _upsertVote, _selectVote, _upsertPick, _selectPick;
+
+        public BallotCommands(SqliteConnection connection, SqliteTransaction tx, DateTimeOffset at)
+        {
+            At = at;
+            _upsertVote = Create(connection, tx, UpsertVote, at);
+            _selectVote = Create(connection, tx, SelectVote, at);
+            _upsertPick = Create(connection, tx, UpsertPick, at);
+            _selectPick = Create(connection, tx, SelectPick, at);
+        }
+
+        public DateTimeOffset At { get; }
+
+        /// <summary>Writes the ballot; returns the score (or pick) now held.</summary>
+        public async Task<int> RecordAsync(Ballot ballot, CancellationToken ct)
+        {
+            var (upsert, select) = ballot.Score is null ? (_upsertPick, _selectPick) : (_upsertVote, _selectVote);
+            foreach (var command in new[] { upsert, select })
+            {
+                command.Parameters["$voter"].Value = ballot.Voter;
+                command.Parameters["$entry"].Value = ballot.EntryId;
+                command.Parameters["$value"].Value = (object?)ballot.Score ?? DBNull.Value;
+                command.Parameters["$sequence"].Value = ballot.Sequence;
+            }
+
+            return Convert.ToInt32(await upsert.ExecuteScalarAsync(ct) ?? await select.ExecuteScalarAsync(ct));
+        }
+
+        public void Dispose()
+        {
+            _upsertVote.Dispose();
+            _selectVote.Dispose();
+            _upsertPick.Dispose();
+            _selectPick.Dispose();
+        }
+
+        private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction tx, string sql, DateTimeOffset at)
+        {
+            var command = new SqliteCommand(sql, connection, tx);
+            foreach (var name in new[] { "$voter", "$entry", "$value", "$sequence" })
+            {
+                command.Parameters.Add(new SqliteParameter(name, null));
+            }
+
+            command.Parameters.Add(new SqliteParameter("$at", at.UtcDateTime.ToString("O")));
+            command.Prepare();
+            return command;
+        }
     }
 
     private sealed record Pending(Ballot Ballot, TaskCompletionSource<BallotOutcome> Done);

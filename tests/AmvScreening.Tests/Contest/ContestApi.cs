@@ -36,8 +36,14 @@ internal static class ContestApi
 
     public static async Task<Import> ImportAsync(HttpClient client, string text, string mediaType, bool dryRun = false)
     {
-        using var content = new StringContent(text, Encoding.UTF8, mediaType);
-        using var response = await client.PostAsync($"/api/contest/import?dryRun={dryRun}", content).WaitAsync(TimeLimit);
+        // Expect: 100-continue, as a browser uploading a file: a body over the limit is refused (413) before it is
+        // sent, instead of the server closing the connection while the client still writes.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/contest/import?dryRun={dryRun}")
+        {
+            Content = new StringContent(text, Encoding.UTF8, mediaType),
+        };
+        request.Headers.ExpectContinue = true;
+        using var response = await client.SendAsync(request).WaitAsync(TimeLimit);
         return new Import(response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(TimeLimit));
     }
 
