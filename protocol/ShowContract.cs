@@ -140,6 +140,12 @@ public interface IShowClient
 
     /// <summary>To everyone: an entry or category opened or closed for votes, or the Best In Show ballot changed.</summary>
     Task VotingChanged(VotingSnapshot voting);
+
+    /// <summary>To everyone: a result was revealed (a category, Best In Show, the awards); carries all that is public now.</summary>
+    Task ResultsRevealed(PublicResults results);
+
+    /// <summary>To coordinators only: votes, paper counts, decisions, awards or reveals changed (at most twice a second).</summary>
+    Task TallyChanged(Tally tally);
 }
 
 /// <summary>Methods clients call on the server, with the roles allowed to call them.</summary>
@@ -165,6 +171,8 @@ public static class ShowHubMethods
     public const string PlayerCommand = nameof(IShowClient.PlayerCommand);
     public const string RoomChanged = nameof(IShowClient.RoomChanged);
     public const string VotingChanged = nameof(IShowClient.VotingChanged);
+    public const string ResultsRevealed = nameof(IShowClient.ResultsRevealed);
+    public const string TallyChanged = nameof(IShowClient.TallyChanged);
 }
 
 /// <summary>The room code and the URL phones join at (<c>{public base URL}/v/{code}</c>).</summary>

@@ -2,6 +2,7 @@ using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Results;
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.Show;
@@ -27,6 +28,7 @@ builder.Services.AddContest();
 builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
 builder.Services.AddSingleton<ShowService>();
 builder.Services.AddVoting();
+builder.Services.AddResults();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -45,6 +47,7 @@ app.MapContest();
 app.MapRoom();
 app.MapShow();
 app.MapVoting();
+app.MapResults();
 app.MapVoterWeb();
 app.MapHub<ShowHub>(ShowHubContract.Path);
 

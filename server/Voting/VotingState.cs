@@ -39,6 +39,9 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
 
     private Model _model = Model.Empty;
 
+    /// <summary>Raised after every change of the windows, the ballot or the loaded contest (tallies show the status).</summary>
+    public event Action? Changed;
+
     public enum Mode { Auto, Open, Closed }
 
     /// <summary>Why a vote is refused, or <see cref="None"/>.</summary>
@@ -263,7 +266,11 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
         return model.Entries.Values.Where(e => e.CategoryId == entry.CategoryId && !e.Disqualified).Max(e => e.Position) == entry.Position;
     }
 
-    private Task AnnounceAsync() => hub.Clients.All.VotingChanged(Snapshot());
+    private Task AnnounceAsync()
+    {
+        Changed?.Invoke();
+        return hub.Clients.All.VotingChanged(Snapshot());
+    }
 
     private static BallotStatus ParseBallot(string state) => state switch
     {

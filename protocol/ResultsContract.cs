@@ -1,0 +1,116 @@
+namespace AmvScreening.Protocol;
+
+/// <summary>Names shared by the results API, its pushes and the consoles.</summary>
+public static class ResultsContract
+{
+    /// <summary>What a tie decision or a reveal concerns (<c>tie_decisions.scope</c>, <c>reveals.scope</c>).</summary>
+    public static class Scopes
+    {
+        public const string BestInShow = "best-in-show";
+        public const string Awards = "awards";
+        public const string CategoryPrefix = "category:";
+
+        public static string Category(int categoryId) => CategoryPrefix + categoryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The <c>reason</c> of a 409 from the results API, and of <see cref="PrizeOutcome.Blocker"/>.</summary>
+    public static class Reasons
+    {
+        /// <summary>Voting in the category is not closed.</summary>
+        public const string CategoryOpen = "category-open";
+        /// <summary>Entries tie at the top and the coordinator has not decided between them.</summary>
+        public const string TieUndecided = "tie-undecided";
+        /// <summary>Nobody has voted for (or picked) any entry.</summary>
+        public const string NoVotes = "no-votes";
+        /// <summary>The Best In Show winner may not keep its category prize and is not known for sure yet.</summary>
+        public const string BestInShowUndecided = "best-in-show-undecided";
+        /// <summary>Best In Show comes after every category.</summary>
+        public const string CategoriesNotRevealed = "categories-not-revealed";
+        /// <summary>The Best In Show ballot is open, or was never closed.</summary>
+        public const string BallotOpen = "ballot-open";
+        /// <summary>A tie decision for an entry that is not among the tied.</summary>
+        public const string NotTied = "not-tied";
+        /// <summary>What was asked would change a result already revealed.</summary>
+        public const string AlreadyRevealed = "already-revealed";
+    }
+
+    /// <summary>Award names the coordinator console offers; any other name is accepted too.</summary>
+    public static IReadOnlyList<string> AwardPresets { get; } =
+        ["Judges' Choice", "Coordinator's Choice", "Technical Effects", "Honorable Mention"];
+}
+
+/// <summary>A judges' or coordinators' award with its finalist.</summary>
+public sealed record AwardSummary(int Id, string Name, string? Note, EntrySummary Entry);
+
+/// <summary>A revealed category prize.</summary>
+public sealed record RevealedCategory(int CategoryId, string Name, EntrySummary Winner, DateTimeOffset RevealedAt);
+
+/// <summary>The revealed Best In Show.</summary>
+public sealed record RevealedWinner(EntrySummary Winner, DateTimeOffset RevealedAt);
+
+/// <summary>The revealed awards (all of them as they stand now: one added after the reveal shows at once).</summary>
+public sealed record RevealedAwards(IReadOnlyList<AwardSummary> Awards, DateTimeOffset RevealedAt);
+
+/// <summary>What the audience may know (server → everyone, <see cref="IShowClient.ResultsRevealed"/>; also GET /api/results):
+/// only what has been revealed, categories in show order. Nothing about scores.</summary>
+public sealed record PublicResults(IReadOnlyList<RevealedCategory> Categories, RevealedWinner? BestInShow, RevealedAwards? Awards)
+{
+    public static PublicResults None { get; } = new([], null, null);
+}
+
+/// <summary>Who wins a prize as the votes stand now.</summary>
+/// <param name="WinnerId">The winner, or null while entries tie undecided or nobody voted.</param>
+/// <param name="Tied">The entries tied at the top (empty when there is no tie), decided or not.</param>
+/// <param name="DecidedEntryId">The coordinator's decision, when it breaks the tie now.</param>
+/// <param name="Blocker">Why revealing the prize is refused now (a <see cref="ResultsContract.Reasons"/> value), or null.</param>
+public sealed record PrizeOutcome(int? WinnerId, IReadOnlyList<int> Tied, int? DecidedEntryId, string? Blocker);
+
+/// <summary>One finalist's votes in its category, for the coordinators.</summary>
+/// <param name="Online">Score → number of phone votes, every score of the scale.</param>
+/// <param name="Paper">Score → number of paper ballots, every score of the scale.</param>
+/// <param name="Combined">Online and paper added.</param>
+/// <param name="Count">Votes counted (online and paper).</param>
+/// <param name="Mean">Mean score to 2 decimals (what ranks), null without votes.</param>
+/// <param name="Rank">Standard competition rank (1, 1, 3) in the category.</param>
+public sealed record TallyRow(
+    int EntryId,
+    string Title,
+    IReadOnlyList<string> Editors,
+    IReadOnlyDictionary<int, int> Online,
+    IReadOnlyDictionary<int, int> Paper,
+    IReadOnlyDictionary<int, int> Combined,
+    int Count,
+    decimal? Mean,
+    int Rank);
+
+/// <summary>A category's tally: voting status, ranking (best first; disqualified entries are not ranked), prize.</summary>
+public sealed record CategoryTally(
+    int CategoryId,
+    string Name,
+    CategoryVotingStatus Status,
+    IReadOnlyList<TallyRow> Rows,
+    PrizeOutcome Outcome,
+    string? DecisionNote,
+    DateTimeOffset? RevealedAt);
+
+/// <summary>A finalist in the Best In Show race: its picks on the ballot and its mean over all its votes.</summary>
+/// <param name="Rank">Rank by the contest's method (picks, or mean then count).</param>
+public sealed record BestInShowRow(int EntryId, string Title, int CategoryId, string Category, int Picks, decimal? Mean, int Count, int Rank);
+
+/// <summary>Best In Show: method (<c>ballot</c> or <c>top-score</c>), whether its winner keeps its category prize, the
+/// ballot's status, the ranking by that method, the prize.</summary>
+public sealed record BestInShowTally(
+    string Method,
+    bool KeepsCategoryPrize,
+    BallotStatus Ballot,
+    IReadOnlyList<BestInShowRow> Rows,
+    PrizeOutcome Outcome,
+    string? DecisionNote,
+    DateTimeOffset? RevealedAt);
+
+/// <summary>The awards given, the names the console offers, and when they were revealed.</summary>
+public sealed record AwardsTally(IReadOnlyList<string> Presets, IReadOnlyList<AwardSummary> Awards, DateTimeOffset? RevealedAt);
+
+/// <summary>Everything the coordinators see of the results (server → coordinators, <see cref="IShowClient.TallyChanged"/>;
+/// also GET /api/tallies). Never sent to voters or the booth.</summary>
+public sealed record Tally(int ScoreMin, int ScoreMax, IReadOnlyList<CategoryTally> Categories, BestInShowTally BestInShow, AwardsTally Awards);

@@ -1,0 +1,167 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
+using AmvScreening.Server.Voting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static AmvScreening.Protocol.ResultsContract;
+
+namespace AmvScreening.Server.Results;
+
+public static class ResultsEndpoints
+{
+    /// <summary>Paper ballots of one entry: score → number of ballots.</summary>
+    public sealed record PaperRequest(IReadOnlyDictionary<int, int> Counts);
+
+    public sealed record AwardRequest(string Name, int EntryId, string? Note = null);
+
+    /// <summary>The coordinator's choice among entries tied at the top: scope <c>category:{id}</c> or <c>best-in-show</c>.</summary>
+    public sealed record TieDecisionRequest(string Scope, int EntryId, string? Note = null);
+
+    public const int MaxPaperCount = 1_000_000;
+    public const int MaxAwardName = 100;
+    public const int MaxNote = 500;
+
+    public static IServiceCollection AddResults(this IServiceCollection services) =>
+        services.AddSingleton<ResultsService>()
+            .AddSingleton<TallyBroadcaster>()
+            .AddHostedService(sp => sp.GetRequiredService<TallyBroadcaster>());
+
+    public static IEndpointRouteBuilder MapResults(this IEndpointRouteBuilder app)
+    {
+        var open = app.MapGroup("/api/results").WithTags("Results");
+        open.MapGet("/", async (ResultsService results, CancellationToken ct) => TypedResults.Ok((await results.GetAsync(ct)).Public))
+            .WithSummary("What has been revealed: category winners, Best In Show, awards (public; nothing about scores).");
+        open.MapGet("/categories/{categoryId:int}", GetCategory)
+            .WithSummary("A category's winner once revealed (public); 403 before.");
+
+        var results = app.MapGroup("/api/results").WithTags("Results").RequireAuthorization(Roles.Policies.Coordinator);
+        results.MapPost("/reveal/categories/{categoryId:int}", (int categoryId, ResultsService service, CancellationToken ct) =>
+                RevealAsync(service, Scopes.Category(categoryId), ct))
+            .WithSummary("Reveal a category's winner (409 reason: category-open, no-votes, tie-undecided, best-in-show-undecided).");
+        results.MapPost("/reveal/best-in-show", (ResultsService service, CancellationToken ct) => RevealAsync(service, Scopes.BestInShow, ct))
+            .WithSummary("Reveal Best In Show (409 reason: categories-not-revealed, ballot-open, no-votes, tie-undecided).");
+        results.MapPost("/reveal/awards", (ResultsService service, CancellationToken ct) => RevealAsync(service, Scopes.Awards, ct))
+            .WithSummary("Reveal the judges' awards.");
+        results.MapPost("/ties", DecideTie)
+            .WithSummary("Decide a tie at the top of a prize not yet revealed (409 reason: not-tied, already-revealed).");
+        results.MapGet("/export.json", async (ResultsService service, CancellationToken ct) => TypedResults.Ok(await service.ExportAsync(ct)))
+            .WithSummary("Every ranked finalist: category, title, editors, mean, count, votes by score online and on paper, rank, awards, Best In Show picks.");
+        results.MapGet("/export.csv", async (ResultsService service, VotingState voting, CancellationToken ct) =>
+                TypedResults.File(ResultsCsv.Results(await service.ExportAsync(ct), voting.ScoreMin, voting.ScoreMax), ResultsCsv.ContentType, "results.csv"))
+            .WithSummary("The results export as CSV.");
+
+        var coordinator = app.MapGroup("/api").WithTags("Results").RequireAuthorization(Roles.Policies.Coordinator);
+        coordinator.MapGet("/tallies", async (ResultsService service, CancellationToken ct) => TypedResults.Ok((await service.GetAsync(ct)).Tally))
+            .WithSummary("The full tally: per category status, ranking, votes by score, ties and winner; Best In Show; awards.");
+        coordinator.MapPut("/entries/{entryId:int}/paper", SetPaper)
+            .WithSummary("Replace an entry's paper ballot counts: { \"counts\": { \"5\": 10, \"4\": 3 } } (409 reason already-revealed).");
+        coordinator.MapGet("/awards", async (ResultsService service, CancellationToken ct) => TypedResults.Ok((await service.GetAsync(ct)).Tally.Awards))
+            .WithSummary("The awards given and the names the console offers.");
+        coordinator.MapPost("/awards", AddAward).WithSummary("Give an award (any name; see the presets).");
+        coordinator.MapDelete("/awards/{awardId:int}", async Task<Results<NoContent, NotFound>> (int awardId, ResultsService service, CancellationToken ct) =>
+                await service.RemoveAwardAsync(awardId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Take an award back.");
+        coordinator.MapGet("/votes/export.csv", async (ResultsService service, CancellationToken ct) =>
+                TypedResults.File(ResultsCsv.Ballots(await service.ExportBallotsAsync(ct)), ResultsCsv.ContentType, "votes.csv"))
+            .WithSummary("Every vote and Best In Show pick for audit, voters by pseudonym.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<RevealedCategory>, NotFound, ProblemHttpResult>> GetCategory(
+        int categoryId, ResultsService service, CancellationToken ct)
+    {
+        var standings = await service.GetAsync(ct);
+        if (standings.Tally.Categories.All(c => c.CategoryId != categoryId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        return standings.Public.Categories.FirstOrDefault(c => c.CategoryId == categoryId) is { } revealed
+            ? TypedResults.Ok(revealed)
+            : TypedResults.Problem(title: "Not revealed yet.", detail: "This category's winner has not been announced yet.", statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    private static async Task<Results<Ok<PublicResults>, NotFound, ProblemHttpResult>> RevealAsync(ResultsService service, string scope, CancellationToken ct) =>
+        Answer(await service.RevealAsync(scope, ct));
+
+    private static async Task<Results<Ok<PrizeOutcome>, NotFound, ProblemHttpResult>> DecideTie(
+        TieDecisionRequest request, ResultsService service, CancellationToken ct)
+    {
+        var isCategory = request.Scope.StartsWith(Scopes.CategoryPrefix, StringComparison.Ordinal)
+            && int.TryParse(request.Scope.AsSpan(Scopes.CategoryPrefix.Length), System.Globalization.NumberStyles.None, null, out _);
+        if (!isCategory && request.Scope != Scopes.BestInShow)
+        {
+            return Invalid("scope", $"The scope is '{Scopes.CategoryPrefix}{{category id}}' or '{Scopes.BestInShow}'.");
+        }
+
+        return request.Note?.Length > MaxNote
+            ? Invalid("note", $"At most {MaxNote} characters.")
+            : Answer(await service.DecideTieAsync(request.Scope, request.EntryId, Blank(request.Note), ct));
+    }
+
+    private static async Task<Results<Ok<PaperCounts>, NotFound, ProblemHttpResult>> SetPaper(
+        int entryId, PaperRequest request, ResultsService service, VotingState voting, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (score, count) in request.Counts)
+        {
+            if (score < voting.ScoreMin || score > voting.ScoreMax)
+            {
+                errors[$"counts.{score}"] = [$"Scores run from {voting.ScoreMin} to {voting.ScoreMax}."];
+            }
+            else if (count is < 0 or > MaxPaperCount)
+            {
+                errors[$"counts.{score}"] = [$"A count is a whole number from 0 to {MaxPaperCount}."];
+            }
+        }
+
+        return errors.Count > 0 ? Invalid(errors) : Answer(await service.SetPaperCountsAsync(entryId, request.Counts, ct));
+    }
+
+    private static async Task<Results<Created<AwardSummary>, ProblemHttpResult>> AddAward(
+        AwardRequest request, ResultsService service, CancellationToken ct)
+    {
+        var name = request.Name.Trim();
+        if (name.Length is 0 or > MaxAwardName)
+        {
+            return Invalid("name", $"An award needs a name of 1 to {MaxAwardName} characters.");
+        }
+
+        if (request.Note?.Length > MaxNote)
+        {
+            return Invalid("note", $"At most {MaxNote} characters.");
+        }
+
+        var added = await service.AddAwardAsync(name, request.EntryId, Blank(request.Note), ct);
+        return added.Value is { } award
+            ? TypedResults.Created($"/api/awards/{award.Id}", award)
+            : Invalid("entryId", "There is no finalist with that id.");
+    }
+
+    private static Results<Ok<T>, NotFound, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
+        outcome.Missing ? TypedResults.NotFound()
+        : outcome.Refusal is { } reason ? TypedResults.Problem(
+            title: "Not now.", detail: Explain(reason), statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["reason"] = reason })
+        : TypedResults.Ok(outcome.Value!);
+
+    private static string Explain(string reason) => reason switch
+    {
+        Reasons.CategoryOpen => "Voting in this category is not closed yet.",
+        Reasons.TieUndecided => "Entries are tied at the top: decide the tie first (POST /api/results/ties).",
+        Reasons.NoVotes => "Nobody has voted here.",
+        Reasons.BestInShowUndecided =>
+            "The Best In Show winner gives up its category prize, so this category waits until Best In Show is settled (its votes closed, any tie decided).",
+        Reasons.CategoriesNotRevealed => "Reveal every category first.",
+        Reasons.BallotOpen => "Close the Best In Show ballot first.",
+        Reasons.NotTied => "That entry is not among the entries tied at the top.",
+        Reasons.AlreadyRevealed => "This result has been revealed already.",
+        _ => reason,
+    };
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors) { Title = "The request is not valid.", Status = StatusCodes.Status400BadRequest });
+}

@@ -1,0 +1,376 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Contest;
+using AmvScreening.Server.Data;
+using AmvScreening.Server.Show;
+using AmvScreening.Server.Voting;
+using Dapper;
+using Microsoft.AspNetCore.SignalR;
+using static AmvScreening.Protocol.ResultsContract;
+
+namespace AmvScreening.Server.Results;
+
+/// <summary>What a results action came to: done (with its value), refused for a reason (a 409 with that
+/// <c>reason</c>), or about something that does not exist.</summary>
+public sealed record Outcome<T>(T? Value, string? Refusal = null, bool Missing = false)
+{
+    public static Outcome<T> NotFound { get; } = new(default, null, true);
+
+    public static Outcome<T> Refused(string reason) => new(default, reason);
+
+    public static implicit operator Outcome<T>(T value) => new(value);
+}
+
+/// <summary>An entry's paper ballots: score → count, every score of the scale.</summary>
+public sealed record PaperCounts(int EntryId, IReadOnlyDictionary<int, int> Counts);
+
+/// <summary>The tally for the coordinators and what of it is public, computed together from the same reads.</summary>
+public sealed record Standings(Tally Tally, PublicResults Public);
+
+/// <summary>
+/// Results: the tally computed from SQL aggregates of the votes, paper ballots, picks, tie decisions and reveals, ranked
+/// by <see cref="Ranking"/>; and the coordinator's actions on them. Each reveal is recorded, then pushed to everyone.
+/// Actions hold one gate, so a reveal never passes its checks against a state another action is changing.
+/// </summary>
+public sealed class ResultsService(
+    Db db, ContestStore contest, VotingState voting, VoterTokens tokens, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock)
+{
+    private const string SelectAggregates = """
+        SELECT entry_id, score, COUNT(*) FROM votes GROUP BY entry_id, score;
+        SELECT entry_id, score, count FROM paper_counts WHERE count > 0;
+        SELECT entry_id, COUNT(*) FROM best_in_show_picks GROUP BY entry_id;
+        SELECT scope AS Scope, entry_id AS EntryId, note AS Note FROM tie_decisions;
+        SELECT scope AS Scope, revealed_at AS RevealedAt FROM reveals;
+        """;
+
+    private const string InsertReveal = "INSERT INTO reveals (scope, revealed_at) VALUES (@scope, @now) ON CONFLICT (scope) DO NOTHING";
+
+    private const string UpsertDecision = """
+        INSERT INTO tie_decisions (scope, entry_id, decided_at, note) VALUES (@scope, @entryId, @now, @note)
+        ON CONFLICT (scope) DO UPDATE SET entry_id = excluded.entry_id, decided_at = excluded.decided_at, note = excluded.note
+        """;
+
+    private const string DeletePaper = "DELETE FROM paper_counts WHERE entry_id = @entryId";
+    private const string InsertPaper = "INSERT INTO paper_counts (entry_id, score, count) VALUES (@EntryId, @Score, @Count)";
+    private const string InsertAward = "INSERT INTO awards (name, entry_id, note) VALUES (@name, @entryId, @note) RETURNING id";
+    private const string DeleteAward = "DELETE FROM awards WHERE id = @id";
+
+    private const string SelectBallots = """
+        SELECT 'score' AS Kind, v.voter AS Voter, v.entry_id AS EntryId, e.title AS Title, v.score AS Score, v.voted_at AS At
+        FROM votes v JOIN entries e ON e.id = v.entry_id
+        UNION ALL
+        SELECT 'best-in-show', p.voter, p.entry_id, e.title, NULL, p.picked_at
+        FROM best_in_show_picks p JOIN entries e ON e.id = p.entry_id
+        ORDER BY At, Kind, EntryId
+        """;
+
+    private static readonly IReadOnlyDictionary<int, int> NoCounts = new Dictionary<int, int>();
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Raised after each of this service's changes (decisions, paper counts, awards, reveals).</summary>
+    public event Action? Changed;
+
+    public async Task<Standings> GetAsync(CancellationToken ct = default)
+    {
+        var view = await contest.GetAsync(ct);
+        await using var connection = await db.OpenAsync(ct);
+        await using var grid = await connection.QueryMultipleAsync(SelectAggregates);
+        var online = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
+        var paper = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
+        var picks = (await grid.ReadAsync<(long EntryId, long Count)>()).ToDictionary(p => (int)p.EntryId, p => (int)p.Count);
+        var decisions = (await grid.ReadAsync<DecisionRow>()).ToDictionary(d => d.Scope);
+        var reveals = (await grid.ReadAsync<RevealRow>()).ToDictionary(r => r.Scope, r => r.RevealedAt);
+        return Build(view, voting.Snapshot(), online, paper, picks, decisions, reveals);
+    }
+
+    /// <summary>Reveals a prize (<see cref="Scopes"/>) if nothing blocks it; revealing again changes nothing but pushes again.</summary>
+    public async Task<Outcome<PublicResults>> RevealAsync(string scope, CancellationToken ct = default)
+    {
+        Standings standings;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            standings = await GetAsync(ct);
+            if (PrizeIn(standings.Tally, scope) is not { } prize)
+            {
+                return Outcome<PublicResults>.NotFound;
+            }
+
+            if (prize.RevealedAt is null)
+            {
+                if (prize.Outcome.Blocker is { } reason)
+                {
+                    return Outcome<PublicResults>.Refused(reason);
+                }
+
+                await using (var connection = await db.OpenAsync(ct))
+                {
+                    await connection.ExecuteAsync(InsertReveal, new { scope, now = clock.GetUtcNow() });
+                }
+
+                standings = await GetAsync(ct);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await hub.Clients.All.ResultsRevealed(standings.Public);
+        Changed?.Invoke();
+        return standings.Public;
+    }
+
+    /// <summary>Records the coordinator's choice among the entries tied at the top of a prize not yet revealed.</summary>
+    public async Task<Outcome<PrizeOutcome>> DecideTieAsync(string scope, int entryId, string? note, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (PrizeIn((await GetAsync(ct)).Tally, scope) is not { } prize)
+            {
+                return Outcome<PrizeOutcome>.NotFound;
+            }
+
+            if (prize.RevealedAt is not null || !prize.Outcome.Tied.Contains(entryId))
+            {
+                return Outcome<PrizeOutcome>.Refused(prize.RevealedAt is not null ? Reasons.AlreadyRevealed : Reasons.NotTied);
+            }
+
+            await using (var connection = await db.OpenAsync(ct))
+            {
+                await connection.ExecuteAsync(UpsertDecision, new { scope, entryId, now = clock.GetUtcNow(), note });
+            }
+
+            Changed?.Invoke();
+            return PrizeIn((await GetAsync(ct)).Tally, scope)!.Outcome;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Replaces an entry's paper ballot counts (score → count), unless its category is revealed.</summary>
+    public async Task<Outcome<PaperCounts>> SetPaperCountsAsync(
+        int entryId, IReadOnlyDictionary<int, int> counts, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await contest.GetEntrySummaryAsync(entryId, ct) is not { } entry)
+            {
+                return Outcome<PaperCounts>.NotFound;
+            }
+
+            if (PrizeIn((await GetAsync(ct)).Tally, Scopes.Category(entry.CategoryId))?.RevealedAt is not null)
+            {
+                return Outcome<PaperCounts>.Refused(Reasons.AlreadyRevealed);
+            }
+
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(DeletePaper, new { entryId }, tx);
+            await connection.ExecuteAsync(
+                InsertPaper, counts.Where(c => c.Value > 0).Select(c => new { EntryId = entryId, Score = c.Key, Count = c.Value }), tx);
+            await tx.CommitAsync(ct);
+            Changed?.Invoke();
+            return new PaperCounts(entryId, Scaled(counts, voting.ScoreMin, voting.ScoreMax));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<Outcome<AwardSummary>> AddAwardAsync(string name, int entryId, string? note, CancellationToken ct = default)
+    {
+        if (await contest.GetEntrySummaryAsync(entryId, ct) is not { } entry)
+        {
+            return Outcome<AwardSummary>.NotFound;
+        }
+
+        int id;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            id = await connection.ExecuteScalarAsync<int>(InsertAward, new { name, entryId, note });
+        }
+
+        await AwardsChangedAsync(ct);
+        return new AwardSummary(id, name, note, entry);
+    }
+
+    public async Task<bool> RemoveAwardAsync(int id, CancellationToken ct = default)
+    {
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            if (await connection.ExecuteAsync(DeleteAward, new { id }) == 0)
+            {
+                return false;
+            }
+        }
+
+        await AwardsChangedAsync(ct);
+        return true;
+    }
+
+    /// <summary>Every ranked entry with its numbers, categories in show order, best first.</summary>
+    public async Task<IReadOnlyList<ResultsExportRow>> ExportAsync(CancellationToken ct = default)
+    {
+        var tally = (await GetAsync(ct)).Tally;
+        var picks = tally.BestInShow.Rows.ToDictionary(r => r.EntryId, r => r.Picks);
+        var awards = tally.Awards.Awards.ToLookup(a => a.Entry.Id, a => a.Name);
+        return tally.Categories.SelectMany(c => c.Rows.Select(r => new ResultsExportRow(
+            r.EntryId, c.Name, r.Title, r.Editors, r.Mean, r.Count, r.Online, r.Paper, r.Rank, awards[r.EntryId].ToList(),
+            picks.GetValueOrDefault(r.EntryId)))).ToList();
+    }
+
+    /// <summary>Every vote and Best In Show pick, voters by pseudonym only.</summary>
+    public async Task<IReadOnlyList<BallotExportRow>> ExportBallotsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<BallotRow>(SelectBallots);
+        return rows.Select(r => new BallotExportRow(r.Kind, tokens.Pseudonym(r.Voter), r.EntryId, r.Title, r.Score, r.At)).ToList();
+    }
+
+    /// <summary>Awards show in the tally; once revealed, a change is public at once.</summary>
+    private async Task AwardsChangedAsync(CancellationToken ct)
+    {
+        Changed?.Invoke();
+        var standings = await GetAsync(ct);
+        if (standings.Tally.Awards.RevealedAt is not null)
+        {
+            await hub.Clients.All.ResultsRevealed(standings.Public);
+        }
+    }
+
+    private sealed record Prize(PrizeOutcome Outcome, DateTimeOffset? RevealedAt);
+
+    /// <summary>The prize a scope names, or null when it names nothing (an unknown category, a malformed scope).</summary>
+    private static Prize? PrizeIn(Tally tally, string scope)
+    {
+        if (scope == Scopes.BestInShow)
+        {
+            return new Prize(tally.BestInShow.Outcome, tally.BestInShow.RevealedAt);
+        }
+
+        if (scope == Scopes.Awards)
+        {
+            return new Prize(new PrizeOutcome(null, [], null, null), tally.Awards.RevealedAt);
+        }
+
+        return tally.Categories.FirstOrDefault(c => Scopes.Category(c.CategoryId) == scope) is { } category
+            ? new Prize(category.Outcome, category.RevealedAt)
+            : null;
+    }
+
+    private static Standings Build(
+        ContestView view,
+        VotingSnapshot voting,
+        IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> online,
+        IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> paper,
+        IReadOnlyDictionary<int, int> picks,
+        IReadOnlyDictionary<string, DecisionRow> decisions,
+        IReadOnlyDictionary<string, DateTimeOffset> reveals)
+    {
+        var settings = view.Contest.Voting;
+        IReadOnlyDictionary<int, int> Scale(IReadOnlyDictionary<int, int> counts) => Scaled(counts, settings.ScoreMin, settings.ScoreMax);
+        var names = view.Categories.ToDictionary(c => c.Id, c => c.Name);
+        var entries = view.Entries.ToDictionary(e => e.Id, e => new EntrySummary(
+            e.Id, e.CategoryId, names[e.CategoryId], e.Title, e.Editors, e.MusicArtist, e.MusicTitle, e.Sources, e.ContentNote));
+        var status = voting.Categories.ToDictionary(c => c.CategoryId, c => c.Status);
+        var finalists = view.Entries.Select(e => new Ranking.Finalist(
+            e.Id, e.CategoryId, e.Disqualified, online.GetValueOrDefault(e.Id, NoCounts), paper.GetValueOrDefault(e.Id, NoCounts),
+            picks.GetValueOrDefault(e.Id))).ToDictionary(f => f.EntryId);
+        var competing = finalists.Values.Where(f => !f.Disqualified).Select(f => f.CategoryId).ToHashSet();
+
+        var byTopScore = settings.BestInShowMethod == VotingSettings.TopScore;
+        var rules = new Ranking.Rules(
+            settings.BestInShowMethod,
+            settings.BestInShowKeepsCategoryPrize,
+            byTopScore ? competing.All(id => status.GetValueOrDefault(id) == CategoryVotingStatus.Closed) : voting.BestInShow == BallotStatus.Closed);
+        var result = Ranking.Compute(finalists.Values.ToList(), rules, decisions.ToDictionary(d => d.Key, d => d.Value.EntryId));
+
+        var categories = view.Categories.Select(c =>
+        {
+            var scope = Scopes.Category(c.Id);
+            var categoryStatus = status.GetValueOrDefault(c.Id);
+            var ranked = result.Categories.GetValueOrDefault(c.Id) ?? new Ranking.CategoryResult([], Ranking.Decide([], null));
+            var rows = ranked.Ranking.Select(p =>
+            {
+                var (f, e) = (finalists[p.EntryId], entries[p.EntryId]);
+                return new TallyRow(
+                    e.Id, e.Title, e.Editors, Scale(f.Online), Scale(f.Paper), Scale(f.Combined),
+                    p.Standing.Count, Ranking.Mean(f.Combined), p.Rank);
+            }).ToList();
+            var outcome = categoryStatus == CategoryVotingStatus.Closed ? ranked.Prize : ranked.Prize with { Blocker = Reasons.CategoryOpen };
+            return new CategoryTally(c.Id, c.Name, categoryStatus, rows, outcome, decisions.GetValueOrDefault(scope)?.Note, Revealed(reveals, scope));
+        }).ToList();
+
+        var bestInShowBlocker = categories.Any(c => c.Rows.Count > 0 && c.RevealedAt is null) ? Reasons.CategoriesNotRevealed
+            : !byTopScore && voting.BestInShow != BallotStatus.Closed ? Reasons.BallotOpen
+            : result.BestInShow.Blocker;
+        var bestInShow = new BestInShowTally(
+            settings.BestInShowMethod,
+            settings.BestInShowKeepsCategoryPrize,
+            voting.BestInShow,
+            result.BestInShowRanking.Select(p =>
+            {
+                var (f, e) = (finalists[p.EntryId], entries[p.EntryId]);
+                return new BestInShowRow(e.Id, e.Title, e.CategoryId, e.Category, f.Picks, Ranking.Mean(f.Combined), f.Combined.Values.Sum(), p.Rank);
+            }).ToList(),
+            result.BestInShow with { Blocker = bestInShowBlocker },
+            decisions.GetValueOrDefault(Scopes.BestInShow)?.Note,
+            Revealed(reveals, Scopes.BestInShow));
+
+        var awards = new AwardsTally(
+            AwardPresets,
+            view.Awards.Select(a => new AwardSummary(a.Id, a.Name, a.Note, entries[a.EntryId])).ToList(),
+            Revealed(reveals, Scopes.Awards));
+
+        var tally = new Tally(settings.ScoreMin, settings.ScoreMax, categories, bestInShow, awards);
+        return new Standings(tally, Public(tally, entries));
+    }
+
+    private static PublicResults Public(Tally tally, IReadOnlyDictionary<int, EntrySummary> entries) => new(
+        tally.Categories
+            .Where(c => c.RevealedAt is not null && c.Outcome.WinnerId is not null)
+            .Select(c => new RevealedCategory(c.CategoryId, c.Name, entries[c.Outcome.WinnerId!.Value], c.RevealedAt!.Value))
+            .ToList(),
+        tally.BestInShow is { RevealedAt: { } at, Outcome.WinnerId: { } winner } ? new RevealedWinner(entries[winner], at) : null,
+        tally.Awards.RevealedAt is { } awardsAt ? new RevealedAwards(tally.Awards.Awards, awardsAt) : null);
+
+    private static DateTimeOffset? Revealed(IReadOnlyDictionary<string, DateTimeOffset> reveals, string scope) =>
+        reveals.TryGetValue(scope, out var at) ? at : null;
+
+    /// <summary>Score → count for every score of the scale, none left out.</summary>
+    private static IReadOnlyDictionary<int, int> Scaled(IReadOnlyDictionary<int, int> counts, int min, int max) =>
+        Enumerable.Range(min, max - min + 1).ToDictionary(score => score, score => counts.GetValueOrDefault(score));
+
+    private static IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> Distributions(IEnumerable<(long EntryId, long Score, long Count)> rows) =>
+        rows.GroupBy(r => (int)r.EntryId).ToDictionary(
+            g => g.Key, IReadOnlyDictionary<int, int> (g) => g.ToDictionary(r => (int)r.Score, r => (int)r.Count));
+
+    private sealed class DecisionRow
+    {
+        public string Scope { get; init; } = "";
+        public int EntryId { get; init; }
+        public string? Note { get; init; }
+    }
+
+    private sealed class RevealRow
+    {
+        public string Scope { get; init; } = "";
+        public DateTimeOffset RevealedAt { get; init; }
+    }
+
+    private sealed class BallotRow
+    {
+        public string Kind { get; init; } = "";
+        public string Voter { get; init; } = "";
+        public int EntryId { get; init; }
+        public string Title { get; init; } = "";
+        public int? Score { get; init; }
+        public DateTimeOffset At { get; init; }
+    }
+}

@@ -1,0 +1,47 @@
+using AmvScreening.Protocol;
+using AmvScreening.Server.Infrastructure;
+using AmvScreening.Server.Show;
+using AmvScreening.Server.Voting;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AmvScreening.Server.Results;
+
+/// <summary>Pushes the tally to the coordinators when votes are committed, voting opens or closes, or results change:
+/// at most twice a second however fast the votes come, and nothing while nothing changes.</summary>
+public sealed class TallyBroadcaster : IHostedService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    private readonly VoteWriter _writer;
+    private readonly VotingState _voting;
+    private readonly ResultsService _results;
+    private readonly Coalescer _coalescer;
+
+    public TallyBroadcaster(
+        VoteWriter writer, VotingState voting, ResultsService results, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock,
+        ILogger<TallyBroadcaster> logger)
+    {
+        (_writer, _voting, _results) = (writer, voting, results);
+        _coalescer = new Coalescer(
+            Interval,
+            clock,
+            async ct => await hub.Clients.Group(ShowHubContract.Groups.Coordinators).TallyChanged((await results.GetAsync(ct)).Tally),
+            logger);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _writer.Committed += _coalescer.Signal;
+        _voting.Changed += _coalescer.Signal;
+        _results.Changed += _coalescer.Signal;
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _writer.Committed -= _coalescer.Signal;
+        _voting.Changed -= _coalescer.Signal;
+        _results.Changed -= _coalescer.Signal;
+        await _coalescer.DisposeAsync();
+    }
+}
