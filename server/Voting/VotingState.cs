@@ -147,7 +147,7 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
             if (show.Phase == ShowPhase.Video && !model.Opened.Contains(shown.Id))
             {
                 await connection.ExecuteAsync(
-                    "INSERT INTO entry_windows (entry_id, opened_at) VALUES (@id, @now) ON CONFLICT DO NOTHING", new { shown.Id, now });
+                    "INSERT INTO entry_windows (entry_id, opened_at) VALUES (@id, @now) ON CONFLICT DO NOTHING", new { id = shown.Id, now });
                 _model = model with { Opened = new HashSet<int>(model.Opened) { shown.Id } };
                 changed = true;
                 logger.LogInformation("Voting opened for entry {Entry} ({Title})", shown.Id, shown.Title);

@@ -1,11 +1,11 @@
-using System.Text.Json;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Support;
+using static AmvScreening.Tests.Support.HubTesting;
 
 namespace AmvScreening.Tests.Results;
 
-/// <summary>What the hub pushes about results, as each audience receives it over a real WebSocket.</summary>
+/// <summary>What the hub pushes about results, as each audience receives it through a real SignalR client.</summary>
 public sealed class TallyPushTests : IDisposable
 {
     private readonly AmvServer _server = new();
@@ -17,33 +17,40 @@ public sealed class TallyPushTests : IDisposable
     {
         var category = (await TestContest.SeedAsync(_server))[0];
         var entry = category.Entries[0];
-        await using var coordinatorHub = await HubProbe.ConnectAsync(_server, Roles.Coordinator);
-        await using var boothHub = await HubProbe.ConnectAsync(_server, Roles.Booth);
-        await using var voterHub = await HubProbe.ConnectAsync(_server);
+        await using var coordinatorHub = await _server.CreateStaffHubAsync(Roles.Coordinator);
+        await using var boothHub = await _server.CreateStaffHubAsync(Roles.Booth);
+        await using var voterHub = _server.CreateVoterHub();
+        var tallies = coordinatorHub.Received<Tally>(ShowHubMethods.TallyChanged);
+        var boothTallies = boothHub.Received<Tally>(ShowHubMethods.TallyChanged);
+        var voterTallies = voterHub.Received<Tally>(ShowHubMethods.TallyChanged);
+        var boothReveals = boothHub.Received<PublicResults>(ShowHubMethods.ResultsRevealed);
+        var voterReveals = voterHub.Received<PublicResults>(ShowHubMethods.ResultsRevealed);
+        foreach (var hub in new[] { coordinatorHub, boothHub, voterHub })
+        {
+            await hub.StartAndSyncAsync();
+        }
+
         using var coordinator = await _server.CreateStaffClientAsync();
         await TestContest.SetVotingAsync(coordinator, category.Id, "open");
 
         await TestContest.VoteAsync(_server, coordinator, entry, 4);
 
-        var tally = await coordinatorHub.WaitForAsync(ShowHubMethods.TallyChanged, t => CountOf(t, entry) == 1);
-        Assert.Equal(4m, Row(tally, entry).GetProperty("mean").GetDecimal());
+        var tally = await tallies.NextMatchingAsync(t => RowOf(t, entry).Count == 1);
+        Assert.Equal(4m, RowOf(tally, entry).Mean);
 
         await TestContest.SetVotingAsync(coordinator, category.Id, "close");
         (await coordinator.PostAsync($"/api/results/reveal/categories/{category.Id}", null)).EnsureSuccessStatusCode();
-        foreach (var audience in new[] { voterHub, boothHub })
+        foreach (var reveals in new[] { voterReveals, boothReveals })
         {
-            var revealed = await audience.WaitForAsync(ShowHubMethods.ResultsRevealed);
-            Assert.Equal(entry, revealed.GetProperty("categories")[0].GetProperty("winner").GetProperty("id").GetInt32());
-            Assert.DoesNotContain(ShowHubMethods.TallyChanged, audience.Received);
+            Assert.Equal(entry, (await reveals.NextAsync()).Categories[0].Winner.Id);
         }
 
-        var after = await coordinatorHub.WaitForAsync(ShowHubMethods.TallyChanged, t => t.GetProperty("categories")[0].GetProperty("revealedAt").ValueKind != JsonValueKind.Null);
-        Assert.Equal(entry, after.GetProperty("categories")[0].GetProperty("outcome").GetProperty("winnerId").GetInt32());
+        var after = await tallies.NextMatchingAsync(t => t.Categories[0].RevealedAt is not null);
+        Assert.Equal(entry, after.Categories[0].Outcome.WinnerId);
+        Assert.False(boothTallies.TryRead(out _), "the booth received a tally");
+        Assert.False(voterTallies.TryRead(out _), "a voter received a tally");
     }
 
-    private static JsonElement Row(JsonElement tally, int entryId) =>
-        tally.GetProperty("categories").EnumerateArray().SelectMany(c => c.GetProperty("rows").EnumerateArray())
-            .Single(r => r.GetProperty("entryId").GetInt32() == entryId);
-
-    private static int CountOf(JsonElement tally, int entryId) => Row(tally, entryId).GetProperty("count").GetInt32();
+    private static TallyRow RowOf(Tally tally, int entryId) =>
+        tally.Categories.SelectMany(c => c.Rows).Single(r => r.EntryId == entryId);
 }

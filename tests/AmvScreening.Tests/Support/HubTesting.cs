@@ -33,6 +33,21 @@ public static class HubTesting
         return channel.Reader;
     }
 
+    /// <summary>The next message that matches <paramref name="match"/> (skipping the others), within the bound.</summary>
+    public static async Task<T> NextMatchingAsync<T>(this ChannelReader<T> reader, Func<T, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        await foreach (var message in reader.ReadAllAsync(timeout.Token))
+        {
+            if (match(message))
+            {
+                return message;
+            }
+        }
+
+        throw new InvalidOperationException("The connection closed before a matching message arrived.");
+    }
+
     /// <summary>Completes when the connection raises Closed, with its error (null after a clean close).</summary>
     public static Task<Exception?> WhenClosed(this HubConnection connection)
     {
