@@ -42,6 +42,8 @@ public sealed class ResultsService(
         SELECT scope AS Scope, revealed_at AS RevealedAt FROM reveals;
         """;
 
+    private const string SelectRevealed = "SELECT EXISTS (SELECT 1 FROM reveals WHERE scope = @scope)";
+
     private const string InsertReveal = "INSERT INTO reveals (scope, revealed_at) VALUES (@scope, @now) ON CONFLICT (scope) DO NOTHING";
 
     private const string UpsertDecision = """
@@ -84,6 +86,13 @@ public sealed class ResultsService(
     }
 
     /// <summary>Reveals a prize (<see cref="Scopes"/>) if nothing blocks it; revealing again changes nothing but pushes again.</summary>
+    /// <summary>Whether <paramref name="scope"/> (a category, Best In Show, the awards) has been revealed.</summary>
+    public async Task<bool> IsRevealedAsync(string scope, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(SelectRevealed, new { scope });
+    }
+
     public async Task<Outcome<PublicResults>> RevealAsync(string scope, CancellationToken ct = default)
     {
         Standings standings;

@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Infrastructure;
+using AmvScreening.Server.Results;
 using AmvScreening.Server.Room;
 using Dapper;
 using AmvScreening.Server.Data;
@@ -49,11 +50,7 @@ public static class VotingEndpoints
         var coordinator = app.MapGroup("/api/voting").WithTags("Voting control").RequireAuthorization(Roles.Policies.Coordinator);
         coordinator.MapPost("/categories/{categoryId:int}/{action:regex(^(open|close|auto)$)}", SetCategory)
             .WithSummary("Open a category by hand (all its entries), close it, or go back to opening entries as they play (auto).");
-        coordinator.MapPost("/best-in-show/{action:regex(^(open|close)$)}", async (string action, VotingState voting, CancellationToken ct) =>
-        {
-            await voting.SetBallotAsync(action == "open" ? BallotStatus.Open : BallotStatus.Closed, ct);
-            return TypedResults.Ok(voting.Snapshot());
-        }).WithSummary("Open or close the Best In Show ballot.");
+        coordinator.MapPost("/best-in-show/{action:regex(^(open|close)$)}", SetBallot).WithSummary("Open or close the Best In Show ballot.");
         return app;
     }
 
@@ -108,12 +105,33 @@ public static class VotingEndpoints
             : Refused(outcome.Refusal, context.RequestServices.GetRequiredService<VotingState>());
     }
 
-    private static async Task<Results<Ok<VotingSnapshot>, NotFound>> SetCategory(
-        int categoryId, string action, VotingState voting, CancellationToken ct)
+    private static async Task<Results<Ok<VotingSnapshot>, NotFound, ProblemHttpResult>> SetCategory(
+        int categoryId, string action, VotingState voting, ResultsService results, CancellationToken ct)
     {
         var mode = action switch { "open" => VotingState.Mode.Open, "close" => VotingState.Mode.Closed, _ => VotingState.Mode.Auto };
+        if (mode != VotingState.Mode.Closed && await results.IsRevealedAsync(ResultsContract.Scopes.Category(categoryId), ct))
+        {
+            return AlreadyRevealed();
+        }
+
         return await voting.SetCategoryAsync(categoryId, mode, ct) ? TypedResults.Ok(voting.Snapshot()) : TypedResults.NotFound();
     }
+
+    private static async Task<Results<Ok<VotingSnapshot>, ProblemHttpResult>> SetBallot(
+        string action, VotingState voting, ResultsService results, CancellationToken ct)
+    {
+        if (action == "open" && await results.IsRevealedAsync(ResultsContract.Scopes.BestInShow, ct))
+        {
+            return AlreadyRevealed();
+        }
+
+        await voting.SetBallotAsync(action == "open" ? BallotStatus.Open : BallotStatus.Closed, ct);
+        return TypedResults.Ok(voting.Snapshot());
+    }
+
+    /// <summary>A revealed result is final: its voting does not reopen.</summary>
+    private static ProblemHttpResult AlreadyRevealed() =>
+        Conflict(ResultsContract.Reasons.AlreadyRevealed, "Its result has been revealed: voting cannot reopen.");
 
     /// <summary>Every voter endpoint needs a valid voter token (header or cookie).</summary>
     private static async ValueTask<object?> RequireVoter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -67,6 +67,9 @@ public sealed class CategoryWalkTests : IDisposable
         (await coordinator.PostAsync($"/api/results/reveal/categories/{categoryId}", null)).EnsureSuccessStatusCode();
         Assert.Equal(a, (await reveals.NextAsync()).Categories.Single().Winner.Id);
         Assert.Equal(a, (await anonymous.GetFromJsonAsync<PublicResults>("/api/results"))!.Categories.Single().Winner.Id);
+
+        // A revealed result is final: its voting does not reopen.
+        await AssertRefusedAsync(await coordinator.PostAsync($"/api/voting/categories/{categoryId}/open", null), "already-revealed");
     }
 
     [Fact]
