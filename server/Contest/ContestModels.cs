@@ -1,3 +1,5 @@
+using AmvScreening.Protocol;
+
 namespace AmvScreening.Server.Contest;
 
 /// <summary>The contest's own details and rules.</summary>
@@ -50,6 +52,10 @@ public sealed record Entry
     public string? VideoPath { get; init; }
     public string? ContentNote { get; init; }
     public bool Disqualified { get; init; }
+
+    /// <summary>What phones and consoles may show of it.</summary>
+    public EntrySummary ToSummary(string category) =>
+        new(Id, CategoryId, category, Title, Editors, MusicArtist, MusicTitle, Sources, ContentNote);
 }
 
 /// <summary>A judges' or coordinators' award (Judges' Choice, Technical Effects, …).</summary>
@@ -66,4 +72,12 @@ public sealed record ContestView(
     ContestDetails Contest,
     IReadOnlyList<Category> Categories,
     IReadOnlyList<Entry> Entries,
-    IReadOnlyList<Award> Awards);
+    IReadOnlyList<Award> Awards)
+{
+    /// <summary>Every entry's public summary, by entry id.</summary>
+    public IReadOnlyDictionary<int, EntrySummary> Summaries()
+    {
+        var names = Categories.ToDictionary(c => c.Id, c => c.Name);
+        return Entries.ToDictionary(e => e.Id, e => e.ToSummary(names[e.CategoryId]));
+    }
+}

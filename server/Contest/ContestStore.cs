@@ -57,7 +57,7 @@ public sealed class ContestStore(Db db)
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<Entry, string, EntrySummary>(
             SelectEntry,
-            (e, category) => new EntrySummary(e.Id, e.CategoryId, category, e.Title, e.Editors, e.MusicArtist, e.MusicTitle, e.Sources, e.ContentNote),
+            (e, category) => e.ToSummary(category),
             new { id },
             splitOn: "CategoryName");
         return rows.SingleOrDefault();

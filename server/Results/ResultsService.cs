@@ -284,9 +284,7 @@ public sealed class ResultsService(
     {
         var settings = view.Contest.Voting;
         IReadOnlyDictionary<int, int> Scale(IReadOnlyDictionary<int, int> counts) => Scaled(counts, settings.ScoreMin, settings.ScoreMax);
-        var names = view.Categories.ToDictionary(c => c.Id, c => c.Name);
-        var entries = view.Entries.ToDictionary(e => e.Id, e => new EntrySummary(
-            e.Id, e.CategoryId, names[e.CategoryId], e.Title, e.Editors, e.MusicArtist, e.MusicTitle, e.Sources, e.ContentNote));
+        var entries = view.Summaries();
         var status = voting.Categories.ToDictionary(c => c.CategoryId, c => c.Status);
         var finalists = view.Entries.Select(e => new Ranking.Finalist(
             e.Id, e.CategoryId, e.Disqualified, online.GetValueOrDefault(e.Id, NoCounts), paper.GetValueOrDefault(e.Id, NoCounts),

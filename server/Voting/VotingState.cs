@@ -14,16 +14,9 @@ namespace AmvScreening.Server.Voting;
 /// before it is announced. Every change, and every batch of votes the <see cref="VoteWriter"/> commits, holds
 /// <see cref="Gate"/>, so once a close has returned no vote for that category is committed.
 /// </summary>
-public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<VotingState> logger)
+public sealed class VotingState(
+    Db db, ContestStore contest, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<VotingState> logger)
 {
-    private const string SelectEntries = """
-        SELECT e.id AS Id, e.category_id AS CategoryId, c.name AS Category, e.position AS Position, e.title AS Title,
-               e.editors AS Editors, e.music_artist AS MusicArtist, e.music_title AS MusicTitle, e.sources AS Sources,
-               e.content_note AS ContentNote, e.disqualified AS Disqualified
-        FROM entries e JOIN categories c ON c.id = e.category_id
-        ORDER BY c.position, e.position
-        """;
-
     private const string UpsertCategory = """
         INSERT INTO category_voting (category_id, mode, closes_at, changed_at) VALUES (@categoryId, @mode, @closesAt, @now)
         ON CONFLICT (category_id) DO UPDATE SET mode = excluded.mode, closes_at = excluded.closes_at, changed_at = excluded.changed_at
@@ -53,27 +46,21 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
         await Gate.WaitAsync(ct);
         try
         {
+            var view = await contest.GetAsync(ct);
             await using var connection = await db.OpenAsync(ct);
-            var entries = (await connection.QueryAsync<EntryRow>(SelectEntries)).ToList();
             var opened = (await connection.QueryAsync<int>("SELECT entry_id FROM entry_windows")).ToHashSet();
-            var categories = (await connection.QueryAsync<CategoryRow>(
+            var windows = (await connection.QueryAsync<CategoryRow>(
                     "SELECT category_id AS CategoryId, mode AS Mode, closes_at AS ClosesAt FROM category_voting"))
                 .ToDictionary(r => r.CategoryId, r => new CategoryWindow(Enum.Parse<Mode>(r.Mode, ignoreCase: true), r.ClosesAt));
             var ballot = await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM best_in_show_ballot WHERE id = 1");
-            var contest = await connection.QuerySingleAsync<(long Min, long Max, string Method, long? AutoClose)>(
-                "SELECT score_min, score_max, best_in_show_method, auto_close_minutes FROM contest WHERE id = 1");
-            var categoryList = (await connection.QueryAsync<(long Id, string Name)>("SELECT id, name FROM categories ORDER BY position"))
-                .Select(c => ((int)c.Id, c.Name)).ToList();
             _model = new Model(
-                entries.ToDictionary(e => e.Id),
-                categoryList,
+                view.Entries.ToDictionary(e => e.Id),
+                view.Summaries(),
+                view.Categories,
                 opened,
-                categories,
+                windows,
                 ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
-                (int)contest.Min,
-                (int)contest.Max,
-                contest.Method,
-                (int?)contest.AutoClose);
+                view.Contest.Voting);
         }
         finally
         {
@@ -83,15 +70,15 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
         await AnnounceAsync();
     }
 
-    public int ScoreMin => _model.ScoreMin;
+    public int ScoreMin => _model.Voting.ScoreMin;
 
-    public int ScoreMax => _model.ScoreMax;
+    public int ScoreMax => _model.Voting.ScoreMax;
 
     /// <summary>Whether a score for <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
     public Refusal CheckScore(int entryId, int score)
     {
         var model = _model;
-        if (score < model.ScoreMin || score > model.ScoreMax)
+        if (score < model.Voting.ScoreMin || score > model.Voting.ScoreMax)
         {
             return Refusal.OutOfScale;
         }
@@ -118,7 +105,7 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
     public Refusal CheckPick(int entryId)
     {
         var model = _model;
-        if (model.Ballot != BallotStatus.Open || model.Method != VotingSettings.Ballot)
+        if (model.Ballot != BallotStatus.Open || model.Voting.BestInShowMethod != VotingSettings.Ballot)
         {
             return Refusal.BallotNotOpen;
         }
@@ -154,7 +141,7 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
             }
 
             var window = _model.Window(shown.CategoryId);
-            if (show.Phase == ShowPhase.OutroSlate && model.AutoCloseMinutes is { } minutes && window.ClosesAt is null
+            if (show.Phase == ShowPhase.OutroSlate && model.Voting.AutoCloseMinutes is { } minutes && window.ClosesAt is null
                 && window.Mode != Mode.Closed && IsLastOfCategory(_model, shown.Id))
             {
                 var closesAt = (show.StartedAt ?? now).AddSeconds(show.DurationSeconds ?? 0).AddMinutes(minutes);
@@ -236,11 +223,11 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
                 ? []
                 : model.Entries.Values
                     .Where(e => e.CategoryId == c.Id && !e.Disqualified && (status == CategoryVotingStatus.Open || model.Opened.Contains(e.Id)))
-                    .Select(e => e.Summary)
+                    .Select(e => model.Summaries[e.Id])
                     .ToList();
             return new CategoryVoting(c.Id, c.Name, status, model.Window(c.Id).ClosesAt, votable);
         }).ToList();
-        return new VotingSnapshot(model.ScoreMin, model.ScoreMax, model.Method, model.Ballot, categories);
+        return new VotingSnapshot(model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot, categories);
     }
 
     /// <summary>Whether the category takes no more votes (closed by hand or by its timer).</summary>
@@ -302,37 +289,19 @@ public sealed class VotingState(Db db, IHubContext<ShowHub, IShowClient> hub, Ti
     private sealed record CategoryWindow(Mode Mode, DateTimeOffset? ClosesAt);
 
     private sealed record Model(
-        IReadOnlyDictionary<int, EntryRow> Entries,
-        IReadOnlyList<(int Id, string Name)> Categories,
+        IReadOnlyDictionary<int, Entry> Entries,
+        IReadOnlyDictionary<int, EntrySummary> Summaries,
+        IReadOnlyList<Category> Categories,
         IReadOnlySet<int> Opened,
         IReadOnlyDictionary<int, CategoryWindow> Windows,
         BallotStatus Ballot,
-        int ScoreMin,
-        int ScoreMax,
-        string Method,
-        int? AutoCloseMinutes)
+        VotingSettings Voting)
     {
         public static Model Empty { get; } = new(
-            new Dictionary<int, EntryRow>(), [], new HashSet<int>(), new Dictionary<int, CategoryWindow>(), BallotStatus.NotOpen, 1, 5, VotingSettings.Ballot, null);
+            new Dictionary<int, Entry>(), new Dictionary<int, EntrySummary>(), [], new HashSet<int>(),
+            new Dictionary<int, CategoryWindow>(), BallotStatus.NotOpen, new VotingSettings());
 
         public CategoryWindow Window(int categoryId) => Windows.GetValueOrDefault(categoryId) ?? new CategoryWindow(Mode.Auto, null);
-    }
-
-    private sealed class EntryRow
-    {
-        public int Id { get; init; }
-        public int CategoryId { get; init; }
-        public string Category { get; init; } = "";
-        public int Position { get; init; }
-        public string Title { get; init; } = "";
-        public IReadOnlyList<string> Editors { get; init; } = [];
-        public string MusicArtist { get; init; } = "";
-        public string MusicTitle { get; init; } = "";
-        public IReadOnlyList<string> Sources { get; init; } = [];
-        public string? ContentNote { get; init; }
-        public bool Disqualified { get; init; }
-
-        public EntrySummary Summary => new(Id, CategoryId, Category, Title, Editors, MusicArtist, MusicTitle, Sources, ContentNote);
     }
 
     private sealed class CategoryRow
