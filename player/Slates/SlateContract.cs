@@ -1,0 +1,43 @@
+using AmvScreening.Protocol;
+
+namespace AmvScreening.Player.Slates;
+
+/// <summary>The stills the player shows between videos.</summary>
+public enum SlateKind
+{
+    /// <summary>A category's title card.</summary>
+    CategoryCard,
+    /// <summary>Before a finalist: category, title, editors, music, sources, content note.</summary>
+    Intro,
+    /// <summary>After a finalist: the title again, "vote now", the QR code, the short URL and room code.</summary>
+    Outro,
+    Intermission,
+    /// <summary>The end of the show.</summary>
+    End,
+    /// <summary>"Technical difficulties", shown instead of a file that cannot play.</summary>
+    Difficulties,
+    /// <summary>A winner during the reveal: the prize (category name, "Best In Show" or an award) and the entry.</summary>
+    Winner,
+    /// <summary>Plain black (blackout).</summary>
+    Black,
+}
+
+/// <summary>What a slate shows. Entry and Room are set where the kind needs them.</summary>
+/// <param name="Prize">For <see cref="SlateKind.Winner"/>: what was won.</param>
+/// <param name="Message">Free text, e.g. the intermission's or the difficulties slate's line.</param>
+public sealed record SlateData(
+    SlateKind Kind,
+    string ContestName,
+    string? Category = null,
+    EntrySummary? Entry = null,
+    RoomInfo? Room = null,
+    string? Prize = null,
+    string? Message = null);
+
+/// <summary>Fills a slate template and writes it as a 1920×1080 SVG file that libvlc plays as a still
+/// (<c>:demux=image</c>, <c>:image-duration=…</c>).</summary>
+public interface ISlateRenderer
+{
+    /// <summary>Writes the slate and returns the SVG file's full path.</summary>
+    string Render(SlateData slate);
+}
