@@ -1,5 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
+using AmvScreening.Server.Contest;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AmvScreening.Protocol.ResultsContract;
@@ -28,7 +29,7 @@ public static class ResultsEndpoints
     public static IEndpointRouteBuilder MapResults(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup("/api/results").WithTags("Results");
-        open.MapGet("/", async (ResultsService results, CancellationToken ct) => TypedResults.Ok((await results.GetAsync(ct)).Public))
+        open.MapGet("/", async (ResultsService results, CancellationToken ct) => TypedResults.Ok(await results.GetPublicAsync(ct)))
             .WithSummary("What has been revealed: category winners, Best In Show, awards (public; nothing about scores).");
         open.MapGet("/categories/{categoryId:int}", GetCategory)
             .WithSummary("A category's winner once revealed (public); 403 before.");
@@ -67,15 +68,14 @@ public static class ResultsEndpoints
     }
 
     private static async Task<Results<Ok<RevealedCategory>, NotFound, ProblemHttpResult>> GetCategory(
-        int categoryId, ResultsService service, CancellationToken ct)
+        int categoryId, ResultsService service, ContestStore contest, CancellationToken ct)
     {
-        var standings = await service.GetAsync(ct);
-        if (standings.Tally.Categories.All(c => c.CategoryId != categoryId))
+        if (!await contest.CategoryExistsAsync(categoryId, ct))
         {
             return TypedResults.NotFound();
         }
 
-        return standings.Public.Categories.FirstOrDefault(c => c.CategoryId == categoryId) is { } revealed
+        return (await service.GetPublicAsync(ct)).Categories.FirstOrDefault(c => c.CategoryId == categoryId) is { } revealed
             ? TypedResults.Ok(revealed)
             : TypedResults.Problem(title: "Not revealed yet.", detail: "This category's winner has not been announced yet.", statusCode: StatusCodes.Status403Forbidden);
     }

@@ -72,6 +72,17 @@ public sealed class ResultsService(
     /// <summary>Raised after each of this service's changes (decisions, paper counts, awards, reveals).</summary>
     public event Action? Changed;
 
+    private long _version;
+    private CachedPublic? _public;
+
+    private sealed record CachedPublic(long Version, PublicResults Results);
+
+    private void OnChanged()
+    {
+        Interlocked.Increment(ref _version);
+        Changed?.Invoke();
+    }
+
     public async Task<Standings> GetAsync(CancellationToken ct = default)
     {
         var view = await contest.GetAsync(ct);
@@ -85,7 +96,21 @@ public sealed class ResultsService(
         return Build(view, voting.Snapshot(), online, paper, picks, decisions, reveals);
     }
 
-    /// <summary>Reveals a prize (<see cref="Scopes"/>) if nothing blocks it; revealing again changes nothing but pushes again.</summary>
+    /// <summary>What is public (GET /api/results, asked by every phone after each reconnect): kept until the next
+    /// change of results or of the contest, instead of tallying every vote per request.</summary>
+    public async Task<PublicResults> GetPublicAsync(CancellationToken ct = default)
+    {
+        var version = Volatile.Read(ref _version);
+        if (Volatile.Read(ref _public) is { } cached && cached.Version == version)
+        {
+            return cached.Results;
+        }
+
+        var results = (await GetAsync(ct)).Public;
+        Volatile.Write(ref _public, new CachedPublic(version, results));
+        return results;
+    }
+
     /// <summary>Whether <paramref name="scope"/> (a category, Best In Show, the awards) has been revealed.</summary>
     public async Task<bool> IsRevealedAsync(string scope, CancellationToken ct = default)
     {
@@ -93,6 +118,7 @@ public sealed class ResultsService(
         return await connection.ExecuteScalarAsync<bool>(SelectRevealed, new { scope });
     }
 
+    /// <summary>Reveals a prize (<see cref="Scopes"/>) if nothing blocks it; revealing again changes nothing but pushes again.</summary>
     public async Task<Outcome<PublicResults>> RevealAsync(string scope, CancellationToken ct = default)
     {
         Standings standings;
@@ -126,7 +152,7 @@ public sealed class ResultsService(
         }
 
         await hub.Clients.All.ResultsRevealed(standings.Public);
-        Changed?.Invoke();
+        OnChanged();
         return standings.Public;
     }
 
@@ -151,7 +177,7 @@ public sealed class ResultsService(
                 await connection.ExecuteAsync(UpsertDecision, new { scope, entryId, now = clock.GetUtcNow(), note });
             }
 
-            Changed?.Invoke();
+            OnChanged();
             return PrizeIn((await GetAsync(ct)).Tally, scope)!.Outcome;
         }
         finally
@@ -183,7 +209,7 @@ public sealed class ResultsService(
             await connection.ExecuteAsync(
                 InsertPaper, counts.Where(c => c.Value > 0).Select(c => new { EntryId = entryId, Score = c.Key, Count = c.Value }), tx);
             await tx.CommitAsync(ct);
-            Changed?.Invoke();
+            OnChanged();
             return new PaperCounts(entryId, Scaled(counts, voting.ScoreMin, voting.ScoreMax));
         }
         finally
@@ -245,7 +271,7 @@ public sealed class ResultsService(
     /// <summary>Awards show in the tally; once revealed, a change is public at once.</summary>
     private async Task AwardsChangedAsync(CancellationToken ct)
     {
-        Changed?.Invoke();
+        OnChanged();
         var standings = await GetAsync(ct);
         if (standings.Tally.Awards.RevealedAt is not null)
         {
