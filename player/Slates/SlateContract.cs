@@ -11,6 +11,7 @@ public enum SlateKind
     Intro,
     /// <summary>After a finalist: the title again, "vote now", the QR code, the short URL and room code.</summary>
     Outro,
+    /// <summary>The intermission card: a message, and the join URL when a room is given.</summary>
     Intermission,
     /// <summary>The end of the show.</summary>
     End,
@@ -35,7 +36,8 @@ public sealed record SlateData(
     string? Message = null);
 
 /// <summary>Fills a slate template and writes it as a 1920×1080 SVG file that libvlc plays as a still
-/// (<c>:demux=image</c>, <c>:image-duration=…</c>).</summary>
+/// (<c>:demux=image</c>, <c>:image-duration=…</c>). Implemented by <see cref="SvgSlateRenderer"/>; docs/slates.md
+/// describes the templates.</summary>
 public interface ISlateRenderer
 {
     /// <summary>Writes the slate and returns the SVG file's full path.</summary>

@@ -1,0 +1,111 @@
+using AmvScreening.Player.Slates;
+
+namespace AmvScreening.Tests.Player;
+
+/// <summary>The text-fitting rules slates use for data-max-width / data-max-lines (docs/slates.md).</summary>
+public sealed class SlateTextFitTests
+{
+    [Fact]
+    public void Wide_characters_count_one_em_and_latin_about_half()
+    {
+        Assert.Equal(5.0, SlateTextFit.EstimateWidthEm("君の名は。"));
+        Assert.InRange(SlateTextFit.EstimateWidthEm("Ignite"), 6 * 0.4, 6 * 0.7);
+        Assert.True(SlateTextFit.EstimateWidthEm("WWW") > SlateTextFit.EstimateWidthEm("iii"));
+        // A ZWJ emoji sequence and a combining accent add nothing beyond their base characters.
+        Assert.Equal(SlateTextFit.EstimateWidthEm("👩👩"), SlateTextFit.EstimateWidthEm("👩\u200D👩"));
+        Assert.Equal(SlateTextFit.EstimateWidthEm("e"), SlateTextFit.EstimateWidthEm("e\u0301"));
+    }
+
+    [Fact]
+    public void Text_that_fits_stays_on_one_line_at_full_size()
+    {
+        var layout = SlateTextFit.Fit("Ignite", 100, 1000, 2, 40);
+
+        Assert.Equal(["Ignite"], layout.Lines);
+        Assert.Equal(100, layout.FontSize);
+    }
+
+    [Fact]
+    public void A_little_too_long_shrinks_before_it_wraps()
+    {
+        var text = "Drama / Sentiments";
+        var width = SlateTextFit.EstimateWidthPx(text, 100) * 0.9;
+
+        var layout = SlateTextFit.Fit(text, 100, width, 2, 40);
+
+        Assert.Single(layout.Lines);
+        Assert.InRange(layout.FontSize, 85, 90.01);
+    }
+
+    [Fact]
+    public void Much_too_long_wraps_into_balanced_lines_then_shrinks()
+    {
+        const string text = "The Unbearable Lightness of Being a Side Character in Someone Else's Shonen Tournament Arc";
+
+        var layout = SlateTextFit.Fit(text, 120, 1640, 2, 40);
+
+        Assert.Equal(2, layout.Lines.Count);
+        Assert.Equal(text, string.Join(" ", layout.Lines));
+        Assert.True(layout.FontSize < 120);
+        var widths = layout.Lines.Select(line => SlateTextFit.EstimateWidthPx(line, layout.FontSize)).ToList();
+        Assert.All(widths, width => Assert.True(width <= 1640.001, $"{width}"));
+        Assert.True(Math.Abs(widths[0] - widths[1]) < 0.25 * 1640, "balanced lines");
+    }
+
+    [Fact]
+    public void The_height_limit_caps_the_size_of_several_lines()
+    {
+        var layout = SlateTextFit.Fit("one two three four five six seven eight", 200, 800, 3, 20, maxHeight: 300, lineHeight: 1.0);
+
+        Assert.True(layout.Lines.Count * layout.FontSize <= 300.001);
+    }
+
+    [Fact]
+    public void Japanese_without_spaces_breaks_between_characters_but_not_before_closing_punctuation()
+    {
+        const string text = "とある科学の超電磁砲と進撃の巨人と鬼滅の刃。そして呪術廻戦";
+
+        var layout = SlateTextFit.Fit(text, 100, 1000, 2, 60);
+
+        Assert.Equal(2, layout.Lines.Count);
+        Assert.Equal(text, string.Concat(layout.Lines));
+        Assert.DoesNotContain(layout.Lines, line => line.StartsWith('。'));
+        Assert.All(layout.Lines, line => Assert.True(SlateTextFit.EstimateWidthPx(line, layout.FontSize) <= 1000.001));
+    }
+
+    [Fact]
+    public void An_unbreakable_word_is_cut_inside_rather_than_overflowing()
+    {
+        var url = "https://" + new string('a', 120) + ".example.org";
+
+        var layout = SlateTextFit.Fit(url, 50, 1000, 2, 30);
+
+        Assert.All(layout.Lines, line => Assert.True(SlateTextFit.EstimateWidthPx(line, layout.FontSize) <= 1000.001, line));
+        Assert.True(layout.FontSize >= 30);
+    }
+
+    [Fact]
+    public void Text_too_long_even_at_the_minimum_size_ends_with_an_ellipsis_on_whole_words()
+    {
+        var text = string.Join(" ", Enumerable.Range(1, 200).Select(i => $"word{i}"));
+
+        var layout = SlateTextFit.Fit(text, 100, 1000, 2, 40);
+
+        Assert.Equal(40, layout.FontSize);
+        Assert.Equal(2, layout.Lines.Count);
+        Assert.EndsWith("…", layout.Lines[^1], StringComparison.Ordinal);
+        Assert.StartsWith("word1 word2", layout.Lines[0], StringComparison.Ordinal);
+        Assert.All(layout.Lines, line => Assert.True(SlateTextFit.EstimateWidthPx(line, 40) <= 1000.001, line));
+        Assert.All(layout.Lines[0].Split(' '), word => Assert.Matches(@"^word\d+$", word));
+    }
+
+    [Fact]
+    public void Letter_spacing_counts_towards_the_width()
+    {
+        var plain = SlateTextFit.Fit("CATEGORY NAME", 40, 400, 1, 10);
+        var spaced = SlateTextFit.Fit("CATEGORY NAME", 40, 400, 1, 10, letterSpacing: 8);
+
+        Assert.True(spaced.FontSize < plain.FontSize);
+        Assert.True(SlateTextFit.EstimateWidthPx("CATEGORY NAME", spaced.FontSize, 8) <= 400.001);
+    }
+}
