@@ -205,7 +205,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
                     return kept;
                 }
 
-                var delay = settings.Backoff[Math.Min(attempt, settings.Backoff.Count - 1)];
+                var delay = Backoff.Delay(settings.Backoff, attempt);
                 logger.LogWarning("Cannot reach the server at {Server} ({Error}) and no playlist is kept; trying again in {Seconds} s", api.Server, e.Message, delay.TotalSeconds);
                 await Task.Delay(delay, _clock, ct);
             }

@@ -147,7 +147,7 @@ public sealed class ShowReporter : IAsyncDisposable
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                var delay = _backoff[Math.Min(attempt, _backoff.Count - 1)];
+                var delay = Backoff.Delay(_backoff, attempt);
                 _logger.LogWarning("Cannot reach the server at {Server} ({Error}); trying again in {Seconds} s", _api.Server, e.Message, delay.TotalSeconds);
                 if (_connection.State != HubConnectionState.Disconnected)
                 {
@@ -241,6 +241,12 @@ public sealed class ShowReporter : IAsyncDisposable
 
     private sealed class Forever(IReadOnlyList<TimeSpan> backoff) : IRetryPolicy
     {
-        public TimeSpan? NextRetryDelay(RetryContext context) => backoff[(int)Math.Min(context.PreviousRetryCount, backoff.Count - 1)];
+        public TimeSpan? NextRetryDelay(RetryContext context) => Backoff.Delay(backoff, context.PreviousRetryCount);
     }
+}
+
+/// <summary>Waits between attempts to reach the server: the list in order, then its last one forever.</summary>
+internal static class Backoff
+{
+    public static TimeSpan Delay(IReadOnlyList<TimeSpan> backoff, long attempt) => backoff[(int)Math.Min(attempt, backoff.Count - 1)];
 }

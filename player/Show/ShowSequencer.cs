@@ -96,7 +96,7 @@ public sealed class ShowSequencer(
 
         if (_machine.Phase != Idle)
         {
-            Change(Idle, new Showing(Idle, null, null, null, null), TimeSpan.Zero);
+            Change(Idle, new Showing(Idle, null, null, null, null) { StartedAt = _clock.GetUtcNow() }, TimeSpan.Zero);
         }
     }
 
