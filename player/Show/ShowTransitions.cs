@@ -52,10 +52,6 @@ public static class ShowTransitions
 
         return from is Paused or Blackout or Winner && (to == under || (under != Idle && Table[under].Contains(to) && to is not (Paused or Blackout)));
     }
-
-    /// <summary>The table, for documentation and tests: each phase with the phases it may change to directly.</summary>
-    public static IReadOnlyDictionary<ShowPhase, IReadOnlyList<ShowPhase>> Direct { get; } =
-        Table.ToDictionary(p => p.Key, p => (IReadOnlyList<ShowPhase>)p.Value);
 }
 
 /// <summary>A change of screen that <see cref="ShowTransitions"/> does not allow: a bug in whoever asked for it.</summary>
