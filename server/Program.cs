@@ -4,6 +4,7 @@ using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Results;
 using AmvScreening.Server.Infrastructure;
+using AmvScreening.Server.Player;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.VoterWeb;
@@ -29,6 +30,7 @@ builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
 builder.Services.AddSingleton<ShowService>();
 builder.Services.AddVoting();
 builder.Services.AddResults();
+builder.Services.AddPlayerApi();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -48,6 +50,7 @@ app.MapRoom();
 app.MapShow();
 app.MapVoting();
 app.MapResults();
+app.MapPlayerApi();
 app.MapVoterWeb();
 app.MapHub<ShowHub>(ShowHubContract.Path);
 

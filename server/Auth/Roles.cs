@@ -16,6 +16,8 @@ public static class Roles
         public const string Staff = "staff";
         /// <summary>The player, with its API key.</summary>
         public const string Player = "player";
+        /// <summary>Coordinators and the player: the room code (the player shows it on the outro slates).</summary>
+        public const string CoordinatorOrPlayer = "coordinator-or-player";
     }
 
     /// <summary>Authentication scheme names.</summary>

@@ -13,16 +13,17 @@ public static class RoomEndpoints
 {
     public static IEndpointRouteBuilder MapRoom(this IEndpointRouteBuilder app)
     {
-        var room = app.MapGroup("/api/room").WithTags("Room code").RequireAuthorization(Roles.Policies.Coordinator);
+        var room = app.MapGroup("/api/room").WithTags("Room code");
         room.MapGet("/", async (JoinLinks links, HttpRequest request, CancellationToken ct) => TypedResults.Ok(await links.GetAsync(request, ct)))
-            .WithSummary("The current room code and join URL.");
+            .RequireAuthorization(Roles.Policies.CoordinatorOrPlayer)
+            .WithSummary("The current room code and join URL (coordinator, or the player for its outro slates).");
         room.MapPost("/rotate", async (JoinLinks links, RoomCodes codes, IHubContext<ShowHub, IShowClient> hub, HttpRequest request, CancellationToken ct) =>
         {
             await codes.RotateAsync(ct);
             var info = await links.GetAsync(request, ct);
             await hub.Clients.Groups(ShowHubContract.Groups.Players, ShowHubContract.Groups.Booth, ShowHubContract.Groups.Coordinators).RoomChanged(info);
             return TypedResults.Ok(info);
-        }).WithSummary("Retires the room code and makes a new one; phones that already joined keep voting.");
+        }).RequireAuthorization(Roles.Policies.Coordinator).WithSummary("Retires the room code and makes a new one; phones that already joined keep voting.");
 
         // The QR of the join URL, as shown on the outro slates and the poster.
         var qr = app.MapGroup("/").WithTags("Room code");
