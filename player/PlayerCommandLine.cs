@@ -55,10 +55,17 @@ public static class PlayerCommandLine
             CustomParser = r => Positive(r, "--intermission-minutes", "a number of minutes"),
         };
 
+        var quitAfterEnd = new Option<double?>("--quit-after-end")
+        {
+            Description = "Show the end card this long, then quit (a demo or rehearsal; by default the end card stays up)",
+            HelpName = "SECONDS",
+            CustomParser = r => Positive(r, "--quit-after-end", "a number of seconds"),
+        };
+
         var command = new Command("run", "Run the show on this machine's screen")
         {
             server, apiKey, media, state, headless, windowed, display, templates, resume, resumePosition, intro, outro, noCards,
-            categories, intermissionAfter, intermissionMinutes,
+            categories, intermissionAfter, intermissionMinutes, quitAfterEnd,
         };
         command.Validators.Add(r =>
         {
@@ -85,6 +92,7 @@ public static class PlayerCommandLine
                     Intro = TimeSpan.FromSeconds(result.GetValue(intro)),
                     Outro = TimeSpan.FromSeconds(result.GetValue(outro)),
                     Intermission = TimeSpan.FromMinutes(result.GetValue(intermissionMinutes)),
+                    QuitAfterEndCard = result.GetValue(quitAfterEnd) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 },
                 Rundown = new RundownOptions(!result.GetValue(noCards), result.GetValue(categories), result.GetValue(intermissionAfter)),
             },

@@ -1,6 +1,7 @@
 using AmvScreening.Player.Booth;
 using AmvScreening.Player.Show;
 using AmvScreening.Player.Slates;
+using AmvScreening.Player.Vlc;
 using Microsoft.Extensions.Logging;
 
 namespace AmvScreening.Player;
@@ -10,11 +11,10 @@ public static class PlayerProgram
 {
     public static int Main(string[] args) => PlayerCommandLine.Create(RunAsync).Parse(args).Invoke();
 
-    /// <summary>The screen: the libvlc engine is AmvScreening.Player.Vlc.VlcEngine (player/Vlc) and the slates are
-    /// AmvScreening.Player.Slates.SvgSlateRenderer (player/Slates). Both are built on their own branches and are not in
-    /// this one yet, so here the player says so and stops.</summary>
+    /// <summary>The screen: libvlc (player/Vlc) and the SVG slates (player/Slates).</summary>
     private static (IMediaEngine Engine, ISlateRenderer Slates) CreateScreen(PlayerSettings settings) =>
-        throw new NotSupportedException("engine not built yet: this build has no libvlc engine (player/Vlc) or SVG slates (player/Slates).");
+        (new VlcEngine(new VlcEngineOptions { Headless = settings.Headless }),
+         new SvgSlateRenderer(settings.TemplatesFolder, Path.Combine(settings.StateFolder, "slates")));
 
     private static async Task<int> RunAsync(PlayerSettings settings, CancellationToken ct)
     {
@@ -24,7 +24,7 @@ public static class PlayerProgram
         {
             (engine, slates) = CreateScreen(settings);
         }
-        catch (NotSupportedException e)
+        catch (VlcException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 3;

@@ -13,6 +13,8 @@ public sealed record ShowOptions
     public TimeSpan Winner { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>The end card and the blackout are held: shown again each time this runs out.</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>When set, the end card stays this long and then the show quits (a demo); otherwise it is held.</summary>
+    public TimeSpan? QuitAfterEndCard { get; init; }
     /// <summary>An item not on screen by then (the engine never said Playing) counts as failed.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>The line on the difficulties slate.</summary>

@@ -136,7 +136,7 @@ public sealed class ShowSequencer(
             StepKind.Video => new Showing(Video, step.Finalist!.VideoFile is { } file ? new MediaItem(file, StartAt: _startAt) : null, entry, category, null),
             StepKind.Outro => Slate(OutroSlate, new SlateData(SlateKind.Outro, name, category!.Name, entry, live.Room), _options.Outro, entry, category),
             StepKind.Intermission => Slate(Intermission, new SlateData(SlateKind.Intermission, name, Message: _options.IntermissionMessage), _options.Intermission, null, null),
-            _ => Slate(EndCard, new SlateData(SlateKind.End, name), _options.Hold, null, null),
+            _ => Slate(EndCard, new SlateData(SlateKind.End, name), _options.QuitAfterEndCard ?? _options.Hold, null, null),
         };
     }
 
@@ -352,6 +352,9 @@ public sealed class ShowSequencer(
         {
             case Winner:
                 _winner = null;
+                break;
+            case EndCard when _options.QuitAfterEndCard is not null && result.End == PlaybackEnd.Ended:
+                _quit = true;
                 break;
             case Blackout or EndCard:
                 break; // held: shown again

@@ -16,11 +16,11 @@ public sealed class ShowRig : IAsyncDisposable
     private readonly Channel<OnScreen> _screens = Channel.CreateUnbounded<OnScreen>();
     private Task _run = Task.CompletedTask;
 
-    public ShowRig(PlayerShow show, RundownOptions? rundown = null)
+    public ShowRig(PlayerShow show, RundownOptions? rundown = null, ShowOptions? options = null)
     {
         Live = new LiveInfo(show.Room);
         Rundown = Rundown.Build(show, rundown ?? new RundownOptions(), Media);
-        Sequencer = new ShowSequencer(Engine, Slates, Rundown, Live);
+        Sequencer = new ShowSequencer(Engine, Slates, Rundown, Live, options);
         Sequencer.ScreenChanged += screen => _screens.Writer.TryWrite(screen);
         Sequencer.ScreenChanged += screen => Screens.Enqueue(screen);
     }
@@ -61,6 +61,9 @@ public sealed class ShowRig : IAsyncDisposable
     }
 
     public static string VideoOf(int entryId, int category = 1) => Path.Combine(Media, $"c{category}/e{entryId}.mp4");
+
+    /// <summary>The show's run: completes when the sequencer quits.</summary>
+    public Task Running => _run;
 
     public ShowRig Start(ShowStart? start = null)
     {

@@ -44,6 +44,23 @@ public sealed class ShowSequencerTests
     }
 
     [Fact]
+    public async Task QuitAfterEndCard_ShowsTheEndCardThatLong_ThenQuitsAndReportsIdle()
+    {
+        var options = new ShowOptions { QuitAfterEndCard = TimeSpan.FromSeconds(5) };
+        await using var rig = new ShowRig(ShowRig.Playlist(1), new RundownOptions(CategoryCards: false), options).Start();
+        (await rig.ExpectAsync(IntroSlate, 1)).End();
+        (await rig.ExpectAsync(Video, 1)).End();
+        (await rig.ExpectAsync(OutroSlate, 1)).End();
+        var end = await rig.ExpectAsync(EndCard);
+        Assert.Equal(TimeSpan.FromSeconds(5), end.Item!.StillFor);
+
+        end.End();
+
+        await rig.Running.WaitAsync(AmvScreening.Tests.Support.HubTesting.Bound);
+        Assert.Equal(Idle, rig.Screens.Last().Phase);
+    }
+
+    [Fact]
     public async Task Outro_ShowsTheLatestRoom_SoARotationAppearsOnTheNextOutro()
     {
         await using var rig = new ShowRig(ShowRig.Playlist(2), new RundownOptions(CategoryCards: false)).Start();
