@@ -18,8 +18,11 @@ public sealed class SignInModel(SecretStore secrets) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>"1" when a console page sent the visitor back because the session had ended.</summary>
     [BindProperty(SupportsGet = true)]
-    public bool Expired { get; set; }
+    public string? Expired { get; set; }
+
+    public bool SessionEnded => Expired is "1" or "true";
 
     public string? Error { get; private set; }
 

@@ -212,7 +212,7 @@ export function distribution(row, scoreMin, scoreMax) {
       const onlineShare = counts[i] ? Math.round(100 * (counts[i] - paper) / counts[i]) : 100;
       return el('div', {
         class: paper ? 'bar paper' : 'bar',
-        style: `height:${Math.max(2, Math.round(38 * counts[i] / max))}px;--online:${onlineShare}%`,
+        style: `height:${Math.max(2, Math.round(44 * counts[i] / max))}px;--online:${onlineShare}%`,
         title: `${s}: ${counts[i]} vote(s)${paper ? `, ${paper} on paper` : ''}`,
       }, el('span', {}, String(s)));
     }));

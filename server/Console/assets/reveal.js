@@ -48,7 +48,7 @@ function stepItem(step, index, current) {
   } else {
     const outcome = step.prize.outcome;
     const winner = outcome.winnerId;
-    if (winner) body.push(el('p', { class: 'winner', dataset: { winner } }, step.revealed ? 'Winner: ' : 'Winner (not revealed yet): ', nameOf(winner)));
+    if (winner) body.push(el('p', { class: step.revealed || state === 'current' ? 'winner' : 'winner pending', dataset: { winner } }, step.revealed ? 'Winner: ' : 'Winner (not revealed yet): ', nameOf(winner)));
     if (!step.revealed && outcome.blocker && state === 'current') body.push(el('p', { class: 'notice warn blocker', dataset: { blocker: outcome.blocker } }, blockers[outcome.blocker] ?? outcome.blocker));
     if (!step.revealed && (outcome.tied?.length ?? 0) > 1) {
       const group = `tie-${step.key}`;

@@ -95,7 +95,7 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         await Expect(live.Locator("#bis-status")).ToHaveTextAsync("Ballot open");
         (await v1.PickBestInShowAsync(c.C2)).EnsureSuccessStatusCode();
         (await v2.PickBestInShowAsync(c.C2)).EnsureSuccessStatusCode();
-        await Expect(live.Locator("#bis-rows")).ToContainTextAsync("Tea Time Tornado");
+        await Expect(live.Locator("#bis-rows")).ToContainTextAsync("Tea Time Tornado — Comedy: 2 pick(s)");
         await ConsoleSupport.ScreenshotAsync(live, "live");
 
         // Close Action's voting from its card.
@@ -156,6 +156,9 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         await reveal.GotoAsync("/console/results");
         await Expect(reveal.Locator($"section[data-category='{c.Action}'] .sheet-winner")).ToContainTextAsync("Blade Dance");
         await ConsoleSupport.ScreenshotAsync(reveal, "results");
+        await reveal.EmulateMediaAsync(new() { Media = Media.Print });
+        await ConsoleSupport.ScreenshotAsync(reveal, "results-print");
+        await reveal.EmulateMediaAsync(new() { Media = Media.Screen });
         var download = await reveal.RunAndWaitForDownloadAsync(() => reveal.Locator("#download-csv").ClickAsync());
         Assert.Equal("results.csv", download.SuggestedFilename);
         var csv = Csv.Parse(Encoding.UTF8.GetString(await File.ReadAllBytesAsync((await download.PathAsync())!)).TrimStart('\uFEFF'));
