@@ -26,6 +26,7 @@ async function send(dryRun) {
     say(dryRun ? `The file is good: ${counts}. Press Import to apply it.` : `Imported: ${counts}.`, 'ok');
     $('#summary').textContent = counts;
   } catch (error) {
+    $('#summary').textContent = '';
     if (error.status === 400 && error.problem?.errors) {
       render(error.problem.errors, error.problem.warnings ?? []);
       const n = Object.keys(error.problem.errors).length;

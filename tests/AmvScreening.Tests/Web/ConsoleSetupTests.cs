@@ -173,13 +173,13 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
 
         // The poster: the code, the join URL and the page size asked for.
         await screen.GotoAsync("/console/room/poster?paper=letter");
-        await Expect(screen.Locator(".poster-sheet")).ToContainTextAsync($"Room code: {after.Code}");
+        await Expect(screen.Locator(".poster-sheet #room-code")).ToHaveTextAsync(after.Code);
         await Expect(screen.Locator(".poster-sheet")).ToContainTextAsync(after.JoinUrl);
         Assert.Contains("size: letter portrait", await screen.Locator("head style").InnerTextAsync());
         await screen.GotoAsync("/console/room/poster?paper=a4");
         Assert.Contains("size: A4 portrait", await screen.Locator("head style").InnerTextAsync());
-        await ConsoleSupport.ScreenshotAsync(screen, "poster");
+        await screen.SetViewportSizeAsync(794, 1123); // A4 at 96 dpi
         await screen.EmulateMediaAsync(new() { Media = Media.Print });
-        await ConsoleSupport.ScreenshotAsync(screen, "poster-print");
+        await ConsoleSupport.ScreenshotAsync(screen, "poster-print", fullPage: false);
     }
 }
