@@ -12,11 +12,17 @@ using static Microsoft.Playwright.Assertions;
 namespace AmvScreening.Tests.Web;
 
 /// <summary>Who may open which console page and call which action; sessions that end; cross-site request forgery.</summary>
-public sealed class ConsoleAccessTests(Browser browser) : IClassFixture<Browser>, IDisposable
+public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Server fixture) : IClassFixture<Browser>, IClassFixture<ConsoleAccessTests.Server>
 {
-    private readonly AmvServer _server = new(new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") });
+    /// <summary>One server for the class: these tests read, sign in and out, and rotate the room code; nothing else changes.</summary>
+    public sealed class Server : IDisposable
+    {
+        public AmvServer Amv { get; } = new(new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") });
 
-    public void Dispose() => _server.Dispose();
+        public void Dispose() => Amv.Dispose();
+    }
+
+    private readonly AmvServer _server = fixture.Amv;
 
     public static TheoryData<string> Pages() =>
     [
