@@ -45,7 +45,7 @@ function tick() {
 function renderPresence() {
   const p = $('#presence');
   p.dataset.connected = String(presence.connected);
-  const since = presence.since ? ` since ${new Date(presence.since).toLocaleTimeString()}` : '';
+  const since = presence.since ? ` (since ${new Date(presence.since).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })})` : '';
   p.textContent = presence.connected ? `Player connected${since}` : `Player not connected${since}`;
 }
 

@@ -97,6 +97,9 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         (await v2.PickBestInShowAsync(c.C2)).EnsureSuccessStatusCode();
         await Expect(live.Locator("#bis-rows")).ToContainTextAsync("Tea Time Tornado — Comedy: 2 pick(s)");
         await ConsoleSupport.ScreenshotAsync(live, "live");
+        await live.SetViewportSizeAsync(820, 1180); // a tablet, upright
+        await ConsoleSupport.ScreenshotAsync(live, "live-tablet");
+        await live.SetViewportSizeAsync(1366, 768);
 
         // Close Action's voting from its card.
         await live.Locator($"section[data-category='{c.Action}']").GetByRole(AriaRole.Button, new() { Name = "Close voting" }).ClickAsync();
@@ -156,9 +159,11 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         await reveal.GotoAsync("/console/results");
         await Expect(reveal.Locator($"section[data-category='{c.Action}'] .sheet-winner")).ToContainTextAsync("Blade Dance");
         await ConsoleSupport.ScreenshotAsync(reveal, "results");
+        await reveal.SetViewportSizeAsync(794, 1123); // A4 at 96 dpi
         await reveal.EmulateMediaAsync(new() { Media = Media.Print });
         await ConsoleSupport.ScreenshotAsync(reveal, "results-print");
         await reveal.EmulateMediaAsync(new() { Media = Media.Screen });
+        await reveal.SetViewportSizeAsync(1366, 768);
         var download = await reveal.RunAndWaitForDownloadAsync(() => reveal.Locator("#download-csv").ClickAsync());
         Assert.Equal("results.csv", download.SuggestedFilename);
         var csv = Csv.Parse(Encoding.UTF8.GetString(await File.ReadAllBytesAsync((await download.PathAsync())!)).TrimStart('\uFEFF'));
