@@ -21,6 +21,7 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
     public async Task Import_JsonThenBrokenCsv_ShowsEachErrorBesideItsRow_TheFixedFileImports()
     {
         var page = await browser.NewLaptopAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(page);
         await ConsoleSupport.SignInAsync(page, then: "/console/import");
 
         // The whole contest from JSON: checked as soon as it is chosen, then imported.
@@ -55,6 +56,7 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         var finalists = await ContestApi.GetFinalistsAsync(coordinator);
         Assert.Contains(finalists, f => f.Title == "Steel and Static");
         Assert.Equal(7, finalists.Count);
+        ConsoleSupport.AssertNoErrors(errors);
     }
 
     [Fact]
@@ -63,6 +65,7 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         using var coordinator = await _server.CreateStaffClientAsync();
         await ConsoleSupport.ImportSmallContestAsync(coordinator);
         var page = await browser.NewLaptopAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(page);
         await ConsoleSupport.SignInAsync(page, then: "/console/setup");
         await Expect(page.GetByLabel("Contest name")).ToHaveValueAsync("Test Con AMV Contest");
 
@@ -89,6 +92,7 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         Assert.Equal(2027, details.GetProperty("year").GetInt32());
         Assert.Equal(15, details.GetProperty("voting").GetProperty("autoCloseMinutes").GetInt32());
         Assert.False(details.GetProperty("voting").GetProperty("bestInShowKeepsCategoryPrize").GetBoolean());
+        ConsoleSupport.AssertNoErrors(errors);
     }
 
     [Fact]
@@ -97,6 +101,7 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         using var coordinator = await _server.CreateStaffClientAsync();
         var c = await ConsoleSupport.ImportSmallContestAsync(coordinator);
         var page = await browser.NewLaptopAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(page);
         await ConsoleSupport.SignInAsync(page, then: "/console/finalists");
 
         // A new category, then a finalist in it; a missing field is named beside it.
@@ -134,6 +139,7 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         Assert.Equal(("Trailers", 1, "Straw Hat Cuts\u001fMerry Edits"), (trailer.Category, trailer.Order, trailer.Editors));
         var voting = await coordinator.GetFromJsonAsync<JsonElement>("/api/voting");
         Assert.Equal(3, voting.GetProperty("categories").GetArrayLength());
+        ConsoleSupport.AssertNoErrors(errors);
     }
 
     [Fact]
@@ -142,9 +148,11 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         using var coordinator = await _server.CreateStaffClientAsync();
         var before = (await coordinator.GetFromJsonAsync<RoomInfo>("/api/room"))!;
         var room = await browser.NewLaptopAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(room);
         await ConsoleSupport.SignInAsync(room, then: "/console/room");
         await ConsoleSupport.WaitLiveAsync(room);
         var screen = await room.Context.NewPageAsync();
+        var screenErrors = ConsoleSupport.CollectErrors(screen);
         await screen.SetViewportSizeAsync(1366, 768);
         await screen.GotoAsync("/console/qr");
         await Expect(screen.Locator("body")).ToHaveAttributeAsync("data-live", "true");
@@ -181,5 +189,6 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         await screen.SetViewportSizeAsync(794, 1123); // A4 at 96 dpi
         await screen.EmulateMediaAsync(new() { Media = Media.Print });
         await ConsoleSupport.ScreenshotAsync(screen, "poster-print", fullPage: false);
+        ConsoleSupport.AssertNoErrors(errors, screenErrors);
     }
 }

@@ -35,6 +35,7 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
 
         // The booth remote, on a phone, sees it, sees the player connected and what comes next.
         var booth = await browser.NewPhoneAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(booth);
         await ConsoleSupport.SignInAsync(booth, Roles.Booth);
         Assert.EndsWith("/console/booth", booth.Url);
         await ConsoleSupport.WaitLiveAsync(booth);
@@ -64,6 +65,7 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
 
         // The audience votes; the live page shows the turnout and the scores as they come.
         var live = await browser.NewLaptopAsync(_server.BaseAddress);
+        var liveErrors = ConsoleSupport.CollectErrors(live);
         await ConsoleSupport.SignInAsync(live, then: "/console/live");
         await ConsoleSupport.WaitLiveAsync(live);
         var (v1, v2) = (await JoinAsync(coordinator), await JoinAsync(coordinator));
@@ -110,6 +112,7 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         var reveals = phone.Received<PublicResults>(ShowHubMethods.ResultsRevealed);
         await phone.StartAndSyncAsync();
         var reveal = await browser.NewLaptopAsync(_server.BaseAddress);
+        var revealErrors = ConsoleSupport.CollectErrors(reveal);
         await ConsoleSupport.SignInAsync(reveal, then: "/console/reveal");
         await ConsoleSupport.WaitLiveAsync(reveal);
         var step1 = reveal.Locator($"li[data-step='category:{c.Action}']");
@@ -175,6 +178,9 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         Assert.Equal("3", rows["Blade Dance"][header.IndexOf("paper_5")]);
         Assert.Equal("Judges' Choice", rows["Steel Rain"][header.IndexOf("awards")]);
         Assert.Equal("2", rows["Tea Time Tornado"][header.IndexOf("best_in_show_picks")]);
+
+        // No page had a script error on the way.
+        ConsoleSupport.AssertNoErrors(errors, liveErrors, revealErrors);
     }
 
     private static Task ReportAsync(HubConnection player, long sequence, ShowPhase phase, int entryId, double durationSeconds = 30) =>

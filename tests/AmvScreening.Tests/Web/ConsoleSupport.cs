@@ -29,6 +29,29 @@ internal static class ConsoleSupport
         await page.WaitForURLAsync(url => !url.Contains("/console/sign-in", StringComparison.Ordinal));
     }
 
+    /// <summary>Collects the script errors of a page (console errors and uncaught exceptions), to assert there were none.
+    /// The API's 400 and 409 answers, which the pages show as field errors and refusals, are expected.</summary>
+    public static List<string> CollectErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 400", StringComparison.Ordinal)
+                && !message.Text.Contains("status of 409", StringComparison.Ordinal))
+            {
+                lock (errors) { errors.Add($"{page.Url}: {message.Text}"); }
+            }
+        };
+        page.PageError += (_, error) => { lock (errors) { errors.Add($"{page.Url}: {error}"); } };
+        return errors;
+    }
+
+    public static void AssertNoErrors(params List<string>[] lists)
+    {
+        var all = lists.SelectMany(l => l).ToList();
+        Assert.True(all.Count == 0, "Script errors:\n" + string.Join("\n", all));
+    }
+
     /// <summary>Waits until the page's hub connection is live (it has fetched the current state).</summary>
     public static Task WaitLiveAsync(IPage page) =>
         Assertions.Expect(page.Locator("#hub-status")).ToHaveAttributeAsync("data-state", "live");
