@@ -146,6 +146,9 @@ public interface IShowClient
 
     /// <summary>To coordinators only: votes, paper counts, decisions, awards or reveals changed (at most twice a second).</summary>
     Task TallyChanged(Tally tally);
+
+    /// <summary>To booth and coordinators: a player connected to the hub, or the last one went away.</summary>
+    Task PlayerPresence(PlayerPresence presence);
 }
 
 /// <summary>Methods clients call on the server, with the roles allowed to call them.</summary>
@@ -159,6 +162,9 @@ public interface IShowHub
 
     /// <summary>Coordinator or booth: send a command to the player(s).</summary>
     Task SendPlayerCommand(PlayerCommand command);
+
+    /// <summary>Coordinator or booth: whether a player is connected now.</summary>
+    Task<PlayerPresence> GetPlayerPresence();
 }
 
 /// <summary>Hub method names as strings, for clients that call by name (HubConnection.InvokeAsync, the JS client).</summary>
@@ -167,12 +173,23 @@ public static class ShowHubMethods
     public const string GetShow = nameof(IShowHub.GetShow);
     public const string ReportOnScreen = nameof(IShowHub.ReportOnScreen);
     public const string SendPlayerCommand = nameof(IShowHub.SendPlayerCommand);
+    public const string GetPlayerPresence = nameof(IShowHub.GetPlayerPresence);
     public const string ShowChanged = nameof(IShowClient.ShowChanged);
     public const string PlayerCommand = nameof(IShowClient.PlayerCommand);
     public const string RoomChanged = nameof(IShowClient.RoomChanged);
     public const string VotingChanged = nameof(IShowClient.VotingChanged);
     public const string ResultsRevealed = nameof(IShowClient.ResultsRevealed);
     public const string TallyChanged = nameof(IShowClient.TallyChanged);
+    public const string PlayerPresence = nameof(IShowClient.PlayerPresence);
+}
+
+/// <summary>Whether the player is connected to the hub (server → booth and coordinators, <see cref="IShowClient.PlayerPresence"/>;
+/// also <see cref="IShowHub.GetPlayerPresence"/>).</summary>
+/// <param name="Connected">At least one player connection is open.</param>
+/// <param name="Since">When it last changed (UTC); null when no player has connected since the server started.</param>
+public sealed record PlayerPresence(bool Connected, DateTimeOffset? Since)
+{
+    public static PlayerPresence Never { get; } = new(false, null);
 }
 
 /// <summary>The room code and the URL phones join at (<c>{public base URL}/v/{code}</c>).</summary>

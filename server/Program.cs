@@ -1,5 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
+using AmvScreening.Server.Consoles;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Results;
@@ -27,10 +28,11 @@ builder.Services.AddSignalR().AddJsonProtocol(o => ErrorHandling.Configure(o.Pay
 builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
 builder.Services.AddContest();
 builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
-builder.Services.AddSingleton<ShowService>();
+builder.Services.AddSingleton<ShowService>().AddSingleton<PlayerPresenceTracker>();
 builder.Services.AddVoting();
 builder.Services.AddResults();
 builder.Services.AddPlayerApi();
+builder.Services.AddConsoles();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -39,6 +41,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseApiKeyRequired();
+app.UseConsoleCsrf();
 app.UseAuthorization();
 app.UseRateLimiter();
 
@@ -52,7 +55,9 @@ app.MapVoting();
 app.MapResults();
 app.MapPlayerApi();
 app.MapVoterWeb();
-app.MapHub<ShowHub>(ShowHubContract.Path);
+app.MapConsoles();
+// A staff connection ends with its session (the console reconnects and finds it must sign in again).
+app.MapHub<ShowHub>(ShowHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);
 
 app.Run();
 

@@ -43,9 +43,15 @@ public static class AuthEndpoints
                 title: "Sign-in failed", detail: "Wrong password for that role.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, request.Role), new Claim(ClaimTypes.Role, request.Role)], Roles.Schemes.StaffCookie);
-        await context.SignInAsync(Roles.Schemes.StaffCookie, new ClaimsPrincipal(identity));
+        await SignInAsync(context, request.Role);
         return TypedResults.Ok(new Me(request.Role));
+    }
+
+    /// <summary>Starts a staff session (the <c>amv.staff</c> cookie) for a role whose password was checked; also used by
+    /// the console's sign-in page.</summary>
+    public static Task SignInAsync(HttpContext context, string role)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role)], Roles.Schemes.StaffCookie);
+        return context.SignInAsync(Roles.Schemes.StaffCookie, new ClaimsPrincipal(identity));
     }
 }

@@ -8,7 +8,8 @@ namespace AmvScreening.Server.Auth;
 
 public static class AuthSetup
 {
-    /// <summary>Staff sign in with a cookie; the player with its API key. APIs answer 401/403, never a redirect.</summary>
+    /// <summary>Staff sign in with a cookie; the player with its API key. APIs and the hub answer 401/403, never a
+    /// redirect; the console's pages (under /console) redirect to the sign-in page, or to the "not for your role" page.</summary>
     public static IServiceCollection AddAmvAuth(this IServiceCollection services, AmvOptions amv)
     {
         services.AddSingleton<SecretStore>();
@@ -31,6 +32,9 @@ public static class AuthSetup
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = amv.Auth.SessionLifetime;
                 o.SlidingExpiration = true;
+                o.LoginPath = ConsolePaths.SignIn;
+                o.AccessDeniedPath = ConsolePaths.Denied;
+                o.ReturnUrlParameter = ConsolePaths.ReturnUrlParameter;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
             });
@@ -64,7 +68,15 @@ public static class AuthSetup
 
     private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        context.Response.StatusCode = status;
+        if (ConsolePaths.IsPage(context.Request.Path))
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+
         return Task.CompletedTask;
     }
 }

@@ -7,7 +7,7 @@ namespace AmvScreening.Server.Show;
 
 /// <summary>The show hub (docs/protocol.md). Anyone may connect; each connection joins the group of its role
 /// (anonymous connections are voters), and the methods that act check the role.</summary>
-public sealed class ShowHub(ShowService show) : Hub<IShowClient>, IShowHub
+public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence) : Hub<IShowClient>, IShowHub
 {
     public override async Task OnConnectedAsync()
     {
@@ -19,7 +19,18 @@ public sealed class ShowHub(ShowService show) : Hub<IShowClient>, IShowHub
             _ => ShowHubContract.Groups.Voters,
         };
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        if (group == ShowHubContract.Groups.Players)
+        {
+            await presence.ConnectedAsync(Context.ConnectionId);
+        }
+
         await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await presence.DisconnectedAsync(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
     }
 
     public Task<ShowState> GetShow() => Task.FromResult(show.Current);
@@ -29,4 +40,7 @@ public sealed class ShowHub(ShowService show) : Hub<IShowClient>, IShowHub
 
     [Authorize(Policy = Roles.Policies.Staff)]
     public Task SendPlayerCommand(PlayerCommand command) => Clients.Group(ShowHubContract.Groups.Players).PlayerCommand(command);
+
+    [Authorize(Policy = Roles.Policies.Staff)]
+    public Task<PlayerPresence> GetPlayerPresence() => Task.FromResult(presence.Current);
 }

@@ -1,0 +1,104 @@
+// Booth remote: what is on screen and what is next, the player's connection, and the commands. A command is "sent"
+// until the player reports a change of what is on screen (the next ShowChanged), then "done".
+import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, clock, remainingSeconds, loadContest } from './console.js';
+
+const names = {
+  pause: 'Pause', resume: 'Resume', next: 'Next', previous: 'Previous', restart: 'Restart', skipSlate: 'Skip slate',
+  blackoutOn: 'Blackout', blackoutOff: 'End blackout', jumpToEntry: 'Jump', showWinner: 'Winner slate',
+};
+let contest = null;
+let show = null;
+let presence = { connected: false, since: null };
+const pending = [];
+
+function order() {
+  return contest ? contest.entries : [];
+}
+
+function renderShow() {
+  const s = show ?? { phase: 'idle' };
+  const phase = $('#phase');
+  phase.dataset.phase = s.phase;
+  phase.textContent = phaseNames[s.phase] ?? s.phase;
+  $('#now-title').textContent = s.entry ? s.entry.title : s.phase === 'idle' ? 'Nothing yet' : phaseNames[s.phase];
+  $('#now-detail').textContent = s.entry ? `${s.entry.category} · ${s.entry.editors.join(', ')}` :
+    s.categoryId && contest?.categoryById.get(s.categoryId) ? contest.categoryById.get(s.categoryId).name : '';
+  const entries = order().filter(e => !e.disqualified);
+  const at = s.entry ? entries.findIndex(e => e.id === s.entry.id) : -1;
+  const next = s.entry ? entries[at + 1] : entries[0];
+  $('#next-title').textContent = next ? next.title : 'End of the show';
+  $('#next-detail').textContent = next ? `· ${contest.categoryById.get(next.categoryId)?.name ?? ''}` : '';
+  $('#pause').disabled = s.phase === 'paused';
+  $('#resume').disabled = s.phase !== 'paused';
+  $('#blackout-on').disabled = s.phase === 'blackout';
+  $('#blackout-off').disabled = s.phase !== 'blackout';
+  tick();
+}
+
+function tick() {
+  const left = remainingSeconds(show);
+  $('#remaining').textContent = clock(left);
+  const bar = $('#progress');
+  bar.style.width = left === null || !show?.durationSeconds ? '0' : `${100 - (100 * left) / show.durationSeconds}%`;
+}
+
+function renderPresence() {
+  const p = $('#presence');
+  p.dataset.connected = String(presence.connected);
+  const since = presence.since ? ` (since ${new Date(presence.since).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })})` : '';
+  p.textContent = presence.connected ? `Player connected${since}` : `Player not connected${since}`;
+}
+
+function renderLog() {
+  const list = $('#log');
+  if (!pending.length) return;
+  fill(list, pending.slice(-8).reverse().map(c => el('li', { dataset: { state: c.state, kind: c.kind } },
+    `${c.at.toLocaleTimeString()} — ${names[c.kind]}${c.target ? ` “${c.target}”` : ''}: `,
+    c.state === 'sent' ? 'sent, waiting for the player…' : c.state === 'acted' ? `done: now ${c.result}` : c.result)));
+}
+
+async function command(kind, button, entryId) {
+  if (button) button.disabled = true;
+  const item = { kind, at: new Date(), state: 'sent', target: entryId ? contest?.entryById.get(entryId)?.title : null };
+  try {
+    await sendPlayerCommand(hub, kind, entryId);
+    pending.push(item);
+    if (!presence.connected) { item.state = 'lost'; item.result = 'no player is connected: nothing will happen.'; }
+    else setTimeout(() => { if (item.state === 'sent') { item.state = 'lost'; item.result = 'the player has not reported a change (10 s).'; renderLog(); } }, 10000);
+    renderLog();
+  } catch (error) {
+    say(describe(error), 'bad');
+  } finally {
+    if (button) { button.disabled = false; renderShow(); }
+  }
+}
+
+function onShowChanged(state) {
+  show = state;
+  const what = `${phaseNames[state.phase] ?? state.phase}${state.entry ? ` · ${state.entry.title}` : ''}`;
+  for (const c of pending) if (c.state === 'sent') { c.state = 'acted'; c.result = what; }
+  renderShow();
+  renderLog();
+}
+
+for (const button of $$('[data-command]')) button.addEventListener('click', () => command(button.dataset.command, button));
+$('#jump').addEventListener('click', event => {
+  const id = Number($('#jump-entry').value);
+  if (id) command('jumpToEntry', event.currentTarget, id);
+});
+
+const hub = connectHub({
+  showChanged: onShowChanged,
+  playerPresence: p => { presence = p; renderPresence(); },
+  votingChanged: () => {},
+}, async connection => {
+  contest = await loadContest();
+  fill($('#jump-entry'), contest.categories.map(c => el('optgroup', { label: c.name },
+    contest.entries.filter(e => e.categoryId === c.id).map(e => el('option', { value: String(e.id), disabled: e.disqualified },
+      `${e.position}. ${e.title}${e.disqualified ? ' (disqualified)' : ''}`)))));
+  presence = await connection.invoke('GetPlayerPresence');
+  renderPresence();
+  show = await connection.invoke('GetShow');
+  renderShow();
+});
+setInterval(tick, 1000);

@@ -1,0 +1,40 @@
+using AmvScreening.Protocol;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AmvScreening.Server.Show;
+
+/// <summary>Which player connections are open, so the booth sees at once when the player drops or comes back
+/// (pushed to booth and coordinators as <see cref="IShowClient.PlayerPresence"/> when it changes).</summary>
+public sealed class PlayerPresenceTracker(IHubContext<ShowHub, IShowClient> hub, TimeProvider clock)
+{
+    // One change at a time, pushed before the next: the pushes arrive in the order of the changes.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<string> _connections = [];
+    private PlayerPresence _current = PlayerPresence.Never;
+
+    public PlayerPresence Current => Volatile.Read(ref _current);
+
+    public Task ConnectedAsync(string connectionId) => ChangeAsync(connections => connections.Add(connectionId));
+
+    public Task DisconnectedAsync(string connectionId) => ChangeAsync(connections => connections.Remove(connectionId));
+
+    private async Task ChangeAsync(Func<HashSet<string>, bool> change)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!change(_connections) || (_connections.Count > 0) == _current.Connected)
+            {
+                return;
+            }
+
+            var presence = new PlayerPresence(_connections.Count > 0, clock.GetUtcNow());
+            Volatile.Write(ref _current, presence);
+            await hub.Clients.Groups(ShowHubContract.Groups.Booth, ShowHubContract.Groups.Coordinators).PlayerPresence(presence);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
