@@ -29,6 +29,7 @@ builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
 builder.Services.AddSingleton<ShowService>();
 builder.Services.AddVoting();
 builder.Services.AddResults();
+builder.Services.AddVoterWeb();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();

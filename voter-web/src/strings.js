@@ -1,0 +1,188 @@
+// Every piece of text the phone app shows, per language. To add a language, copy the `en` block under its primary
+// language subtag (`de`, `fr`, `zh`, …) and translate; the app picks the first of navigator.languages it has.
+// Values are plain strings or functions of the values they show. Never markup: the app renders with textContent.
+
+export const strings = {
+  en: {
+    appTitle: "AMV Contest",
+    appSubtitle: "Audience vote",
+    loading: "Loading…",
+    joining: "Joining the vote…",
+    live: "Live",
+    connecting: "Connecting…",
+    reconnecting: "Reconnecting…",
+    offline: "Offline",
+    waiting: (n) => (n === 1 ? "1 vote waiting to be sent" : `${n} votes waiting to be sent`),
+    staleTitle: "This code has expired",
+    staleBody: "Scan the code on the screen again to join the vote.",
+    unknownTitle: "We don't know this code",
+    noCode: "Open the link from the QR code on the screen to join the vote.",
+    cannotReach: "Can't reach the server. Trying again…",
+
+    // Now playing
+    nowTitle: "On screen",
+    phase: {
+      categoryCard: "Next category",
+      introSlate: "Up next",
+      video: "Now playing",
+      outroSlate: "Just played: vote now",
+      paused: "Paused",
+      blackout: "On screen",
+      intermission: "Intermission",
+      difficulties: "Technical difficulties",
+      winner: "Winner on screen",
+      endCard: "That's the show",
+      idle: "Before the show",
+    },
+    idleBody: "The show hasn't started yet. Keep this page open: it updates by itself.",
+    categoryCardBody: (name) => `Coming up: ${name}`,
+    intermissionBody: "Intermission. Voting on what you've seen stays open below.",
+    difficultiesBody: "Technical difficulties. Please stand by.",
+    blackoutBody: "The screen is dark for a moment.",
+    endBody: "Thanks for watching and voting!",
+    by: (editors) => `by ${editors}`,
+    and: " & ",
+    music: (artist, title) => `${artist}: “${title}”`,
+    from: (sources) => `From ${sources}`,
+
+    // Rating
+    rateGroup: (title) => `Your rating for ${title}`,
+    rate: (n, max, title) => `Rate ${n} of ${max} stars for ${title}`,
+    yourScore: (n, max) => `Your score: ${n} of ${max}`,
+    tapToRate: "Tap a star to rate.",
+    saved: (n, max) => `Saved: ${n} of ${max}. Tap to change.`,
+    savedAnnounce: (n, max, title) => `Saved: ${n} of ${max} stars for ${title}.`,
+    sending: (n, max) => `Sending ${n} of ${max}…`,
+    keptOffline: (n, max) => `${n} of ${max} kept on this phone: not sent yet. It is sent as soon as the connection is back.`,
+    notOpenYet: "Voting opens when the video starts.",
+    closed: "Voting for this category has closed.",
+    closedScore: (n, max) => `Voting has closed. Your score: ${n} of ${max}.`,
+    disqualified: "This entry is not in the running.",
+    refused: {
+      closed: "Not counted: voting closed before your vote reached the server.",
+      "not-open-yet": "Not counted: voting for this had not opened yet.",
+      disqualified: "Not counted: this entry is not in the running.",
+      "ballot-not-open": "Not counted: the Best In Show ballot is not open.",
+      other: "Not counted: the server refused this vote.",
+    },
+    earlierTitle: "Rate what you've seen",
+    earlierBody: "Voting stays open until each category closes.",
+    closesAt: (time) => `Closes at ${time}`,
+
+    // Best In Show
+    bisTitle: "Best In Show",
+    bisBody: "Pick your favourite of the whole show. You can change it until the ballot closes.",
+    bisSearch: "Search by title, editor, music or anime",
+    bisNone: "No finalist matches your search.",
+    bisYourPick: "Your pick",
+    bisSaved: (title) => `Saved: ${title} is your Best In Show pick.`,
+    bisSending: (title) => `Sending your pick: ${title}…`,
+    bisKept: (title) => `${title} kept on this phone: not sent yet. It is sent as soon as the connection is back.`,
+    bisClosed: "The Best In Show ballot has closed.",
+    bisClosedPick: (title) => `The Best In Show ballot has closed. Your pick: ${title}.`,
+    bisLoading: "Loading the finalists…",
+    bisMatches: (n) => (n === 1 ? "1 finalist" : `${n} finalists`),
+
+    // Results
+    resultsTitle: "Results",
+    resultsBestInShow: "Best In Show",
+    resultsCategories: "Category winners",
+    resultsAwards: "Awards",
+    resultsRevealed: "New results are in.",
+  },
+
+  ja: {
+    appTitle: "AMVコンテスト",
+    appSubtitle: "観客投票",
+    loading: "読み込み中…",
+    joining: "投票に参加しています…",
+    live: "接続中",
+    connecting: "接続しています…",
+    reconnecting: "再接続しています…",
+    offline: "オフライン",
+    waiting: (n) => `送信待ちの投票：${n}件`,
+    staleTitle: "このコードは期限切れです",
+    staleBody: "画面のQRコードをもう一度読み取って投票に参加してください。",
+    unknownTitle: "このコードは見つかりません",
+    noCode: "画面のQRコードのリンクから投票に参加してください。",
+    cannotReach: "サーバーに接続できません。再試行しています…",
+
+    nowTitle: "上映中の画面",
+    phase: {
+      categoryCard: "次の部門",
+      introSlate: "次の作品",
+      video: "上映中",
+      outroSlate: "上映終了：投票してください",
+      paused: "一時停止中",
+      blackout: "上映中の画面",
+      intermission: "休憩中",
+      difficulties: "技術的な問題",
+      winner: "受賞作品",
+      endCard: "上映終了",
+      idle: "開演前",
+    },
+    idleBody: "まだ始まっていません。このページを開いたままにしてください。自動で更新されます。",
+    categoryCardBody: (name) => `次は「${name}」部門です`,
+    intermissionBody: "休憩中です。上映済みの作品への投票は下から続けられます。",
+    difficultiesBody: "技術的な問題が発生しています。しばらくお待ちください。",
+    blackoutBody: "画面が一時的に暗くなっています。",
+    endBody: "ご覧いただき、投票ありがとうございました！",
+    by: (editors) => `制作：${editors}`,
+    and: "、",
+    music: (artist, title) => `♪ ${artist}「${title}」`,
+    from: (sources) => `使用作品：${sources}`,
+
+    rateGroup: (title) => `「${title}」の評価`,
+    rate: (n, max, title) => `「${title}」を${max}点中${n}点で評価`,
+    yourScore: (n, max) => `あなたの評価：${max}点中${n}点`,
+    tapToRate: "星をタップして評価してください。",
+    saved: (n, max) => `保存しました：${max}点中${n}点。タップで変更できます。`,
+    savedAnnounce: (n, max, title) => `「${title}」の評価${max}点中${n}点を保存しました。`,
+    sending: (n, max) => `${max}点中${n}点を送信中…`,
+    keptOffline: (n, max) => `${max}点中${n}点はこの端末に保存中で、まだ送信されていません。接続が戻り次第送信します。`,
+    notOpenYet: "投票は動画の上映開始から受け付けます。",
+    closed: "この部門の投票は締め切られました。",
+    closedScore: (n, max) => `投票は締め切られました。あなたの評価：${max}点中${n}点。`,
+    disqualified: "この作品は審査対象外です。",
+    refused: {
+      closed: "無効：投票がサーバーに届く前に締め切られました。",
+      "not-open-yet": "無効：この作品の投票はまだ始まっていませんでした。",
+      disqualified: "無効：この作品は審査対象外です。",
+      "ballot-not-open": "無効：ベスト・イン・ショーの投票は受付中ではありません。",
+      other: "無効：サーバーがこの投票を受け付けませんでした。",
+    },
+    earlierTitle: "上映済みの作品を評価",
+    earlierBody: "各部門の投票が締め切られるまで評価できます。",
+    closesAt: (time) => `${time}に締め切り`,
+
+    bisTitle: "ベスト・イン・ショー",
+    bisBody: "全作品の中から一番好きな作品を一つ選んでください。投票終了までは変更できます。",
+    bisSearch: "タイトル・制作者・曲・アニメで検索",
+    bisNone: "一致する作品はありません。",
+    bisYourPick: "選択中",
+    bisSaved: (title) => `保存しました：「${title}」をベスト・イン・ショーに選びました。`,
+    bisSending: (title) => `「${title}」を送信中…`,
+    bisKept: (title) => `「${title}」はこの端末に保存中で、まだ送信されていません。接続が戻り次第送信します。`,
+    bisClosed: "ベスト・イン・ショーの投票は締め切られました。",
+    bisClosedPick: (title) => `ベスト・イン・ショーの投票は締め切られました。あなたの選択：「${title}」。`,
+    bisLoading: "作品を読み込み中…",
+    bisMatches: (n) => `${n}作品`,
+
+    resultsTitle: "結果発表",
+    resultsBestInShow: "ベスト・イン・ショー",
+    resultsCategories: "部門賞",
+    resultsAwards: "特別賞",
+    resultsRevealed: "新しい結果が発表されました。",
+  },
+};
+
+/** The first of the browser's preferred languages that the app has, else English. */
+export function pickLanguage(preferred) {
+  for (const tag of preferred || []) {
+    const primary = String(tag).toLowerCase().split("-")[0];
+    if (Object.prototype.hasOwnProperty.call(strings, primary)) {
+      return primary;
+    }
+  }
+  return "en";
+}
