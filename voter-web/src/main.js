@@ -29,6 +29,7 @@ const app = {
   finalists: null, // EntrySummary[] for the Best In Show ballot
 };
 let token = load("token", null);
+let votesKnown = false; // join has just learned this phone's votes: the refresh right after need not ask again
 const pushes = { show: 0, voting: 0, results: 0 };
 
 const outbox = createOutbox({
@@ -123,7 +124,10 @@ async function join() {
         save("token", null);
         continue;
       }
-      if (mine.status === 200) applyMine(mine.data);
+      if (mine.status === 200) {
+        applyMine(mine.data);
+        votesKnown = true;
+      }
       break; // valid, or no answer now: keep the token, the next refresh tells
     }
     if (!roomCode) {
@@ -134,7 +138,8 @@ async function join() {
     if ((joined.status === 201 || joined.status === 200) && joined.data?.token) {
       token = joined.data.token;
       save("token", token);
-      applyMine(null);
+      applyMine(null); // a new voter has no votes yet
+      votesKnown = true;
       break;
     }
     if (joined.status === 410 || joined.status === 404 || joined.status === 400) {
@@ -185,10 +190,12 @@ function refresh() {
 async function refreshOnce() {
   if (app.screen !== "ready") return;
   const seen = { ...pushes };
+  const askVotes = token && !votesKnown;
+  votesKnown = false;
   const [show, voting, mine, results] = await Promise.all([
     live.getShow().then(async (state) => state ?? (await request("GET", "/api/show")).data),
     request("GET", "/api/voting"),
-    token ? request("GET", "/api/votes", { token }) : null,
+    askVotes ? request("GET", "/api/votes", { token }) : null,
     request("GET", "/api/results"),
   ]);
   if (show && typeof show.sequence === "number") applyShow(show);
@@ -312,6 +319,7 @@ function draw() {
 }
 
 function drawConnection() {
+  ui.conn.hidden = app.screen !== "ready";
   const state = navigator.onLine === false ? "offline" : app.conn;
   ui.conn.setAttribute("data-state", state);
   const label = { live: T.live, connecting: T.connecting, reconnecting: T.reconnecting, offline: T.offline }[state];
@@ -378,7 +386,7 @@ function drawNow() {
                 : T.idleBody;
     if (nowParts.body.dataset.key !== `msg|${message}`) {
       nowParts.body.dataset.key = `msg|${message}`;
-      replace(nowParts.body, el("p.now-message", null, message));
+      replace(nowParts.body, el("p.now-message", null, message), message === T.idleBody ? el("p.muted", null, T.idleHint) : null);
     }
     return;
   }

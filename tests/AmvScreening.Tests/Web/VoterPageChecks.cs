@@ -46,8 +46,9 @@ internal static class VoterPageChecks
             ? RepoPaths.Of("docs", "screenshots")
             : Path.Combine(Path.GetTempPath(), "amv-voter-screenshots");
         Directory.CreateDirectory(folder);
-        // Let fonts finish and no animation run, so the picture is stable.
-        await page.EvaluateAsync("() => document.fonts.ready").WaitAsync(Browser.Bound);
+        // The top of the page, nothing focused, fonts loaded, no animation: a stable picture of what a phone shows first.
+        await page.EvaluateAsync("async () => { document.activeElement?.blur(); window.scrollTo(0, 0); await document.fonts.ready; }")
+            .WaitAsync(Browser.Bound);
         await page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(folder, $"voter-{name}.png"),
