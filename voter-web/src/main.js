@@ -12,7 +12,13 @@ const T = strings[lang];
 document.documentElement.lang = lang;
 document.title = `${T.appTitle} · ${T.appSubtitle}`;
 
-const roomCode = decodeURIComponent(location.pathname.split("/")[2] || "").trim();
+const roomCode = (() => {
+  try {
+    return decodeURIComponent(location.pathname.split("/")[2] || "").trim();
+  } catch {
+    return ""; // a mangled link: treated as no code
+  }
+})();
 
 // --- State -------------------------------------------------------------------------------------------------------
 

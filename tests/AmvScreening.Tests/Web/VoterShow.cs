@@ -15,6 +15,7 @@ namespace AmvScreening.Tests.Web;
 /// </summary>
 internal sealed class VoterShow : IAsyncDisposable
 {
+    private readonly List<IBrowserContext> _phones = [];
     private long _sequence;
 
     private VoterShow(AmvServer server, HttpClient coordinator, HubConnection player, JsonElement contest)
@@ -55,10 +56,18 @@ internal sealed class VoterShow : IAsyncDisposable
 
     public async Task<string> RoomCodeAsync() => (await Coordinator.GetFromJsonAsync<RoomInfo>("/api/room").WaitAsync(Bound))!.Code;
 
+    /// <summary>A phone (390×844) on this server, closed with the show (so it stops reconnecting to a stopped server).</summary>
+    public async Task<IPage> NewPhoneAsync(Browser browser, string locale = "en-US")
+    {
+        var page = await browser.NewPhoneAsync(Server.BaseAddress, locale);
+        _phones.Add(page.Context);
+        return page;
+    }
+
     /// <summary>A phone (390×844) that opened the QR's URL, <c>/v/{room code}</c> (or <paramref name="code"/>).</summary>
     public async Task<IPage> OpenPhoneAsync(Browser browser, string? code = null, string locale = "en-US")
     {
-        var page = await browser.NewPhoneAsync(Server.BaseAddress, locale);
+        var page = await NewPhoneAsync(browser, locale);
         await page.GotoAsync($"/v/{code ?? await RoomCodeAsync()}");
         return page;
     }
@@ -107,6 +116,11 @@ internal sealed class VoterShow : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var phone in _phones)
+        {
+            await phone.CloseAsync().WaitAsync(Bound);
+        }
+
         await Player.DisposeAsync();
         Coordinator.Dispose();
         Server.Dispose();

@@ -278,6 +278,51 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task PushesMissedWhileTheSocketWasDown_OrThePhoneAsleep_AreCaughtUpByAFullRefresh()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var page = await show.NewPhoneAsync(browser);
+        // The page's WebSockets as the test sees them: it can silence what the server sends (a socket that died without
+        // anyone noticing, a phone asleep) and cut the socket.
+        await page.AddInitScriptAsync("""
+            (() => {
+              const Native = window.WebSocket;
+              window.__sockets = [];
+              window.__silenced = false;
+              window.WebSocket = class extends Native {
+                constructor(...args) { super(...args); window.__sockets.push(this); }
+                get onmessage() { return super.onmessage; }
+                set onmessage(handler) { super.onmessage = handler && ((event) => { if (!window.__silenced) handler(event); }); }
+              };
+            })();
+            """);
+        await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-synced", "1");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+
+        // The socket goes quiet, the show moves on, then the socket drops: the reconnect brings the phone up to date.
+        await Silence(page, true);
+        var (first, second) = (show.Entries[0], show.Entries[1]);
+        await show.PlayAsync(first.Id);
+        await page.EvaluateAsync("() => { window.__silenced = false; window.__sockets.at(-1).close(); }");
+        await Expect(page.Locator("#now-title")).ToHaveTextAsync(first.Title);
+        await Expect(Star(page, 4, first.Title)).ToBeVisibleAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        Assert.Equal(2, await page.EvaluateAsync<int>("() => window.__sockets.length"));
+
+        // Asleep (no pushes reach the phone); on waking the page is visible again and refreshes everything.
+        var synced = await page.Locator("body").GetAttributeAsync("data-synced");
+        await Silence(page, true);
+        await show.PlayAsync(second.Id);
+        await show.PostAsync($"/api/voting/categories/{first.CategoryId}/close");
+        await Silence(page, false);
+        await page.EvaluateAsync("() => document.dispatchEvent(new Event('visibilitychange'))");
+        await Expect(page.Locator("body")).Not.ToHaveAttributeAsync("data-synced", synced!);
+        await Expect(page.Locator("#now-title")).ToHaveTextAsync(second.Title);
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("Voting for this category has closed.");
+    }
+
+    [Fact]
     public async Task StaleRoomCode_AsksToScanTheCodeOnTheScreenAgain()
     {
         await using var show = await VoterShow.StartAsync();
@@ -315,6 +360,8 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
         await VoterPageChecks.AssertAccessibleAsync(page, "Japanese");
         await VoterPageChecks.ScreenshotAsync(page, "japanese");
     }
+
+    private static Task Silence(IPage page, bool silenced) => page.EvaluateAsync($"() => {{ window.__silenced = {(silenced ? "true" : "false")}; }}");
 
     private static ILocator Star(IPage page, int score, string title) =>
         page.GetByRole(AriaRole.Button, new() { Name = $"Rate {score} of 5 stars for {title}", Exact = true });

@@ -26,7 +26,7 @@ public sealed class VoterWebWeightTests(Browser browser, ITestOutputHelper outpu
         var entry = show.Entries[0];
         await show.PlayAsync(entry.Id);
         var code = await show.RoomCodeAsync();
-        var page = await browser.NewPhoneAsync(show.Server.BaseAddress);
+        var page = await show.NewPhoneAsync(browser);
         var cdp = await page.Context.NewCDPSessionAsync(page);
         var traffic = new NetworkLog(cdp);
         await cdp.SendAsync("Network.enable");
