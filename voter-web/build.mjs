@@ -29,11 +29,13 @@ const js = await build({
   write: false,
   outdir: dist,
   entryNames: "app-[hash]",
+  absWorkingDir: root, // the output must not depend on where the build is started from
   legalComments: "eof",
   logLevel: "warning",
 });
 const css = await build({
   entryPoints: [join(src, "app.css")],
+  absWorkingDir: root,
   bundle: true,
   minify: true,
   target,
