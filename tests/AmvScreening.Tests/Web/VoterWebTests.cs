@@ -134,6 +134,49 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task TooManyRequests_TheVoteWaitsAsLongAsRetryAfterSays_ThenIsSaved()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var entry = show.Entries[12];
+        await show.PlayAsync(entry.Id);
+        var page = await show.OpenPhoneAsync(browser);
+        await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
+        var attempts = new List<DateTimeOffset>();
+        await page.RouteAsync("**/api/votes/*", async route =>
+        {
+            bool first;
+            lock (attempts)
+            {
+                attempts.Add(DateTimeOffset.UtcNow);
+                first = attempts.Count == 1;
+            }
+
+            if (first)
+            {
+                await route.FulfillAsync(new()
+                {
+                    Status = 429,
+                    Headers = new Dictionary<string, string> { ["Retry-After"] = "2" },
+                    ContentType = "application/problem+json",
+                    Body = """{"title":"Too many requests.","status":429}""",
+                });
+            }
+            else
+            {
+                await route.ContinueAsync();
+            }
+        });
+
+        await Star(page, 4, entry.Title).ClickAsync();
+
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("Sending 4 of 5…");
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 4 of 5. Tap to change.");
+        Assert.Equal(2, attempts.Count);
+        Assert.True(attempts[1] - attempts[0] >= TimeSpan.FromSeconds(1.9), $"Retried after {(attempts[1] - attempts[0]).TotalSeconds:0.00} s.");
+        Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
+    }
+
+    [Fact]
     public async Task Reload_KeepsTheVoterAndTheSavedScores_EvenWhenTheUrlsCodeHasSinceRotated()
     {
         await using var show = await VoterShow.StartAsync();
