@@ -33,6 +33,7 @@ builder.Services.AddVoting();
 builder.Services.AddResults();
 builder.Services.AddPlayerApi();
 builder.Services.AddConsoles();
+builder.Services.AddVoterWeb();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();

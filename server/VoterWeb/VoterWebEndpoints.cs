@@ -1,18 +1,79 @@
-using Microsoft.Extensions.FileProviders;
+using AmvScreening.Protocol;
+using AmvScreening.Server.Voting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Http = Microsoft.AspNetCore.Http.Results;
 
 namespace AmvScreening.Server.VoterWeb;
 
-/// <summary>Serves the phone app (the voter-web folder, copied beside the server at build) at /v/{room code}.</summary>
+/// <summary>
+/// The phone app (docs/voter-web.md): its page at <c>/v/{room code}</c> (never cached, so a new build reaches phones at
+/// once), its hashed bundle under <c>/voter/</c> (cached for a year, immutable), both Brotli or gzip compressed; and
+/// the public list of finalists for the Best In Show ballot.
+/// </summary>
 public static class VoterWebEndpoints
 {
+    public const string PagePath = "/v";
+    public const string AssetsPath = "/voter";
+    public const string ImmutableCache = "public, max-age=31536000, immutable";
+    public const string PageCache = "no-cache";
+
+    public static IServiceCollection AddVoterWeb(this IServiceCollection services) =>
+        services.AddSingleton(_ => new VoterWebAssets(VoterWebAssets.DefaultRoot))
+            .AddSingleton<Finalists>();
+
     public static IEndpointRouteBuilder MapVoterWeb(this IEndpointRouteBuilder app)
     {
-        var root = Path.Combine(AppContext.BaseDirectory, "voter-web");
-        var files = new PhysicalFileProvider(root);
-        app.MapGet("/v/{code}", () => TypedResults.PhysicalFile(Path.Combine(root, "index.html"), "text/html; charset=utf-8"))
+        app.MapGet(PagePath + "/{code?}", (string? code, VoterWebAssets assets, HttpContext context) =>
+                assets.Index is { } index ? Serve(context, index, PageCache) : NotBuilt(assets))
             .WithTags("Voter")
-            .WithSummary("The voter page for a room code (public).");
-        ((IApplicationBuilder)app).UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/voter" });
+            .WithSummary("The voter page for a room code (public).")
+            .ExcludeFromDescription();
+        app.MapGet(AssetsPath + "/{name}", (string name, VoterWebAssets assets, HttpContext context) =>
+                name != VoterWebAssets.IndexName && assets.Find(name) is { } asset ? Serve(context, asset, ImmutableCache) : Http.NotFound())
+            .WithTags("Voter")
+            .ExcludeFromDescription();
+        app.MapGet("/api/finalists", GetFinalists)
+            .WithTags("Voting")
+            .WithSummary("Every finalist in the running, in show order, for the Best In Show ballot (public, once the ballot has opened).");
         return app;
     }
+
+    private static async Task<Results<Ok<IReadOnlyList<EntrySummary>>, ProblemHttpResult>> GetFinalists(
+        VotingState voting, Finalists finalists, CancellationToken ct)
+    {
+        var snapshot = voting.Snapshot();
+        if (snapshot.BestInShowMethod != Contest.VotingSettings.Ballot || snapshot.BestInShow == BallotStatus.NotOpen)
+        {
+            return TypedResults.Problem(title: "Not open yet.", detail: "The finalists are listed once the Best In Show ballot opens.",
+                statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?> { ["reason"] = "ballot-not-open" });
+        }
+
+        return TypedResults.Ok(await finalists.GetAsync(ct));
+    }
+
+    private static IResult Serve(HttpContext context, VoterWebAssets.Asset asset, string cacheControl)
+    {
+        var (body, encoding, etag) = asset.For(context.Request.Headers.AcceptEncoding);
+        var headers = context.Response.Headers;
+        headers.CacheControl = cacheControl;
+        headers.Vary = "Accept-Encoding";
+        headers.ETag = etag;
+        headers.XContentTypeOptions = "nosniff";
+        if (asset.Matches(context.Request.Headers.IfNoneMatch))
+        {
+            return Http.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (encoding is not null)
+        {
+            headers.ContentEncoding = encoding;
+        }
+
+        return Http.Bytes(body, asset.ContentType);
+    }
+
+    private static IResult NotBuilt(VoterWebAssets assets) => Http.Problem(
+        title: "The voter app is not built.",
+        detail: $"No {VoterWebAssets.IndexName} in {assets.Root}: build it with `npm ci --prefix voter-web && npm run build --prefix voter-web` (./amv build does), then rebuild the server.",
+        statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AmvScreening.Protocol;
+using AmvScreening.Tests.Contest;
+using AmvScreening.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Playwright;
+using static AmvScreening.Tests.Support.HubTesting;
+
+namespace AmvScreening.Tests.Web;
+
+/// <summary>
+/// The sample contest on the real server (Kestrel on loopback), with the player's hub connection and a signed-in
+/// coordinator, for the voter app's browser tests: phones are Chromium pages opened at the QR's URL.
+/// </summary>
+internal sealed class VoterShow : IAsyncDisposable
+{
+    private readonly List<IBrowserContext> _phones = [];
+    private long _sequence;
+
+    private VoterShow(AmvServer server, HttpClient coordinator, HubConnection player, JsonElement contest)
+    {
+        Server = server;
+        Coordinator = coordinator;
+        Player = player;
+        Entries = contest.GetProperty("entries").EnumerateArray()
+            .Select(e => new Finalist(e.GetProperty("id").GetInt32(), e.GetProperty("categoryId").GetInt32(), e.GetProperty("title").GetString()!))
+            .ToList();
+        Categories = contest.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()).ToList();
+    }
+
+    public AmvServer Server { get; }
+
+    public HttpClient Coordinator { get; }
+
+    public HubConnection Player { get; }
+
+    /// <summary>Every finalist, in show order.</summary>
+    public IReadOnlyList<Finalist> Entries { get; }
+
+    /// <summary>Category ids, in show order.</summary>
+    public IReadOnlyList<int> Categories { get; }
+
+    public sealed record Finalist(int Id, int CategoryId, string Title);
+
+    public IReadOnlyList<Finalist> InCategory(int categoryId) => Entries.Where(e => e.CategoryId == categoryId).ToList();
+
+    public static async Task<VoterShow> StartAsync()
+    {
+        var server = new AmvServer(new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") });
+        var coordinator = await server.CreateStaffClientAsync();
+        var player = server.CreatePlayerHub();
+        await player.StartAndSyncAsync();
+        return new VoterShow(server, coordinator, player, await ContestApi.GetContestAsync(coordinator));
+    }
+
+    public async Task<string> RoomCodeAsync() => (await Coordinator.GetFromJsonAsync<RoomInfo>("/api/room").WaitAsync(Bound))!.Code;
+
+    /// <summary>A phone (390×844) on this server, closed with the show (so it stops reconnecting to a stopped server).</summary>
+    public async Task<IPage> NewPhoneAsync(Browser browser, string locale = "en-US")
+    {
+        var page = await browser.NewPhoneAsync(Server.BaseAddress, locale);
+        _phones.Add(page.Context);
+        return page;
+    }
+
+    /// <summary>A phone (390×844) that opened the QR's URL, <c>/v/{room code}</c> (or <paramref name="code"/>).</summary>
+    public async Task<IPage> OpenPhoneAsync(Browser browser, string? code = null, string locale = "en-US")
+    {
+        var page = await NewPhoneAsync(browser, locale);
+        await page.GotoAsync($"/v/{code ?? await RoomCodeAsync()}");
+        return page;
+    }
+
+    /// <summary>The player reports what is on screen, as the real player does over the hub.</summary>
+    public Task ReportAsync(ShowPhase phase, int? entryId = null) =>
+        Player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(Interlocked.Increment(ref _sequence), phase, entryId)).WaitAsync(Bound);
+
+    /// <summary>The entry's intro slate, then its video (which opens voting on it).</summary>
+    public async Task PlayAsync(int entryId)
+    {
+        await ReportAsync(ShowPhase.IntroSlate, entryId);
+        await ReportAsync(ShowPhase.Video, entryId);
+    }
+
+    public Task PostAsync(string path, object? body = null) => SendAsync(HttpMethod.Post, path, body);
+
+    public async Task SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await Coordinator.SendAsync(request).WaitAsync(Bound);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>The coordinator's tally row of an entry: (online votes, mean).</summary>
+    public async Task<(int Online, decimal? Mean)> TallyAsync(int entryId)
+    {
+        var tally = await Coordinator.GetFromJsonAsync<JsonElement>("/api/tallies").WaitAsync(Bound);
+        var row = tally.GetProperty("categories").EnumerateArray().SelectMany(c => c.GetProperty("rows").EnumerateArray())
+            .Single(r => r.GetProperty("entryId").GetInt32() == entryId);
+        var online = row.GetProperty("online").EnumerateObject().Sum(p => p.Value.GetInt32());
+        var mean = row.GetProperty("mean");
+        return (online, mean.ValueKind == JsonValueKind.Null ? null : mean.GetDecimal());
+    }
+
+    /// <summary>Best In Show picks per entry, from the coordinator's tally.</summary>
+    public async Task<int> PicksAsync(int entryId)
+    {
+        var tally = await Coordinator.GetFromJsonAsync<JsonElement>("/api/tallies").WaitAsync(Bound);
+        return tally.GetProperty("bestInShow").GetProperty("rows").EnumerateArray()
+            .Where(r => r.GetProperty("entryId").GetInt32() == entryId).Sum(r => r.GetProperty("picks").GetInt32());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var phone in _phones)
+        {
+            await phone.CloseAsync().WaitAsync(Bound);
+        }
+
+        await Player.DisposeAsync();
+        Coordinator.Dispose();
+        Server.Dispose();
+    }
+}

@@ -1,0 +1,141 @@
+// Ballots not yet confirmed by the server, kept on the phone (localStorage) across reloads and reconnects, and sent
+// one at a time with backoff. Each carries the phone's increasing sequence, so a retry counts once and an older retry
+// never replaces a newer vote. A ballot leaves the outbox only when the server has answered for it.
+
+import { backoffMs, load, nextSequence, request, retryAfterMs, save } from "./net.js";
+
+const KEY = "outbox";
+
+/** { votes: { [entryId]: { score, sequence } }, pick: { entryId, sequence } | null } */
+function read() {
+  const box = load(KEY, null);
+  return box && typeof box === "object" ? { votes: box.votes || {}, pick: box.pick || null } : { votes: {}, pick: null };
+}
+
+export function pendingVote(entryId) {
+  return read().votes[entryId] || null;
+}
+
+export function pendingPick() {
+  return read().pick;
+}
+
+export function pendingCount() {
+  const box = read();
+  return Object.keys(box.votes).length + (box.pick ? 1 : 0);
+}
+
+/**
+ * The sender. `hooks`: token() → the voter token or null; confirmed(kind, entryId, value) after a 200;
+ * refused(kind, entryId, reason) after a refusal; unauthorized() after a 401; changed() whenever the outbox or the
+ * sender's state changed.
+ */
+export function createOutbox(hooks) {
+  let busy = false;
+  let again = false;
+  let timer = 0;
+  let attempt = 0;
+  let pausedUntil = 0;
+  let failing = false; // the last try did not reach the server
+
+  function vote(entryId, score) {
+    const box = read();
+    box.votes[entryId] = { score, sequence: nextSequence() };
+    save(KEY, box);
+    hooks.changed();
+    flush();
+  }
+
+  function pick(entryId) {
+    const box = read();
+    box.pick = { entryId, sequence: nextSequence() };
+    save(KEY, box);
+    hooks.changed();
+    flush();
+  }
+
+  function next() {
+    const box = read();
+    const id = Object.keys(box.votes)[0];
+    if (id !== undefined) return { kind: "vote", entryId: Number(id), ...box.votes[id] };
+    return box.pick ? { kind: "pick", ...box.pick } : null;
+  }
+
+  /** Removes the ballot if the outbox still holds that one (not a newer choice made meanwhile). */
+  function settle(job) {
+    const box = read();
+    if (job.kind === "vote") {
+      if (box.votes[job.entryId]?.sequence === job.sequence) delete box.votes[job.entryId];
+    } else if (box.pick?.sequence === job.sequence) {
+      box.pick = null;
+    }
+    save(KEY, box);
+  }
+
+  function later(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(flush, ms);
+  }
+
+  /** Sends what is queued, now (unless a 429 asked to wait). Safe to call at any time and often. */
+  async function flush() {
+    if (busy) {
+      again = true;
+      return;
+    }
+    if (Date.now() < pausedUntil) {
+      later(pausedUntil - Date.now());
+      return;
+    }
+    clearTimeout(timer);
+    busy = true;
+    try {
+      do {
+        again = false;
+        for (let job = next(); job; job = next()) {
+          const token = hooks.token();
+          if (!token) return; // sent once the phone has joined
+          const response =
+            job.kind === "vote"
+              ? await request("PUT", `/api/votes/${job.entryId}`, { token, body: { score: job.score, sequence: job.sequence } })
+              : await request("PUT", "/api/best-in-show", { token, body: { entryId: job.entryId, sequence: job.sequence } });
+          const { status, data } = response;
+          if (status === 200) {
+            settle(job);
+            attempt = 0;
+            failing = false;
+            hooks.confirmed(job.kind, job.entryId, job.kind === "vote" ? data?.score ?? job.score : data?.entryId ?? job.entryId);
+          } else if (status === 401) {
+            failing = true;
+            hooks.unauthorized();
+            return;
+          } else if (status === 400 || status === 404 || status === 409 || status === 422) {
+            // Refused for good: keeping it would block the rest. The page says why.
+            settle(job);
+            failing = false;
+            hooks.refused(job.kind, job.entryId, data?.reason || "other");
+          } else {
+            // No answer, a timeout, a server error, or 429: keep it, try again later.
+            failing = status !== 429;
+            const wait = status === 429 ? retryAfterMs(response.retryAfter) : backoffMs(attempt++);
+            if (status === 429) pausedUntil = Date.now() + wait;
+            later(wait);
+            return;
+          }
+          hooks.changed();
+        }
+      } while (again);
+    } finally {
+      busy = false;
+      hooks.changed();
+    }
+  }
+
+  /** The network is back or the page is visible again: forget the backoff and send now. */
+  function retryNow() {
+    attempt = 0;
+    flush();
+  }
+
+  return { vote, pick, flush, retryNow, isFailing: () => failing };
+}
