@@ -27,7 +27,8 @@ public sealed record MediaProbe(
 public interface IMediaEngine : IAsyncDisposable
 {
     /// <summary>Plays <paramref name="item"/>, replacing whatever plays. <paramref name="onStarted"/> runs once the
-    /// item is on screen (libvlc's Playing). The task completes when the item ends by itself, fails, or is stopped.</summary>
+    /// item's picture is on screen (libvlc's Vout, not Playing: a damaged file "plays" without ever showing). The task
+    /// completes when the item ends by itself, fails, or is stopped.</summary>
     Task<PlaybackResult> PlayAsync(MediaItem item, Action? onStarted = null, CancellationToken ct = default);
 
     void Pause();

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AmvScreening.Player.Show;
 
 /// <summary>
-/// The player's link to the show hub. It numbers every change of screen (<see cref="Report"/>) and sends the latest to
-/// the server; commands pushed by the server go to the sequencer, room and results pushes to <see cref="LiveInfo"/>.
-/// While the server cannot be reached the show goes on: only the latest report is kept, and it is sent once the
-/// connection is back. It connects, and reconnects, forever, with a backoff.
+/// The player's link to the show hub. It numbers every change of screen (<see cref="Report"/>) and sends each, in
+/// order, to the server; commands pushed by the server go to the sequencer, room and results pushes to
+/// <see cref="LiveInfo"/>. While the server cannot be reached the show goes on: only the latest report is kept, and it
+/// is sent once the connection is back. It connects, and reconnects, forever, with a backoff.
 /// </summary>
 /// <remarks>Sequences grow strictly across restarts: they start above the last one the player saved, and after each
 /// (re)connect above the server's (GetShow); a report the server found stale is numbered again and sent again.</remarks>
@@ -31,8 +31,9 @@ public sealed class ShowReporter : IAsyncDisposable
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _lock = new();
     private long _sequence;
-    private long _accepted;
     private OnScreenReport? _latest;
+    /// <summary>Reports not yet taken by the server, oldest first (only the latest while the server is away).</summary>
+    private readonly Queue<OnScreenReport> _unsent = new();
     private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="lastSequence">The highest sequence known to be used already (the saved state's, the server's).</param>
@@ -85,7 +86,7 @@ public sealed class ShowReporter : IAsyncDisposable
         }
     }
 
-    /// <summary>Numbers a change of screen and queues it as the latest; returns the report.</summary>
+    /// <summary>Numbers a change of screen and queues it; returns the report.</summary>
     public OnScreenReport Report(OnScreen screen)
     {
         OnScreenReport report;
@@ -95,6 +96,12 @@ public sealed class ShowReporter : IAsyncDisposable
                 ++_sequence, screen.Phase, screen.Entry?.Id, screen.CategoryId, screen.StartedAt,
                 screen.Duration?.TotalSeconds, screen.Position.TotalSeconds);
             _latest = report;
+            if (_connection.State != HubConnectionState.Connected)
+            {
+                _unsent.Clear(); // away: what was on screen meanwhile is moot, only the latest matters
+            }
+
+            _unsent.Enqueue(report);
         }
 
         _wake.Writer.TryWrite(true);
@@ -123,14 +130,8 @@ public sealed class ShowReporter : IAsyncDisposable
         await sending;
     }
 
-    /// <summary>Sends the latest report now if it has not been accepted yet and the server is connected (at quit).</summary>
-    public async Task FlushAsync(CancellationToken ct)
-    {
-        if (Latest is { } report && report.Sequence != Interlocked.Read(ref _accepted) && State == HubConnectionState.Connected)
-        {
-            await SendAsync(report, ct);
-        }
-    }
+    /// <summary>Sends what the server has not taken yet, if it is connected (at quit).</summary>
+    public Task FlushAsync(CancellationToken ct) => SendUnsentAsync(ct);
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
@@ -178,16 +179,19 @@ public sealed class ShowReporter : IAsyncDisposable
         _wake.Writer.TryWrite(true);
     }
 
-    /// <summary>The server holds <paramref name="serverSequence"/>: go on above it, and give the latest report, if not
-    /// accepted yet, a sequence the server will take.</summary>
+    /// <summary>The server holds <paramref name="serverSequence"/>: go on above it, keeping only the latest unsent
+    /// report (after a reconnect, what was on screen meanwhile is moot), numbered so that the server will take it.</summary>
     private void Renumber(long serverSequence)
     {
         lock (_lock)
         {
             _sequence = Math.Max(_sequence, serverSequence);
-            if (_latest is { } latest && latest.Sequence != _accepted && latest.Sequence <= serverSequence)
+            if (_unsent.Count > 0)
             {
-                _latest = latest with { Sequence = ++_sequence };
+                var latest = _unsent.Last();
+                _unsent.Clear();
+                _latest = latest.Sequence <= serverSequence ? latest with { Sequence = ++_sequence } : latest;
+                _unsent.Enqueue(_latest);
             }
         }
     }
@@ -199,10 +203,7 @@ public sealed class ShowReporter : IAsyncDisposable
             while (await _wake.Reader.WaitToReadAsync(ct))
             {
                 _wake.Reader.TryRead(out _);
-                if (Latest is { } report && report.Sequence != Interlocked.Read(ref _accepted) && State == HubConnectionState.Connected)
-                {
-                    await SendAsync(report, ct);
-                }
+                await SendUnsentAsync(ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -210,32 +211,56 @@ public sealed class ShowReporter : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(OnScreenReport report, CancellationToken ct)
+    /// <summary>Sends the unsent reports in order while the connection holds.</summary>
+    private async Task SendUnsentAsync(CancellationToken ct)
+    {
+        while (State == HubConnectionState.Connected && NextUnsent() is { } report && await SendAsync(report, ct))
+        {
+            lock (_lock)
+            {
+                if (_unsent.TryPeek(out var head) && head == report)
+                {
+                    _unsent.Dequeue();
+                }
+            }
+        }
+    }
+
+    private OnScreenReport? NextUnsent()
+    {
+        lock (_lock)
+        {
+            return _unsent.TryPeek(out var report) ? report : null;
+        }
+    }
+
+    /// <summary>Sends one report; true when the server is done with it (taken, or refused for good).</summary>
+    private async Task<bool> SendAsync(OnScreenReport report, CancellationToken ct)
     {
         try
         {
             var state = await _connection.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, report, ct);
             if (state.Sequence == report.Sequence)
             {
-                Interlocked.Exchange(ref _accepted, report.Sequence);
+                return true;
             }
-            else
-            {
-                _logger.LogWarning("The server holds a newer sequence ({Server}) than report {Sequence}; numbering it again", state.Sequence, report.Sequence);
-                Renumber(state.Sequence);
-                _wake.Writer.TryWrite(true);
-            }
+
+            _logger.LogWarning("The server holds a newer sequence ({Server}) than report {Sequence}; numbering it again", state.Sequence, report.Sequence);
+            Renumber(state.Sequence);
+            _wake.Writer.TryWrite(true);
+            return false;
         }
         catch (HubException e)
         {
             // Refused (an entry the server does not know): sending it again would not help.
             _logger.LogError("The server refused report {Sequence}: {Error}", report.Sequence, e.Message);
-            Interlocked.Exchange(ref _accepted, report.Sequence);
+            return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The connection is going away; the reconnect sends the latest.
             _logger.LogWarning("Report {Sequence} not sent: {Error}", report.Sequence, e.Message);
+            return false;
         }
     }
 

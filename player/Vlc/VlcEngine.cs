@@ -158,18 +158,16 @@ public sealed class VlcEngine : IMediaEngine
         try
         {
             using var cancel = ct.Register(() => Finish(playback, StoppedResult, stop: true));
-            var started = false;
             var shown = false;
             await foreach (var type in playback.Events.Reader.ReadAllAsync(CancellationToken.None))
             {
                 switch (type)
                 {
-                    case VlcEventType.MediaPlayerPlaying when !started && playback.Result is null:
-                        started = true;
-                        onStarted?.Invoke();
-                        break;
-                    case VlcEventType.MediaPlayerVout:
+                    // On screen once a video output shows its picture, not at Playing: libvlc "plays" a damaged file
+                    // (Playing, then EndReached) without ever showing it, and such an item must never count as shown.
+                    case VlcEventType.MediaPlayerVout when !shown && playback.Result is null:
                         shown = true;
+                        onStarted?.Invoke();
                         break;
                     case VlcEventType.MediaPlayerEndReached when shown:
                         Finish(playback, new PlaybackResult(PlaybackEnd.Ended), stop: false);

@@ -5,7 +5,7 @@ using AmvScreening.Tests.Support;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>
-/// An engine that plays nothing: each item is on screen at once (like libvlc's Playing) and stays until the test ends
+/// An engine that plays nothing: each item is on screen at once (like libvlc's first picture) and stays until the test ends
 /// it (<see cref="Playback.End"/>), the sequencer stops it, or the next item replaces it. A file in <see cref="Missing"/>
 /// fails at once without reaching the screen, as libvlc does for a missing file. No clock, no sleeps.
 /// </summary>

@@ -180,15 +180,32 @@ internal sealed class PlayerRun : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
 
-    private PlayerRun(PlayerHost host, FakeMediaEngine engine) => (Host, Engine) = (host, engine);
+    private readonly IMediaEngine _engine;
+
+    private PlayerRun(PlayerHost host, IMediaEngine engine) => (Host, _engine) = (host, engine);
 
     public PlayerHost Host { get; }
 
-    public FakeMediaEngine Engine { get; }
+    /// <summary>The fake engine (for runs started by <see cref="StartAsync"/>).</summary>
+    public FakeMediaEngine Engine => (FakeMediaEngine)_engine;
+
+    /// <summary>The show's run: completes when the player quits.</summary>
+    public Task Running => _run;
 
     public EntrySummary Finalist(int index) => Host.Sequencer!.Rundown.Finalists[index].Entry;
 
-    public static async Task<PlayerRun> StartAsync(AmvServer server, string stateFolder, Func<PlayerSettings, PlayerSettings>? configure = null)
+    /// <summary>The player on the fake engine: each item stays on screen until the test ends it.</summary>
+    public static Task<PlayerRun> StartAsync(AmvServer server, string stateFolder, Func<PlayerSettings, PlayerSettings>? configure = null) =>
+        StartAsync(server, stateFolder, configure, new FakeMediaEngine(), new FakeSlates());
+
+    /// <summary>The real player: libvlc headless and the SVG slates.</summary>
+    public static Task<PlayerRun> StartRealAsync(AmvServer server, string stateFolder, Func<PlayerSettings, PlayerSettings>? configure = null) =>
+        StartAsync(server, stateFolder, configure,
+            new AmvScreening.Player.Vlc.VlcEngine(new AmvScreening.Player.Vlc.VlcEngineOptions { Headless = true }),
+            new SvgSlateRenderer(outputFolder: Path.Combine(stateFolder, "slates")));
+
+    private static async Task<PlayerRun> StartAsync(
+        AmvServer server, string stateFolder, Func<PlayerSettings, PlayerSettings>? configure, IMediaEngine engine, ISlateRenderer slates)
     {
         var settings = new PlayerSettings
         {
@@ -198,8 +215,7 @@ internal sealed class PlayerRun : IAsyncDisposable
             StateFolder = stateFolder,
             Backoff = [TimeSpan.FromMilliseconds(100)],
         };
-        var engine = new FakeMediaEngine();
-        var run = new PlayerRun(new PlayerHost(configure?.Invoke(settings) ?? settings, engine, new FakeSlates()), engine);
+        var run = new PlayerRun(new PlayerHost(configure?.Invoke(settings) ?? settings, engine, slates), engine);
         run._run = run.Host.RunAsync(run._stop.Token);
         if (await Task.WhenAny(run.Host.Ready, run._run).WaitAsync(HubTesting.Bound) == run._run)
         {
@@ -214,5 +230,6 @@ internal sealed class PlayerRun : IAsyncDisposable
         await _stop.CancelAsync();
         await _run.WaitAsync(HubTesting.Bound);
         _stop.Dispose();
+        await _engine.DisposeAsync();
     }
 }
