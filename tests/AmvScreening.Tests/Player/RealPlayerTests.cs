@@ -109,7 +109,7 @@ public sealed class RealPlayerTests : IAsyncLifetime
     [Fact]
     public async Task PlayerRestart_ResumesAtTheEntryItWasShowing()
     {
-        var clip = await TestMedia.ClipAsync(seconds: 30);
+        var clip = await TestMedia.ClipAsync(seconds: 4);
         var ids = await ImportAsync(clip, clip, clip);
         var state = State();
         await using (var first = await PlayerRun.StartRealAsync(_server, state, Quick(quitAfterEnd: false)))
