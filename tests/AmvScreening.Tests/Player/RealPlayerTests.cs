@@ -1,9 +1,7 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using AmvScreening.Player.Show;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
-using AmvScreening.Tests.Contest;
 using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -137,30 +135,7 @@ public sealed class RealPlayerTests : IAsyncLifetime
 
     private string State() => Directory.CreateDirectory(Path.Combine(_folder, $"state-{Guid.NewGuid():N}")).FullName;
 
-    /// <summary>Imports one category whose finalists play <paramref name="files"/>; returns their entry ids.</summary>
-    private async Task<int[]> ImportAsync(params string[] files)
-    {
-        var contest = new JsonObject
-        {
-            ["contest"] = new JsonObject { ["name"] = "Player Test", ["year"] = 2026 },
-            ["categories"] = new JsonArray("Upbeat/Fun"),
-            ["finalists"] = new JsonArray(files.Select((file, i) => (JsonNode)new JsonObject
-            {
-                ["category"] = "Upbeat/Fun",
-                ["order"] = i + 1,
-                ["title"] = $"Finalist {i + 1}",
-                ["editors"] = new JsonArray("Editor"),
-                ["musicArtist"] = "Artist",
-                ["musicTitle"] = "Song",
-                ["sources"] = new JsonArray("Anime"),
-                ["file"] = file,
-            }).ToArray()),
-        };
-        using var coordinator = await _server.CreateStaffClientAsync();
-        var import = await ContestApi.ImportAsync(coordinator, contest);
-        Assert.Equal(HttpStatusCode.OK, import.Status);
-        return (await ContestApi.GetContestAsync(coordinator)).GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("id").GetInt32()).ToArray();
-    }
+    private Task<int[]> ImportAsync(params string[] files) => PlayerContest.ImportAsync(_server, files);
 
     private async Task<List<ShowState>> SeenAsync(ShowPhase until)
     {
