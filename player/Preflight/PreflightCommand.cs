@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using AmvScreening.Player.Show;
+using AmvScreening.Player.Vlc;
+using AmvScreening.Protocol;
+
+namespace AmvScreening.Player.Preflight;
+
+/// <summary>The exit codes of <see cref="PreflightCommand"/>.</summary>
+public static class PreflightExitCodes
+{
+    /// <summary>Every finalist will play (warnings allowed), and the report reached the server when there is one.</summary>
+    public const int Ok = 0;
+    /// <summary>At least one finalist would fail on the day (a status "error").</summary>
+    public const int WouldFail = 1;
+    /// <summary>The server refused the API key (as <c>run</c> does).</summary>
+    public const int ApiKeyRefused = 2;
+    /// <summary>Nothing could be checked: the server cannot be reached, the contest file cannot be read, libvlc is missing.</summary>
+    public const int CannotCheck = 3;
+    /// <summary>Checked without errors, but the server did not take the report (the JSON file has it).</summary>
+    public const int ReportNotSent = 4;
+    /// <summary>Wrong or missing options.</summary>
+    public const int Usage = 64;
+}
+
+/// <summary>
+/// <c>preflight --server URL --api-key KEY --media DIR [--json FILE]</c> (or <c>--contest FILE.json</c> instead of the
+/// server's playlist): checks every finalist's file with <see cref="PreflightChecker"/>, prints a line per file and a
+/// table, writes the JSON report, and sends it to the server (POST /api/preflight), where coordinators read it (GET).
+/// docs/player-screen.md describes it; the exit codes are <see cref="PreflightExitCodes"/>.
+/// </summary>
+public static class PreflightCommand
+{
+    /// <summary>Where the API key is read from when --api-key is not given (as for <c>run</c>).</summary>
+    public const string ApiKeyVariable = "AMV_PLAYER_API_KEY";
+
+    public const string DefaultReportFile = "preflight-report.json";
+
+    public const string Usage = """
+        Usage: preflight --server URL --api-key KEY [--media DIR] [--json FILE]
+               preflight --contest FILE.json [--media DIR] [--json FILE] [--server URL --api-key KEY]
+
+        Checks every finalist's video before the show: the file is there, within the contest's size and length limits,
+        libvlc opens it, it has picture and sound; records its resolution and frame rate.
+
+          --server URL       the AmvScreening server: the playlist and limits come from it, the report goes to it
+          --api-key KEY      the player's API key (default: the AMV_PLAYER_API_KEY environment variable)
+          --media DIR        folder that relative video paths are relative to (default: the current folder)
+          --json FILE        where to write the JSON report (default: preflight-report.json)
+          --contest FILE     read the finalists and limits from a JSON contest file instead of the server
+                             (with --server too, the report is still sent)
+
+        Exit codes: 0 every finalist will play (warnings allowed); 1 at least one would fail; 2 the server refused the
+        API key; 3 nothing could be checked (server unreachable, contest file unreadable, libvlc missing); 4 checked,
+        but the server did not take the report; 64 wrong options.
+        """;
+
+    /// <summary>Runs the check with the console and a headless libvlc.</summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <param name="createEngine">Makes the engine that probes the files. Default: headless libvlc.</param>
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, Func<IMediaEngine>? createEngine = null, CancellationToken ct = default)
+    {
+        if (args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            output.WriteLine(Usage);
+            return PreflightExitCodes.Ok;
+        }
+
+        var options = Parse(args);
+        if (options.Problem is { } problem)
+        {
+            error.WriteLine($"error: {problem}");
+            error.WriteLine();
+            error.WriteLine(Usage);
+            return PreflightExitCodes.Usage;
+        }
+
+        using var server = options.Server is null ? null : CreateClient(options.Server, options.ApiKey!);
+        PreflightPlan plan;
+        try
+        {
+            plan = options.Contest is { } contest ? PreflightPlan.FromContestFile(contest) : await PreflightPlan.FromServerAsync(server!, ct);
+        }
+        catch (PreflightApiKeyException e)
+        {
+            error.WriteLine($"error: {e.Message} Check --api-key (the server prints the key at its first start).");
+            return PreflightExitCodes.ApiKeyRefused;
+        }
+        catch (PreflightInputException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return PreflightExitCodes.CannotCheck;
+        }
+
+        IMediaEngine engine;
+        try
+        {
+            engine = createEngine?.Invoke() ?? new VlcEngine(new VlcEngineOptions { Headless = true });
+        }
+        catch (VlcException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return PreflightExitCodes.CannotCheck;
+        }
+
+        PreflightReport report;
+        await using (engine)
+        {
+            var checker = new PreflightChecker(engine, plan.Limits, options.Media, output);
+            output.WriteLine($"Pre-flight check: {plan.ContestName}, {plan.Items.Count} finalist(s), media folder {checker.MediaFolder}");
+            output.WriteLine($"Limits: {plan.Limits.MaxFileMegabytes} MB, {PreflightChecker.Length(TimeSpan.FromSeconds(plan.Limits.MaxDurationSeconds))}");
+            report = await checker.CheckAsync(plan.ContestName, plan.Items, ct);
+        }
+
+        output.WriteLine();
+        WriteTable(output, report);
+
+        var json = Path.GetFullPath(options.Json ?? DefaultReportFile);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(json)!);
+            var temporary = json + ".tmp";
+            await File.WriteAllTextAsync(temporary, ToJson(report), new UTF8Encoding(false), ct);
+            File.Move(temporary, json, overwrite: true);
+            output.WriteLine($"Report: {json}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"warning: could not write the report to {json}: {e.Message}");
+        }
+
+        var sent = PreflightExitCodes.Ok;
+        if (server is not null)
+        {
+            sent = await SendAsync(server, report, output, error, ct);
+        }
+        else
+        {
+            output.WriteLine("Not sent to a server (no --server).");
+        }
+
+        return report.WouldFail ? PreflightExitCodes.WouldFail : sent;
+    }
+
+    /// <summary>The report as the JSON file holds it (and the server stores it).</summary>
+    public static string ToJson(PreflightReport report) =>
+        System.Text.Json.JsonSerializer.Serialize(report, PreflightReport.Json) + "\n";
+
+    private static async Task<int> SendAsync(HttpClient server, PreflightReport report, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await server.PostAsJsonAsync(PreflightPlan.ReportPath, report, PreflightReport.Json, ct);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                error.WriteLine($"error: the server at {server.BaseAddress} refused the player's API key ({(int)response.StatusCode}); the report was not sent.");
+                return PreflightExitCodes.ApiKeyRefused;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                error.WriteLine($"error: the server did not take the report: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                return PreflightExitCodes.ReportNotSent;
+            }
+
+            output.WriteLine($"Sent to {server.BaseAddress}: coordinators see it at GET {PreflightPlan.ReportPath}.");
+            return PreflightExitCodes.Ok;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            error.WriteLine($"error: the report could not be sent to {server.BaseAddress}: {e.Message}");
+            return PreflightExitCodes.ReportNotSent;
+        }
+    }
+
+    private static HttpClient CreateClient(Uri server, string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(15) };
+        client.DefaultRequestHeaders.Add(ShowHubContract.ApiKeyHeader, apiKey);
+        return client;
+    }
+
+    // --- Options ----------------------------------------------------------------------------------------------------
+
+    private sealed record Options(Uri? Server, string? ApiKey, string Media, string? Json, string? Contest, string? Problem);
+
+    private static Options Parse(string[] args)
+    {
+        Uri? server = null;
+        string? apiKey = null, media = null, json = null, contest = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var (name, value) = args[i].Split('=', 2) is [var n, var v] && n.StartsWith("--", StringComparison.Ordinal) ? (n, v) : (args[i], null);
+            if (name is not ("--server" or "--api-key" or "--media" or "--json" or "--contest"))
+            {
+                return Problem($"unknown option '{args[i]}'");
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return Problem($"{name} needs a value");
+                }
+
+                value = args[++i];
+            }
+
+            switch (name)
+            {
+                case "--server":
+                    if (!Uri.TryCreate(value, UriKind.Absolute, out server) || server.Scheme is not ("http" or "https"))
+                    {
+                        return Problem($"--server: '{value}' is not an http:// or https:// URL");
+                    }
+
+                    break;
+                case "--api-key": apiKey = value; break;
+                case "--media": media = value; break;
+                case "--json": json = value; break;
+                case "--contest": contest = value; break;
+            }
+        }
+
+        apiKey ??= Environment.GetEnvironmentVariable(ApiKeyVariable);
+        if (server is null && contest is null)
+        {
+            return Problem("give --server URL (the server's playlist) or --contest FILE.json");
+        }
+
+        if (server is not null && string.IsNullOrWhiteSpace(apiKey))
+        {
+            return Problem($"the player's API key is missing: pass --api-key KEY or set {ApiKeyVariable}");
+        }
+
+        media ??= Directory.GetCurrentDirectory();
+        if (!Directory.Exists(media))
+        {
+            return Problem($"--media: the folder {Path.GetFullPath(media)} does not exist");
+        }
+
+        return new Options(server, apiKey, media, json, contest, null);
+
+        static Options Problem(string message) => new(null, null, "", null, null, message);
+    }
+
+    // --- The table --------------------------------------------------------------------------------------------------
+
+    /// <summary>The report as a table, then each finalist's problems, then the totals.</summary>
+    public static void WriteTable(TextWriter output, PreflightReport report)
+    {
+        string[] header = ["#", "Category", "Title", "Status", "Length", "Picture", "fps", "Size"];
+        var rows = report.Entries.Select((e, i) => new[]
+        {
+            (i + 1).ToString(CultureInfo.InvariantCulture),
+            $"{e.Category} {e.Order}",
+            e.Title,
+            e.Status switch { PreflightStatus.Ok => "ok", PreflightStatus.Warning => "warning", _ => "ERROR" },
+            e.DurationSeconds is { } d ? PreflightChecker.Length(TimeSpan.FromSeconds(d)) : "-",
+            e is { Width: { } w, Height: { } h } ? $"{w}×{h}" : "-",
+            e.FrameRate is { } f ? PreflightChecker.Fps(f) : "-",
+            e.SizeBytes is { } s ? PreflightChecker.Megabytes(s) : "-",
+        }).ToList();
+        var limits = new[] { 4, 24, 36, 7, 9, 11, 7, 10 };
+        var cells = rows.Select(r => r.Select((c, i) => Fit(c, limits[i])).ToArray()).ToList();
+        var widths = header.Select((h, i) => Math.Max(Width(h), cells.Select(r => Width(r[i])).DefaultIfEmpty(0).Max())).ToArray();
+
+        output.WriteLine(Row(header));
+        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in cells)
+        {
+            output.WriteLine(Row(row));
+        }
+
+        var problems = report.Entries.Select((e, i) => (Number: i + 1, Entry: e)).Where(x => x.Entry.Issues.Count > 0).ToList();
+        if (problems.Count > 0)
+        {
+            output.WriteLine();
+            foreach (var (number, entry) in problems)
+            {
+                foreach (var issue in entry.Issues)
+                {
+                    output.WriteLine($"{number,3}. {(issue.Severity == PreflightStatus.Error ? "ERROR  " : "warning")} {entry.Category} {entry.Order} · {entry.Title}: {issue.Message}");
+                }
+            }
+        }
+
+        var summary = report.Summary;
+        output.WriteLine();
+        output.WriteLine($"{summary.Total} checked: {summary.Ok} ok, {summary.Warnings} with warnings, {summary.Errors} with errors. " +
+                         (report.WouldFail ? "Fix the errors before the show." : "Every finalist will play."));
+
+        string Row(string[] row) => string.Join("  ", row.Select((c, i) => c + new string(' ', widths[i] - Width(c)))).TrimEnd();
+    }
+
+    /// <summary>Columns a terminal gives the text: 2 for East Asian wide characters (Japanese titles), else 1.</summary>
+    internal static int Width(string text) => text.EnumerateRunes().Sum(r => IsWide(r.Value) ? 2 : 1);
+
+    private static string Fit(string text, int columns)
+    {
+        if (Width(text) <= columns)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder();
+        var used = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var width = IsWide(rune.Value) ? 2 : 1;
+            if (used + width > columns - 1)
+            {
+                break;
+            }
+
+            builder.Append(rune.ToString());
+            used += width;
+        }
+
+        return builder.Append('…').ToString();
+    }
+
+    private static bool IsWide(int c) =>
+        c is >= 0x1100 and <= 0x115F or >= 0x2E80 and <= 0x303E or >= 0x3041 and <= 0x33FF or >= 0x3400 and <= 0x4DBF
+            or >= 0x4E00 and <= 0x9FFF or >= 0xA000 and <= 0xA4CF or >= 0xAC00 and <= 0xD7A3 or >= 0xF900 and <= 0xFAFF
+            or >= 0xFE30 and <= 0xFE4F or >= 0xFF00 and <= 0xFF60 or >= 0xFFE0 and <= 0xFFE6 or >= 0x1F300 and <= 0x1FAFF
+            or >= 0x20000 and <= 0x3FFFD;
+}

@@ -1,0 +1,144 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Unicode;
+using AmvScreening.Server.Auth;
+using AmvScreening.Server.Contest;
+using AmvScreening.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AmvScreening.Server.Preflight;
+
+/// <summary>
+/// The player's pre-flight report: the player checks every finalist's file before the show and sends the report here;
+/// coordinators read the latest one. The server keeps only the latest report, as the player wrote it, in
+/// <c>{DataDirectory}/preflight-report.json</c> (not in the database: it is the player's document, replaced whole
+/// each time, and read whole).
+/// </summary>
+public static class PreflightEndpoints
+{
+    /// <summary>What coordinators get: when the server received the report, and the report.</summary>
+    public sealed record StoredReport(DateTimeOffset ReceivedAt, JsonElement Report);
+
+    /// <summary>The contest's limits, for the player's check.</summary>
+    public sealed record Limits(int MaxFileMegabytes, int MaxDurationSeconds);
+
+    /// <summary>A report lists every finalist; a large contest's stays far below this.</summary>
+    public const long MaxReportBytes = 1024 * 1024;
+
+    public const string FileName = "preflight-report.json";
+
+    /// <summary>The stored file keeps Japanese titles readable.</summary>
+    private static readonly JsonSerializerOptions FileJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    public static IEndpointRouteBuilder MapPreflight(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/preflight").WithTags("Pre-flight");
+        group.MapPost("/", Store)
+            .RequireAuthorization(Roles.Policies.Player)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxReportBytes))
+            .WithSummary("The player sends its pre-flight report (a JSON object with 'summary' and 'entries'); it replaces the previous one.");
+        group.MapGet("/", Read)
+            .RequireAuthorization(Roles.Policies.Coordinator)
+            .WithSummary("The latest pre-flight report and when it arrived; 404 before the player has sent one.");
+        group.MapGet("/limits", async (ContestStore contest, CancellationToken ct) =>
+            {
+                var limits = (await contest.GetDetailsAsync(ct)).Limits;
+                return TypedResults.Ok(new Limits(limits.MaxFileMegabytes, limits.MaxDurationSeconds));
+            })
+            .RequireAuthorization(Roles.Policies.Player)
+            .WithSummary("The contest's file size and duration limits, which the player's pre-flight check applies.");
+        return app;
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem>> Store(
+        JsonElement report, IOptions<AmvOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        if (Validate(report) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, title: "This is not a pre-flight report.");
+        }
+
+        var path = PathOf(options.Value);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var stored = new JsonObject
+        {
+            ["receivedAt"] = clock.GetUtcNow(),
+            ["report"] = JsonNode.Parse(report.GetRawText()),
+        };
+        // Written beside, then moved over the previous report: a reader never sees half of one.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllTextAsync(temporary, stored.ToJsonString(FileJson), ct);
+        File.Move(temporary, path, overwrite: true);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<StoredReport>, ProblemHttpResult>> Read(IOptions<AmvOptions> options, CancellationToken ct)
+    {
+        var path = PathOf(options.Value);
+        if (!File.Exists(path))
+        {
+            return TypedResults.Problem(
+                title: "No pre-flight report yet.",
+                detail: "Run the player's pre-flight check (AmvScreening.Player preflight --server URL --api-key KEY --media DIR) on the player machine.",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
+        await using var file = File.OpenRead(path);
+        using var document = await JsonDocument.ParseAsync(file, cancellationToken: ct);
+        var root = document.RootElement;
+        return TypedResults.Ok(new StoredReport(root.GetProperty("receivedAt").GetDateTimeOffset(), root.GetProperty("report").Clone()));
+    }
+
+    /// <summary>The fields the consoles rely on: an object with a summary of counts and a list of entries, each with a
+    /// status. The rest is the player's.</summary>
+    private static Dictionary<string, string[]>? Validate(JsonElement report)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (report.ValueKind != JsonValueKind.Object)
+        {
+            errors["body"] = ["A pre-flight report is a JSON object."];
+            return errors;
+        }
+
+        if (!report.TryGetProperty("summary", out var summary) || summary.ValueKind != JsonValueKind.Object)
+        {
+            errors["summary"] = ["Required: an object with total, ok, warnings and errors."];
+        }
+        else
+        {
+            foreach (var count in new[] { "total", "ok", "warnings", "errors" })
+            {
+                if (!summary.TryGetProperty(count, out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var n) || n < 0)
+                {
+                    errors[$"summary.{count}"] = ["Required: a whole number, 0 or more."];
+                }
+            }
+        }
+
+        if (!report.TryGetProperty("entries", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        {
+            errors["entries"] = ["Required: the list of checked finalists."];
+        }
+        else
+        {
+            var i = 0;
+            foreach (var entry in entries.EnumerateArray())
+            {
+                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("status", out var status)
+                    || status.ValueKind != JsonValueKind.String || status.GetString() is not ("ok" or "warning" or "error"))
+                {
+                    errors[$"entries[{i}].status"] = ["Required: \"ok\", \"warning\" or \"error\"."];
+                }
+
+                i++;
+            }
+        }
+
+        return errors.Count > 0 ? errors : null;
+    }
+
+    private static string PathOf(AmvOptions options) => Path.Combine(Path.GetFullPath(options.DataDirectory), FileName);
+}
