@@ -1,4 +1,5 @@
 using AmvScreening.Player.Booth;
+using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
 using AmvScreening.Player.Slates;
 using AmvScreening.Player.Vlc;
@@ -9,27 +10,43 @@ namespace AmvScreening.Player;
 /// <summary>Entry point (a named class: the tests reference both the server's and the player's assemblies).</summary>
 public static class PlayerProgram
 {
-    public static int Main(string[] args) => PlayerCommandLine.Create(RunAsync).Parse(args).Invoke();
+    public static int Main(string[] args) => args is ["preflight", .. var rest]
+        ? Preflight.PreflightCommand.RunAsync(rest).GetAwaiter().GetResult()
+        : PlayerCommandLine.Create(RunAsync).Parse(args).Invoke();
 
-    /// <summary>The screen: libvlc (player/Vlc) and the SVG slates (player/Slates).</summary>
-    private static (IMediaEngine Engine, ISlateRenderer Slates) CreateScreen(PlayerSettings settings) =>
-        (new VlcEngine(new VlcEngineOptions { Headless = settings.Headless }),
-         new SvgSlateRenderer(settings.TemplatesFolder, Path.Combine(settings.StateFolder, "slates")));
+    /// <summary>The screen: the projector window (player/Screen) unless headless, libvlc drawing into it (player/Vlc),
+    /// and the SVG slates (player/Slates).</summary>
+    private static (SdlScreen? Screen, IMediaEngine Engine, ISlateRenderer Slates) CreateScreen(PlayerSettings settings)
+    {
+        var screen = settings.Headless ? null : SdlScreen.Open(new ScreenOptions { Display = settings.Display, Windowed = settings.Windowed });
+        try
+        {
+            var engine = new VlcEngine(screen?.ForEngine() ?? new VlcEngineOptions { Headless = true });
+            return (screen, engine, new SvgSlateRenderer(settings.TemplatesFolder, Path.Combine(settings.StateFolder, "slates")));
+        }
+        catch
+        {
+            screen?.Dispose();
+            throw;
+        }
+    }
 
     private static async Task<int> RunAsync(PlayerSettings settings, CancellationToken ct)
     {
+        SdlScreen? screen;
         IMediaEngine engine;
         ISlateRenderer slates;
         try
         {
-            (engine, slates) = CreateScreen(settings);
+            (screen, engine, slates) = CreateScreen(settings);
         }
-        catch (VlcException e)
+        catch (Exception e) when (e is VlcException or ScreenException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 3;
         }
 
+        using (screen)
         await using (engine)
         {
             // The booth panel needs a terminal to draw on and to read keys from; otherwise (a service) plain log lines.
@@ -49,7 +66,15 @@ public static class PlayerProgram
             var host = new PlayerHost(settings, engine, slates, logs);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var show = host.RunAsync(stop.Token);
-            var panel = booth && await Task.WhenAny(host.Ready, show) == host.Ready
+            var ready = await Task.WhenAny(host.Ready, show) == host.Ready;
+            if (ready && screen is not null)
+            {
+                var keys = new ProjectorKeys(host.Sequencer!);
+                screen.KeyPressed += keys.OnKey;
+                screen.QuitRequested += keys.OnQuitRequested;
+            }
+
+            var panel = booth && ready
                 ? new BoothTerminal(host.Sequencer!, host.Reporter!, recent).RunAsync(stop.Token)
                 : Task.CompletedTask;
             try
