@@ -75,7 +75,7 @@ public static class PlayerProgram
             }
 
             var panel = booth && ready
-                ? new BoothTerminal(host.Sequencer!, host.Reporter!, recent).RunAsync(stop.Token)
+                ? new BoothTerminal(host.Sequencer!, host.Reporter!, host.Live!, recent).RunAsync(stop.Token)
                 : Task.CompletedTask;
             try
             {

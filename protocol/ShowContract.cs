@@ -138,6 +138,9 @@ public interface IShowClient
     /// <summary>To players, booth and coordinators (never voters): the room code was rotated.</summary>
     Task RoomChanged(RoomInfo room);
 
+    /// <summary>To players, booth and coordinators: how many phones are connected (at most once a second).</summary>
+    Task VotersOnline(int count);
+
     /// <summary>To everyone: an entry or category opened or closed for votes, or the Best In Show ballot changed.</summary>
     Task VotingChanged(VotingSnapshot voting);
 
@@ -178,6 +181,7 @@ public static class ShowHubMethods
     public const string PlayerCommand = nameof(IShowClient.PlayerCommand);
     public const string RoomChanged = nameof(IShowClient.RoomChanged);
     public const string VotingChanged = nameof(IShowClient.VotingChanged);
+    public const string VotersOnline = nameof(IShowClient.VotersOnline);
     public const string ResultsRevealed = nameof(IShowClient.ResultsRevealed);
     public const string TallyChanged = nameof(IShowClient.TallyChanged);
     public const string PlayerPresence = nameof(IShowClient.PlayerPresence);

@@ -8,10 +8,11 @@ namespace AmvScreening.Player.Booth;
 
 /// <summary>
 /// The booth laptop's terminal: the projectionist's keys (<see cref="Keys"/>) and a live panel, redrawn at most four
-/// times a second: what is on screen, elapsed and remaining time, what is next, the server connection, recent events.
+/// times a second: what is on screen, elapsed and remaining time, what is next, the server connection, voters online,
+/// recent events.
 /// Plain ANSI; used only when standard input is a terminal.
 /// </summary>
-public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter, RecentLog log, TimeProvider? clock = null)
+public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter, LiveInfo live, RecentLog log, TimeProvider? clock = null)
 {
     private static readonly TimeSpan Redraw = TimeSpan.FromMilliseconds(250);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -129,7 +130,7 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         var screen = sequencer.Current;
         var lines = new List<string>
         {
-            $"AMV player · {rundown.ContestName} · server {Connection(reporter.State)}",
+            $"AMV player · {rundown.ContestName} · server {Connection(reporter.State)} · voters online {live.VotersOnline}",
             new('─', 72),
         };
         if (screen is null)

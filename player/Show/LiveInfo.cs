@@ -8,6 +8,7 @@ public sealed class LiveInfo(RoomInfo room)
 {
     private RoomInfo _room = room;
     private PublicResults _results = PublicResults.None;
+    private int _votersOnline;
 
     public RoomInfo Room
     {
@@ -19,6 +20,13 @@ public sealed class LiveInfo(RoomInfo room)
     {
         get => Volatile.Read(ref _results);
         set => Volatile.Write(ref _results, value);
+    }
+
+    /// <summary>Phones connected to the show (pushed by the server about once a second).</summary>
+    public int VotersOnline
+    {
+        get => Volatile.Read(ref _votersOnline);
+        set => Volatile.Write(ref _votersOnline, value);
     }
 
     /// <summary>What the entry won, from the latest revealed results: its most recently revealed prize (a category's

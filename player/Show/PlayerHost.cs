@@ -57,6 +57,9 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
 
     public ShowReporter? Reporter { get; private set; }
 
+    /// <summary>What the server tells the running show (room, results, voters online).</summary>
+    public LiveInfo? Live { get; private set; }
+
     /// <summary>Runs the show until it is quit (<see cref="ShowSequencer.Quit"/>) or <paramref name="ct"/> is cancelled.</summary>
     /// <exception cref="PlayerApiKeyException">The server refused the API key.</exception>
     public async Task RunAsync(CancellationToken ct = default)
@@ -71,7 +74,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         var start = StartOf(rundown, saved, server);
         logger.LogInformation("{Contest}: {Finalists} finalists; starting at step {Step} ({Position})", rundown.ContestName, rundown.Finalists.Count, start.Step, start.Position);
 
-        var live = new LiveInfo(show.Room);
+        var live = Live = new LiveInfo(show.Room);
         var sequencer = new ShowSequencer(engine, slates, rundown, live, settings.Show, _clock, _logs.CreateLogger<ShowSequencer>());
         await using var reporter = new ShowReporter(
             api, settings.ApiKey, live, command => sequencer.Post(command), Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0),

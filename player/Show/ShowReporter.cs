@@ -59,6 +59,7 @@ public sealed class ShowReporter : IAsyncDisposable
         _connection.On(ShowHubMethods.PlayerCommand, onCommand);
         _connection.On<RoomInfo>(ShowHubMethods.RoomChanged, room => live.Room = room);
         _connection.On<PublicResults>(ShowHubMethods.ResultsRevealed, results => live.Results = results);
+        _connection.On<int>(ShowHubMethods.VotersOnline, count => live.VotersOnline = count);
         _connection.Reconnecting += error =>
         {
             _logger.LogWarning("Lost the server ({Error}); reconnecting", error?.Message);

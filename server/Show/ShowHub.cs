@@ -7,7 +7,7 @@ namespace AmvScreening.Server.Show;
 
 /// <summary>The show hub (docs/protocol.md). Anyone may connect; each connection joins the group of its role
 /// (anonymous connections are voters), and the methods that act check the role.</summary>
-public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence) : Hub<IShowClient>, IShowHub
+public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence, AudienceCounter audience) : Hub<IShowClient>, IShowHub
 {
     public override async Task OnConnectedAsync()
     {
@@ -19,6 +19,15 @@ public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence) : 
             _ => ShowHubContract.Groups.Voters,
         };
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        if (group == ShowHubContract.Groups.Voters)
+        {
+            audience.VoterConnected(Context.ConnectionId);
+        }
+        else
+        {
+            audience.StaffConnected();
+        }
+
         if (group == ShowHubContract.Groups.Players)
         {
             await presence.ConnectedAsync(Context.ConnectionId);
@@ -30,6 +39,7 @@ public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence) : 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         await presence.DisconnectedAsync(Context.ConnectionId);
+        audience.Disconnected(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 
