@@ -11,8 +11,9 @@ public sealed class Browser : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    /// <summary>The bound on every wait in browser tests.</summary>
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+    /// <summary>The bound on every wait in browser tests: generous, since the suite runs browsers, libvlc and server
+    /// processes side by side on two cores.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;

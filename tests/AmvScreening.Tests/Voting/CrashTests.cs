@@ -6,7 +6,15 @@ using Microsoft.Data.Sqlite;
 
 namespace AmvScreening.Tests.Voting;
 
+/// <summary>Runs alone: the burst loads both cores, which would slow every test beside it.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "alone";
+}
+
 /// <summary>A vote acknowledged to a phone is never lost, even when the server process is killed mid-burst.</summary>
+[Collection(AloneCollection.Name)]
 public sealed class CrashTests
 {
     [Fact]

@@ -188,6 +188,7 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     {
         var page = await browser.NewLaptopAsync(_server.BaseAddress);
         await ConsoleSupport.SignInAsync(page, then: "/console/setup");
+        await Expect(page.Locator("#details")).ToHaveAttributeAsync("data-ready", "true");
         await page.Context.ClearCookiesAsync(new() { Name = "amv.staff" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Save details and rules" }).ClickAsync();
         await page.WaitForURLAsync("**/console/sign-in?returnUrl=%2Fconsole%2Fsetup&expired=1");
