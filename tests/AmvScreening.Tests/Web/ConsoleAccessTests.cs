@@ -189,7 +189,9 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
         var page = await browser.NewLaptopAsync(_server.BaseAddress);
         await ConsoleSupport.SignInAsync(page, then: "/console/setup");
         await Expect(page.Locator("#details")).ToHaveAttributeAsync("data-ready", "true");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // no response still on its way to set the cookie again
         await page.Context.ClearCookiesAsync(new() { Name = "amv.staff" });
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "amv.staff");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save details and rules" }).ClickAsync();
         await page.WaitForURLAsync("**/console/sign-in?returnUrl=%2Fconsole%2Fsetup&expired=1");
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your session has ended");
