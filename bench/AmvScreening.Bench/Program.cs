@@ -15,7 +15,6 @@ var votesPerVoter = Option("--votes-per-voter", 5);
 var concurrency = Option("--concurrency", 64);
 const string password = "bench-coordinator-password";
 
-var root = FindRoot();
 var data = Directory.CreateTempSubdirectory("amv-bench-").FullName;
 try
 {
@@ -24,7 +23,7 @@ try
         new Dictionary<string, string>
         {
             ["Amv:DataDirectory"] = data,
-            ["Amv:ImportOnFirstStart"] = Path.Combine(root, "samples", "kumoricon-2023.json"),
+            ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
             ["Amv:Auth:CoordinatorPassword"] = password,
             // Thousands of phones join from this one address within seconds, which the per-address join cap (meant
             // against scripts minting voters) would stop; the votes themselves run under the default limits.
@@ -119,17 +118,4 @@ int Option(string name, int fallback)
 {
     var at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) && value > 0 ? value : fallback;
-}
-
-static string FindRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "AmvScreening.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("AmvScreening.sln not found.");
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using AmvScreening.Tests.Support;
 
 namespace AmvScreening.Tests;
 
@@ -53,69 +53,26 @@ public sealed class DockerComposeTests
     /// <summary>Runs docker-compose config with exactly the given AMV_* variables (none inherited).</summary>
     private static async Task<(int ExitCode, string Output)> RunComposeConfigAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var compose = FindOnPath("docker-compose")
-            ?? throw new Xunit.Sdk.XunitException(
-                "docker-compose is not installed. Run ./amv test, which installs it (Debian package docker-compose).");
-        var root = RepositoryRoot();
+        var compose = ExternalProcess.Require("docker-compose", "docker-compose");
+        var variables = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("AMV_", StringComparison.Ordinal))
+            .ToDictionary(k => k, string? (_) => null);
+        foreach (var (key, value) in environment)
+        {
+            variables[key] = value;
+        }
+
         // An empty env file, so a deployment's .env in the repository root cannot change what is checked.
         var envFile = Path.GetTempFileName();
         try
         {
-            var start = new ProcessStartInfo(compose)
-            {
-                WorkingDirectory = root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                ArgumentList = { "--env-file", envFile, "--file", Path.Combine(root, "docker-compose.yml"), "config" },
-            };
-            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AMV_", StringComparison.Ordinal)).ToList())
-            {
-                start.Environment.Remove(key);
-            }
-
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(Timeout);
-            try
-            {
-                await process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new Xunit.Sdk.XunitException($"docker-compose config did not finish within {Timeout.TotalSeconds} s.");
-            }
-
-            return (process.ExitCode, await stdout + await stderr);
+            var result = await ExternalProcess.RunAsync(
+                compose, ["--env-file", envFile, "--file", RepoPaths.Of("docker-compose.yml"), "config"], Timeout, RepoPaths.Root, variables);
+            return (result.ExitCode, result.StandardOutput + result.StandardError);
         }
         finally
         {
             File.Delete(envFile);
         }
-    }
-
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, program))
-            .FirstOrDefault(File.Exists);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AmvScreening.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No AmvScreening.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AmvScreening.Tests.Support;
 
 namespace AmvScreening.Tests.Contest;
 
@@ -15,19 +16,8 @@ internal static class ContestApi
     public const string SampleCsv = "kumoricon-2023.csv";
     public const string BrokenCsv = "broken-three-rows.csv";
 
-    /// <summary>A file of samples/, found from the test binaries by walking up to the solution's folder.</summary>
-    public static string Sample(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AmvScreening.sln")))
-            {
-                return File.ReadAllText(Path.Combine(dir.FullName, "samples", name));
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No AmvScreening.sln above {AppContext.BaseDirectory}.");
-    }
+    /// <summary>The text of a file of samples/.</summary>
+    public static string Sample(string name) => File.ReadAllText(RepoPaths.Of("samples", name));
 
     public static JsonObject SampleContest() => JsonNode.Parse(Sample(SampleJson))!.AsObject();
 

@@ -15,7 +15,7 @@ public sealed class NodeClientTests
     [Fact]
     public async Task NpmClient_ReceivesTheShowChangeThePlayerReported()
     {
-        var nodeFolder = Path.Combine(RepoRoot(), "tests", "node");
+        var nodeFolder = RepoPaths.Of("tests", "node");
         Assert.True(Directory.Exists(Path.Combine(nodeFolder, "node_modules", "@microsoft", "signalr")),
             $"The npm SignalR client is not installed in {nodeFolder}: run `npm ci --prefix tests/node` at the repository root.");
         await using var server = new AmvServer();
@@ -52,19 +52,5 @@ public sealed class NodeClientTests
 
             throw new XunitException($"{e.Message}\nThe Node client's stderr:\n{await stderr.WaitAsync(Bound)}", e);
         }
-    }
-
-    /// <summary>The folder holding AmvScreening.sln, above the test binaries.</summary>
-    private static string RepoRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "AmvScreening.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No AmvScreening.sln above {AppContext.BaseDirectory}.");
     }
 }

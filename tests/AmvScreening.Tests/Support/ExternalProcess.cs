@@ -22,9 +22,17 @@ public static class ExternalProcess
             start.ArgumentList.Add(argument);
         }
 
+        // A null value removes the variable from what the program inherits.
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
-            start.Environment[key] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
