@@ -98,13 +98,9 @@ public static class TestContest
     {
         var room = await coordinator.GetFromJsonAsync<JsonElement>("/api/room");
         using var client = server.CreateAnonymousClient();
-        var joined = await client.PostAsJsonAsync("/api/voters", new { roomCode = room.GetProperty("code").GetString() });
-        joined.EnsureSuccessStatusCode();
-        var token = (await joined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add(VoterTokens.HeaderName, token);
-        var response = await client.SendAsync(request);
+        var voter = await VoterClient.JoinAsync(client, room.GetProperty("code").GetString()!);
+        var response = await voter.SendAsync(method, path, JsonContent.Create(body));
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return token;
+        return voter.Token;
     }
 }
