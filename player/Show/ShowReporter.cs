@@ -37,6 +37,9 @@ public sealed class ShowReporter : IAsyncDisposable
     private readonly PlayerApi _api;
     private readonly LiveInfo _live;
     private readonly Func<OnScreen?> _screenNow;
+    private readonly Func<TimeSpan> _positionNow;
+    /// <summary>The screen of the last <see cref="Report"/>.</summary>
+    private OnScreen? _reported;
     private readonly IReadOnlyList<TimeSpan> _backoff;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -49,8 +52,8 @@ public sealed class ShowReporter : IAsyncDisposable
     private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="onCommand">Takes a command from the server (the sequencer checks it and logs what it ignores).</param>
-    /// <param name="screenNow">What is on screen now, at its current position (null before the first item): reported
-    /// afresh after each (re)connect.</param>
+    /// <param name="screenNow">What is on screen now (null before the first item), and <paramref name="positionNow"/>
+    /// where in it: reported afresh after each (re)connect.</param>
     /// <param name="lastSequence">The highest sequence known to be used already (the saved state's, the server's).</param>
     /// <param name="logs">The player's logs; the SignalR client's own errors (a message it cannot bind) go there too.</param>
     public ShowReporter(
@@ -59,12 +62,13 @@ public sealed class ShowReporter : IAsyncDisposable
         LiveInfo live,
         Action<PlayerCommand> onCommand,
         Func<OnScreen?> screenNow,
+        Func<TimeSpan> positionNow,
         long lastSequence,
         IReadOnlyList<TimeSpan>? backoff = null,
         TimeProvider? clock = null,
         ILoggerFactory? logs = null)
     {
-        (_api, _live, _screenNow, _sequence) = (api, live, screenNow, lastSequence);
+        (_api, _live, _screenNow, _positionNow, _sequence) = (api, live, screenNow, positionNow, lastSequence);
         _backoff = backoff ?? DefaultBackoff;
         _clock = clock ?? TimeProvider.System;
         logs ??= NullLoggerFactory.Instance;
@@ -84,6 +88,12 @@ public sealed class ShowReporter : IAsyncDisposable
         Listen<RoomInfo>(ShowHubMethods.RoomChanged, live.TakeRoom);
         Listen<PublicResults>(ShowHubMethods.ResultsRevealed, live.TakeResults);
         Listen<int>(ShowHubMethods.VotersOnline, live.TakeVotersOnline);
+        // Pushed to every audience; the player, which reports the show, has no use for them.
+        foreach (var unused in new[] { ShowHubMethods.ShowChanged, ShowHubMethods.VotingChanged })
+        {
+            _connection.On<JsonElement>(unused, _ => { });
+        }
+
         _connection.Reconnecting += error =>
         {
             _logger.LogWarning("Lost the server ({Error}); reconnecting", error?.Message);
@@ -118,7 +128,7 @@ public sealed class ShowReporter : IAsyncDisposable
         lock (_lock)
         {
             report = NewReport(screen);
-            _latest = report;
+            (_latest, _reported) = (report, screen);
             if (_connection.State != HubConnectionState.Connected)
             {
                 _unsent.Clear(); // away: what was on screen meanwhile is moot, only the latest matters
@@ -205,17 +215,18 @@ public sealed class ShowReporter : IAsyncDisposable
     }
 
     /// <summary>The server holds <paramref name="serverSequence"/>: go on above it, with one report of the screen as it
-    /// is now (what was on screen meanwhile is moot). Under the lock, so a change of screen raced with it is reported
-    /// after it, with a higher sequence.</summary>
+    /// is now (what was on screen meanwhile is moot). Under the lock, like <see cref="Report"/>: a screen that is newer
+    /// than the last one reported has its own report on the way (the sequencer raises the change right after showing
+    /// it), numbered after this.</summary>
     private void ReportAfresh(long serverSequence)
     {
         lock (_lock)
         {
             _sequence = Math.Max(_sequence, serverSequence);
             _unsent.Clear();
-            if (_screenNow() is { } screen)
+            if (_screenNow() is { } screen && ReferenceEquals(screen, _reported))
             {
-                _latest = NewReport(screen);
+                _latest = NewReport(screen with { Position = _positionNow() });
                 _unsent.Enqueue(_latest);
             }
         }

@@ -305,5 +305,5 @@ public sealed class ShowSequencerTests
     }
 
     private static ShowReporter OfflineReporter(LiveInfo live, long lastSequence) =>
-        new(new PlayerApi(new Uri("http://127.0.0.1:9"), "unused"), "unused", live, _ => { }, () => null, lastSequence);
+        new(new PlayerApi(new Uri("http://127.0.0.1:9"), "unused"), "unused", live, _ => { }, () => null, () => TimeSpan.Zero, lastSequence);
 }
