@@ -138,7 +138,7 @@ public sealed partial class PlayerProcessTests(ITestOutputHelper output) : IAsyn
     }
 
     /// <summary>The player with intro slates long enough that nothing changes on screen unless commanded.</summary>
-    private PlayerProcess StartPlayer(AmvServer server) => Own(PlayerProcess.Start(
+    private ChildProcess StartPlayer(AmvServer server) => Own(PlayerProcess.Start(
         server.BaseAddress, Directory.CreateDirectory(Path.Combine(_folder, $"player-{Guid.NewGuid():N}")).FullName,
         "--intro", "600", "--no-category-cards"));
 
@@ -165,7 +165,7 @@ public sealed partial class PlayerProcessTests(ITestOutputHelper output) : IAsyn
     {
         /// <summary>The first state (the answer to GetShow, then each push) that matches, within <paramref name="bound"/>;
         /// fails at once with the player's log if the player exits meanwhile.</summary>
-        public async Task<ShowState> NextAsync(Func<ShowState, bool> match, TimeSpan bound, PlayerProcess? player = null)
+        public async Task<ShowState> NextAsync(Func<ShowState, bool> match, TimeSpan bound, ChildProcess? player = null)
         {
             if (match(First))
             {
