@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AmvScreening.Protocol;
 
 /// <summary>The player's own HTTP API (player API key only).</summary>
@@ -16,3 +18,29 @@ public sealed record PlaylistCategory(int Id, string Name, IReadOnlyList<Playlis
 
 /// <summary>A finalist and its video file as imported (a relative path is relative to the player's media folder).</summary>
 public sealed record PlaylistEntry(EntrySummary Entry, string? VideoPath);
+
+/// <summary>
+/// What makes a <see cref="PlayerCommand"/> well-formed, in one place: the server refuses any other before sending it,
+/// the player ignores any other it receives. Whether the entry named is one the show can use (a finalist in the running
+/// order, a revealed winner) is for each side to judge from what it knows.
+/// </summary>
+public static class PlayerCommandRules
+{
+    /// <summary>Whether a command of this kind names an entry (and must).</summary>
+    public static bool TakesEntry(PlayerCommandKind kind) => kind is PlayerCommandKind.JumpToEntry or PlayerCommandKind.ShowWinner;
+
+    /// <summary>What is wrong with the command's form, in words a projectionist can read; null when it is well-formed.</summary>
+    public static string? Problem(PlayerCommand? command) => command switch
+    {
+        null => "the command is missing (null).",
+        { Id: var id } when id == Guid.Empty => "the command's id must not be the empty GUID.",
+        { Kind: var kind } when !Enum.IsDefined(kind) => $"unknown command kind {(int)kind}.",
+        { Kind: var kind, EntryId: null } when TakesEntry(kind) => $"{NameOf(kind)} needs an entryId.",
+        { Kind: var kind, EntryId: not null } when !TakesEntry(kind) => $"{NameOf(kind)} takes no entryId.",
+        { EntryId: <= 0 } => "entryId must be a positive entry id.",
+        _ => null,
+    };
+
+    /// <summary>The kind as it travels (<c>jumpToEntry</c>).</summary>
+    public static string NameOf(PlayerCommandKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+}

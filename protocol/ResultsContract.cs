@@ -56,6 +56,25 @@ public sealed record RevealedAwards(IReadOnlyList<AwardSummary> Awards, DateTime
 public sealed record PublicResults(IReadOnlyList<RevealedCategory> Categories, RevealedWinner? BestInShow, RevealedAwards? Awards)
 {
     public static PublicResults None { get; } = new([], null, null);
+
+    /// <summary>What <paramref name="entryId"/> is revealed to have won (a category's name, "Best In Show", an award's
+    /// name), the most recently revealed first; empty when nothing it won has been revealed. This is the rule for what a
+    /// winner slate may show: the server refuses a <see cref="PlayerCommandKind.ShowWinner"/> for anything else, and the
+    /// player ignores one.</summary>
+    public IReadOnlyList<string> PrizesOf(int entryId) =>
+        Categories.Where(c => c.Winner.Id == entryId).Select(c => (c.Name, c.RevealedAt))
+            .Concat(BestInShow is { } best && best.Winner.Id == entryId ? [("Best In Show", best.RevealedAt)] : [])
+            .Concat(Awards is { } awards ? awards.Awards.Where(a => a.Entry.Id == entryId).Select(a => (a.Name, awards.RevealedAt)) : [])
+            .OrderByDescending(p => p.RevealedAt)
+            .Select(p => p.Name)
+            .ToList();
+
+    /// <summary>The summary of an entry these results name (a revealed winner or award), or null.</summary>
+    public EntrySummary? FindEntry(int entryId) =>
+        Categories.Select(c => c.Winner)
+            .Concat(BestInShow is { } best ? [best.Winner] : [])
+            .Concat(Awards?.Awards.Select(a => a.Entry) ?? [])
+            .FirstOrDefault(e => e.Id == entryId);
 }
 
 /// <summary>Who wins a prize as the votes stand now.</summary>

@@ -90,6 +90,9 @@ public sealed record EntrySummary(
 /// <param name="DurationSeconds">Length of the item, when known.</param>
 /// <param name="PositionSeconds">Position within the item at <paramref name="ReportedAt"/>.</param>
 /// <param name="ReportedAt">When the server accepted the report.</param>
+/// <param name="Projector">Whether the projector is reporting: <see cref="ProjectorStatus.Live"/> once a connected player
+/// has reported since it (and the server) last started; <see cref="ProjectorStatus.Lost"/> while no player is connected,
+/// and after a server restart until the player reports again. While lost, the rest is only what was last known.</param>
 public sealed record ShowState(
     long Sequence,
     ShowPhase Phase,
@@ -98,11 +101,17 @@ public sealed record ShowState(
     DateTimeOffset? StartedAt,
     double? DurationSeconds,
     double PositionSeconds,
-    DateTimeOffset? ReportedAt)
+    DateTimeOffset? ReportedAt,
+    ProjectorStatus Projector)
 {
     /// <summary>The state before the player has reported anything.</summary>
-    public static ShowState Idle { get; } = new(0, ShowPhase.Idle, null, null, null, null, 0, null);
+    public static ShowState Idle { get; } = new(0, ShowPhase.Idle, null, null, null, null, 0, null, ProjectorStatus.Lost);
 }
+
+/// <summary>Whether <see cref="ShowState"/> is what the projector shows now (<c>live</c>) or only what it last showed
+/// before it stopped reporting (<c>lost</c>: the player is gone or has not reported since the server started).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ProjectorStatus>))]
+public enum ProjectorStatus { Live, Lost }
 
 /// <summary>What the projectionist asks the player to do.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PlayerCommandKind>))]
@@ -120,16 +129,18 @@ public enum PlayerCommandKind
     ShowWinner,
 }
 
-/// <summary>A command from the booth console to the player (server → players, <see cref="IShowClient.PlayerCommand"/>).</summary>
-/// <param name="Id">Chosen by the sender, echoed by the player when it acknowledges the command.</param>
+/// <summary>A command from the booth console to the player (server → players, <see cref="IShowClient.PlayerCommand"/>).
+/// What makes one well-formed is <see cref="PlayerCommandRules"/>.</summary>
+/// <param name="Id">Chosen by the sender (not the empty GUID); the player logs it with the command.</param>
 /// <param name="Kind">What to do.</param>
-/// <param name="EntryId">The entry, for <see cref="PlayerCommandKind.JumpToEntry"/> and <see cref="PlayerCommandKind.ShowWinner"/>.</param>
+/// <param name="EntryId">The entry, for <see cref="PlayerCommandKind.JumpToEntry"/> and <see cref="PlayerCommandKind.ShowWinner"/>
+/// (and only for them).</param>
 public sealed record PlayerCommand(Guid Id, PlayerCommandKind Kind, int? EntryId = null);
 
 /// <summary>Methods the server calls on clients. Each client receives the ones meant for its group.</summary>
 public interface IShowClient
 {
-    /// <summary>To everyone: what is on screen changed.</summary>
+    /// <summary>To everyone: what is on screen changed, or the projector stopped reporting (<see cref="ShowState.Projector"/>).</summary>
     Task ShowChanged(ShowState state);
 
     /// <summary>To players: a projectionist's command.</summary>
@@ -163,8 +174,9 @@ public interface IShowHub
     /// <summary>Player only: what is on screen changed. Returns the state the server now holds.</summary>
     Task<ShowState> ReportOnScreen(OnScreenReport report);
 
-    /// <summary>Coordinator or booth: send a command to the player(s).</summary>
-    Task SendPlayerCommand(PlayerCommand command);
+    /// <summary>Coordinator or booth: send a command to the player(s). Refused (nothing sent) unless well-formed
+    /// (<see cref="PlayerCommandRules"/>), a jump names a finalist in the show and a winner slate a result already revealed.</summary>
+    Task SendPlayerCommand(PlayerCommand? command);
 
     /// <summary>Coordinator or booth: whether a player is connected now.</summary>
     Task<PlayerPresence> GetPlayerPresence();

@@ -38,20 +38,31 @@ public static class WebSocketTransport
 
     private sealed class Factory(Action<ClientWebSocketOptions>? configure) : IConnectionFactory
     {
+        /// <summary>How long one attempt to open the socket may take. A server machine that is off or unplugged
+        /// answers nothing, and the system's own TCP timeout (minutes) would hold up the next attempt.</summary>
+        private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
         public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken ct = default)
         {
             var uri = ((UriEndPoint)endpoint).Uri;
             var socket = new ClientWebSocket();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ConnectTimeout);
             try
             {
                 configure?.Invoke(socket.Options);
-                await socket.ConnectAsync(uri, ct);
+                await socket.ConnectAsync(uri, timeout.Token);
                 return new Connection(socket);
             }
             catch (WebSocketException e)
             {
                 socket.Dispose();
                 throw new WebSocketException(e.WebSocketErrorCode, $"Could not connect to the hub at {uri}: {e.Message}", e);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new WebSocketException(WebSocketError.Faulted, $"Could not connect to the hub at {uri}: no answer within {ConnectTimeout.TotalSeconds} s.");
             }
             catch
             {

@@ -29,7 +29,7 @@ builder.Services.AddSignalR().AddJsonProtocol(o => ErrorHandling.Configure(o.Pay
 builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
 builder.Services.AddContest();
 builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
-builder.Services.AddSingleton<ShowService>().AddSingleton<PlayerPresenceTracker>().AddSingleton<AudienceCounter>();
+builder.Services.AddSingleton<ShowService>().AddSingleton<PlayerPresenceTracker>().AddSingleton<AudienceCounter>().AddSingleton<PlayerCommandSender>();
 builder.Services.AddVoting();
 builder.Services.AddResults();
 builder.Services.AddPlayerApi();

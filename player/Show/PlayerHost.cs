@@ -77,8 +77,9 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         var live = Live = new LiveInfo(show.Room);
         var sequencer = new ShowSequencer(engine, slates, rundown, live, settings.Show, _clock, _logs.CreateLogger<ShowSequencer>());
         await using var reporter = new ShowReporter(
-            api, settings.ApiKey, live, command => sequencer.Post(command), Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0),
-            settings.Backoff, _clock, _logs.CreateLogger<ShowReporter>());
+            api, settings.ApiKey, live, command => sequencer.Post(command),
+            () => sequencer.Current, () => sequencer.Position,
+            Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0), settings.Backoff, _clock, _logs);
         sequencer.ScreenChanged += screen =>
         {
             var report = reporter.Report(screen);

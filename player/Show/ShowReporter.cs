@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using AmvScreening.Protocol;
 using Microsoft.AspNetCore.SignalR;
@@ -11,20 +12,34 @@ namespace AmvScreening.Player.Show;
 /// <summary>
 /// The player's link to the show hub. It numbers every change of screen (<see cref="Report"/>) and sends each, in
 /// order, to the server; commands pushed by the server go to the sequencer, room and results pushes to
-/// <see cref="LiveInfo"/>. While the server cannot be reached the show goes on: only the latest report is kept, and it
-/// is sent once the connection is back. It connects, and reconnects, forever, with a backoff.
+/// <see cref="LiveInfo"/>. While the server cannot be reached the show goes on: only the latest report is kept, and
+/// after each (re)connect the screen as it is then is reported afresh. It connects, and reconnects, forever, with a
+/// short backoff.
 /// </summary>
-/// <remarks>Sequences grow strictly across restarts: they start above the last one the player saved, and after each
-/// (re)connect above the server's (GetShow); a report the server found stale is numbered again and sent again.</remarks>
+/// <remarks>
+/// <para>Sequences grow strictly across restarts: they start above the last one the player saved, and after each
+/// (re)connect above the server's (GetShow); a report the server found stale is numbered again and sent again.</para>
+/// <para>Every message the server pushes goes through one guard (<see cref="Listen{T}"/>): it is read strictly
+/// (<see cref="ShowJson.ConfigureStrict"/>), checked, and only then used; one that cannot be read or used is logged and
+/// ignored. No message can stop the show.</para>
+/// </remarks>
 public sealed class ShowReporter : IAsyncDisposable
 {
-    /// <summary>Waits between connection attempts; the last one repeats forever.</summary>
+    /// <summary>Waits between connection attempts: a quick first retry, then a little longer, the last one repeated
+    /// forever; each is spread by ±20 % (<see cref="Backoff"/>). Short, because there is one player and the show is
+    /// waiting: after a server restart the player is back within about 2 s.</summary>
     public static readonly IReadOnlyList<TimeSpan> DefaultBackoff =
-        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
+        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)];
+
+    private static readonly JsonSerializerOptions StrictJson = CreateStrictJson();
 
     private readonly HubConnection _connection;
     private readonly PlayerApi _api;
     private readonly LiveInfo _live;
+    private readonly Func<OnScreen?> _screenNow;
+    private readonly Func<TimeSpan> _positionNow;
+    /// <summary>The screen of the last <see cref="Report"/>.</summary>
+    private OnScreen? _reported;
     private readonly IReadOnlyList<TimeSpan> _backoff;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -36,30 +51,49 @@ public sealed class ShowReporter : IAsyncDisposable
     private readonly Queue<OnScreenReport> _unsent = new();
     private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <param name="onCommand">Takes a command from the server (the sequencer checks it and logs what it ignores).</param>
+    /// <param name="screenNow">What is on screen now (null before the first item), and <paramref name="positionNow"/>
+    /// where in it: reported afresh after each (re)connect.</param>
     /// <param name="lastSequence">The highest sequence known to be used already (the saved state's, the server's).</param>
+    /// <param name="logs">The player's logs; the SignalR client's own errors (a message it cannot bind) go there too.</param>
     public ShowReporter(
         PlayerApi api,
         string apiKey,
         LiveInfo live,
         Action<PlayerCommand> onCommand,
+        Func<OnScreen?> screenNow,
+        Func<TimeSpan> positionNow,
         long lastSequence,
         IReadOnlyList<TimeSpan>? backoff = null,
         TimeProvider? clock = null,
-        ILogger<ShowReporter>? logger = null)
+        ILoggerFactory? logs = null)
     {
-        (_api, _live, _sequence) = (api, live, lastSequence);
+        (_api, _live, _screenNow, _positionNow, _sequence) = (api, live, screenNow, positionNow, lastSequence);
         _backoff = backoff ?? DefaultBackoff;
         _clock = clock ?? TimeProvider.System;
-        _logger = logger ?? NullLogger<ShowReporter>.Instance;
-        _connection = new HubConnectionBuilder()
+        logs ??= NullLoggerFactory.Instance;
+        _logger = logs.CreateLogger<ShowReporter>();
+        var builder = new HubConnectionBuilder()
             .WithWebSocketTransport(new Uri(api.Server, ShowHubContract.Path), o => o.SetRequestHeader(ShowHubContract.ApiKeyHeader, apiKey))
             .AddJsonProtocol(o => ShowJson.Configure(o.PayloadSerializerOptions))
-            .WithAutomaticReconnect(new Forever(_backoff))
-            .Build();
-        _connection.On(ShowHubMethods.PlayerCommand, onCommand);
-        _connection.On<RoomInfo>(ShowHubMethods.RoomChanged, room => live.Room = room);
-        _connection.On<PublicResults>(ShowHubMethods.ResultsRevealed, results => live.Results = results);
-        _connection.On<int>(ShowHubMethods.VotersOnline, count => live.VotersOnline = count);
+            .WithAutomaticReconnect(new Forever(_backoff));
+        // Errors only: the client warns about every push the player has no use for (ShowChanged, VotingChanged).
+        builder.Services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error).AddProvider(new Forward(logs)));
+        _connection = builder.Build();
+        Listen<PlayerCommand>(ShowHubMethods.PlayerCommand, command =>
+        {
+            onCommand(command);
+            return null;
+        });
+        Listen<RoomInfo>(ShowHubMethods.RoomChanged, live.TakeRoom);
+        Listen<PublicResults>(ShowHubMethods.ResultsRevealed, live.TakeResults);
+        Listen<int>(ShowHubMethods.VotersOnline, live.TakeVotersOnline);
+        // Pushed to every audience; the player, which reports the show, has no use for them.
+        foreach (var unused in new[] { ShowHubMethods.ShowChanged, ShowHubMethods.VotingChanged })
+        {
+            _connection.On<JsonElement>(unused, _ => { });
+        }
+
         _connection.Reconnecting += error =>
         {
             _logger.LogWarning("Lost the server ({Error}); reconnecting", error?.Message);
@@ -93,10 +127,8 @@ public sealed class ShowReporter : IAsyncDisposable
         OnScreenReport report;
         lock (_lock)
         {
-            report = new OnScreenReport(
-                ++_sequence, screen.Phase, screen.Entry?.Id, screen.CategoryId, screen.StartedAt,
-                screen.Duration?.TotalSeconds, screen.Position.TotalSeconds);
-            _latest = report;
+            report = NewReport(screen);
+            (_latest, _reported) = (report, screen);
             if (_connection.State != HubConnectionState.Connected)
             {
                 _unsent.Clear(); // away: what was on screen meanwhile is moot, only the latest matters
@@ -161,16 +193,18 @@ public sealed class ShowReporter : IAsyncDisposable
         }
     }
 
-    /// <summary>After each (re)connect: numbers the latest report above the server's state, reads the room and results
-    /// (what changed while away), and wakes the sender.</summary>
+    /// <summary>After each (re)connect: reports the screen as it is now, above the server's sequence (a server that
+    /// restarted counts the projector as lost until it hears from it), then reads the room and results (what changed
+    /// while away).</summary>
     private async Task SyncAsync(CancellationToken ct)
     {
         try
         {
             var state = await _connection.InvokeAsync<ShowState>(ShowHubMethods.GetShow, ct);
-            Renumber(state.Sequence);
-            _live.Room = await _api.GetRoomAsync(ct);
-            _live.Results = await _api.GetResultsAsync(ct);
+            ReportAfresh(state.Sequence);
+            _wake.Writer.TryWrite(true);
+            Use("GET /api/room", await _api.GetRoomAsync(ct), _live.TakeRoom);
+            Use("GET /api/results", await _api.GetResultsAsync(ct), _live.TakeResults);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -180,21 +214,70 @@ public sealed class ShowReporter : IAsyncDisposable
         _wake.Writer.TryWrite(true);
     }
 
-    /// <summary>The server holds <paramref name="serverSequence"/>: go on above it, keeping only the latest unsent
-    /// report (after a reconnect, what was on screen meanwhile is moot), numbered so that the server will take it.</summary>
-    private void Renumber(long serverSequence)
+    /// <summary>The server holds <paramref name="serverSequence"/>: go on above it, with one report of the screen as it
+    /// is now (what was on screen meanwhile is moot). Under the lock, like <see cref="Report"/>: a screen that is newer
+    /// than the last one reported has its own report on the way (the sequencer raises the change right after showing
+    /// it), numbered after this.</summary>
+    private void ReportAfresh(long serverSequence)
     {
         lock (_lock)
         {
             _sequence = Math.Max(_sequence, serverSequence);
-            if (_unsent.Count > 0)
+            _unsent.Clear();
+            if (_screenNow() is { } screen && ReferenceEquals(screen, _reported))
             {
-                var latest = _unsent.Last();
-                _unsent.Clear();
-                _latest = latest.Sequence <= serverSequence ? latest with { Sequence = ++_sequence } : latest;
+                _latest = NewReport(screen with { Position = _positionNow() });
                 _unsent.Enqueue(_latest);
             }
         }
+    }
+
+    /// <summary>Numbers a report of <paramref name="screen"/> (the caller holds the lock).</summary>
+    private OnScreenReport NewReport(OnScreen screen) => new(
+        ++_sequence, screen.Phase, screen.Entry?.Id, screen.CategoryId, screen.StartedAt, screen.Duration?.TotalSeconds, screen.Position.TotalSeconds);
+
+    /// <summary>The one way a push reaches the show: the message is read strictly as <typeparamref name="T"/>, then
+    /// <paramref name="take"/> checks and uses it (returning why it could not, or null). Whatever the server sends, a
+    /// message that cannot be read or used is logged and ignored.</summary>
+    private void Listen<T>(string method, Func<T, string?> take) =>
+        _connection.On<JsonElement>(method, raw =>
+        {
+            T? message;
+            try
+            {
+                message = raw.Deserialize<T>(StrictJson);
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+            {
+                _logger.LogWarning("{Method} message ignored: it does not read as {Type} ({Error}): {Message}", method, typeof(T).Name, e.Message, Shorten(raw));
+                return;
+            }
+
+            Use($"{method} message", message, take, raw);
+        });
+
+    /// <summary>Checks and uses a message from <paramref name="source"/> (a push, or what an HTTP read answered).</summary>
+    private void Use<T>(string source, T? message, Func<T, string?> take, JsonElement? raw = null)
+    {
+        try
+        {
+            if ((message is null ? "it is null." : take(message)) is { } problem)
+            {
+                _logger.LogWarning("{Source} ignored: {Problem} {Message}", source, problem, raw is { } json ? Shorten(json) : "");
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "{Source} ignored: using it failed", source);
+        }
+    }
+
+    /// <summary>The message as it came, cut short for the log.</summary>
+    private static string Shorten(JsonElement raw)
+    {
+        const int max = 200;
+        var text = raw.GetRawText();
+        return text.Length <= max ? text : $"{text[..max]}… ({text.Length} characters)";
     }
 
     private async Task SendLoopAsync(CancellationToken ct)
@@ -246,8 +329,8 @@ public sealed class ShowReporter : IAsyncDisposable
                 return true;
             }
 
-            _logger.LogWarning("The server holds a newer sequence ({Server}) than report {Sequence}; numbering it again", state.Sequence, report.Sequence);
-            Renumber(state.Sequence);
+            _logger.LogWarning("The server holds a newer sequence ({Server}) than report {Sequence}; reporting the screen again", state.Sequence, report.Sequence);
+            ReportAfresh(state.Sequence);
             _wake.Writer.TryWrite(true);
             return false;
         }
@@ -265,14 +348,33 @@ public sealed class ShowReporter : IAsyncDisposable
         }
     }
 
+    private static JsonSerializerOptions CreateStrictJson()
+    {
+        var options = new JsonSerializerOptions();
+        ShowJson.ConfigureStrict(options);
+        return options;
+    }
+
     private sealed class Forever(IReadOnlyList<TimeSpan> backoff) : IRetryPolicy
     {
         public TimeSpan? NextRetryDelay(RetryContext context) => Backoff.Delay(backoff, context.PreviousRetryCount);
     }
+
+    /// <summary>Hands the SignalR client's loggers out of the player's own logs.</summary>
+    private sealed class Forward(ILoggerFactory logs) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => logs.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+        }
+    }
 }
 
-/// <summary>Waits between attempts to reach the server: the list in order, then its last one forever.</summary>
+/// <summary>Waits between attempts to reach the server: the list in order, then its last one forever, each spread by
+/// ±20 % at random so that attempts do not fall in step with whatever keeps failing them.</summary>
 internal static class Backoff
 {
-    public static TimeSpan Delay(IReadOnlyList<TimeSpan> backoff, long attempt) => backoff[(int)Math.Min(attempt, backoff.Count - 1)];
+    public static TimeSpan Delay(IReadOnlyList<TimeSpan> backoff, long attempt) =>
+        backoff[(int)Math.Min(attempt, backoff.Count - 1)] * (0.8 + (0.4 * Random.Shared.NextDouble()));
 }

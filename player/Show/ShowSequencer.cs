@@ -34,8 +34,10 @@ public sealed record ShowStart(int Step, TimeSpan Position = default);
 /// to; after the last finalist: the end card), Previous to the previous finalist's intro (the first finalist's own at the
 /// start), JumpToEntry to that finalist's intro; Restart plays the item again from its start (on the difficulties slate:
 /// tries the video again); SkipSlate ends the slate now; BlackoutOn stops the item, remembers it (a video with its
-/// position) and holds a black slate until BlackoutOff brings the item back; ShowWinner shows the entry's winner slate,
-/// then goes back to what was on. Navigation lifts a blackout. <see cref="Quit"/> ends the show (phase Idle).
+/// position) and holds a black slate until BlackoutOff brings the item back; ShowWinner shows the entry's winner slate
+/// (only for a win already revealed, <see cref="PublicResults.PrizesOf"/>), then goes back to what was on. Navigation
+/// lifts a blackout. <see cref="Quit"/> ends the show (phase Idle). A command that is not well-formed, or names an entry
+/// the show cannot use, is logged and ignored; so is one whose handling fails: nothing a command carries stops the show.
 /// </remarks>
 public sealed class ShowSequencer(
     IMediaEngine engine,
@@ -57,7 +59,8 @@ public sealed class ShowSequencer(
     private TimeSpan _startAt;
     private bool _failed;
     private bool _blackout;
-    private EntrySummary? _winner;
+    /// <summary>The winner slate to show (the entry and its revealed prize), or null.</summary>
+    private (EntrySummary Entry, string Prize)? _winner;
     private bool _quit;
     private Task<bool>? _commandReady;
     private CancellationTokenSource? _hold;
@@ -74,8 +77,18 @@ public sealed class ShowSequencer(
     /// <summary>Position in the item on screen.</summary>
     public TimeSpan Position => engine.Position;
 
-    /// <summary>Queues a command; it acts once the item now starting is on screen.</summary>
-    public bool Post(PlayerCommand command) => _commands.Writer.TryWrite(command);
+    /// <summary>Queues a command; it acts once the item now starting is on screen. A command that is not well-formed
+    /// (<see cref="PlayerCommandRules"/>), from the server or anywhere, is logged and ignored: false.</summary>
+    public bool Post(PlayerCommand? command)
+    {
+        if (PlayerCommandRules.Problem(command) is { } problem)
+        {
+            _logger.LogWarning("Command ignored: {Problem} ({Command})", problem, command);
+            return false;
+        }
+
+        return _commands.Writer.TryWrite(command!);
+    }
 
     /// <summary>Ends the show: the item stops, the screen is reported Idle and <see cref="RunAsync"/> returns.</summary>
     public void Quit() => _commands.Writer.TryComplete();
@@ -111,9 +124,9 @@ public sealed class ShowSequencer(
     private Showing Decide()
     {
         var name = rundown.ContestName;
-        if (_winner is { } winner)
+        if (_winner is { } shown)
         {
-            return Slate(Winner, new SlateData(SlateKind.Winner, name, winner.Category, winner, Prize: live.PrizeOf(winner.Id)), _options.Winner, winner, null);
+            return Slate(Winner, new SlateData(SlateKind.Winner, name, shown.Entry.Category, shown.Entry, Prize: shown.Prize), _options.Winner, shown.Entry, null);
         }
 
         if (_blackout)
@@ -275,7 +288,19 @@ public sealed class ShowSequencer(
     {
         while (_commands.Reader.TryRead(out var command))
         {
-            if (Handle(command, showing))
+            bool moved;
+            try
+            {
+                moved = Handle(command, showing);
+            }
+            catch (Exception e)
+            {
+                // A command the show cannot carry out must not stop it: what is on screen stays.
+                _logger.LogError(e, "Command ignored: {Kind} failed on {Phase}", command.Kind, _machine.Phase);
+                continue;
+            }
+
+            if (moved)
             {
                 StopItem();
                 return true;
@@ -305,9 +330,12 @@ public sealed class ShowSequencer(
             case PlayerCommandKind.Previous:
                 Go(rundown.PreviousIntro(_step));
                 return true;
-            case PlayerCommandKind.JumpToEntry when command.EntryId is { } id && rundown.FindEntry(id) is { } finalist:
+            case PlayerCommandKind.JumpToEntry when rundown.FindEntry(command.EntryId!.Value) is { } finalist:
                 Go(rundown.IntroOf(finalist.Index));
                 return true;
+            case PlayerCommandKind.JumpToEntry:
+                _logger.LogWarning("Command ignored: jumpToEntry {Entry} is not a finalist in this running order", command.EntryId);
+                return false;
             case PlayerCommandKind.Restart when showing.Phase != Blackout:
                 if (showing.Phase != Winner)
                 {
@@ -326,10 +354,14 @@ public sealed class ShowSequencer(
             case PlayerCommandKind.BlackoutOff when _blackout:
                 _blackout = false;
                 return showing.Phase == Blackout;
-            case PlayerCommandKind.ShowWinner when command.EntryId is { } id && (rundown.FindEntry(id)?.Entry ?? live.FindEntry(id)) is { } winner:
+            case PlayerCommandKind.ShowWinner when live.PrizeOf(command.EntryId!.Value) is { } prize
+                && (rundown.FindEntry(command.EntryId.Value)?.Entry ?? live.FindEntry(command.EntryId.Value)) is { } winner:
                 Interrupt(showing);
-                _winner = winner;
+                _winner = (winner, prize);
                 return true;
+            case PlayerCommandKind.ShowWinner:
+                _logger.LogWarning("Command ignored: showWinner {Entry}, which has won nothing revealed", command.EntryId);
+                return false;
             default:
                 _logger.LogInformation("Command {Kind} does not apply on {Phase}: ignored", command.Kind, _machine.Phase);
                 return false;

@@ -1,6 +1,9 @@
+using System.Security.Claims;
 using System.Text;
+using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest.Import;
+using AmvScreening.Server.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -21,9 +24,9 @@ public static class ContestEndpoints
     public static IEndpointRouteBuilder MapContest(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/contest").WithTags("Contest");
-        group.MapGet("/", async (ContestStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(ct)))
+        group.MapGet("/", GetContest)
             .RequireAuthorization(Roles.Policies.Staff)
-            .WithSummary("The whole contest: details, categories, finalists in show order, awards.");
+            .WithSummary("The whole contest: details, categories, finalists in show order, awards (for the booth: only once they are revealed).");
         group.MapGet("/export", async (ContestStore store, CancellationToken ct) =>
                 TypedResults.File(ContestJson.Write(await ExportAsync(store, ct)), "application/json", "contest.json"))
             .RequireAuthorization(Roles.Policies.Coordinator)
@@ -37,6 +40,15 @@ public static class ContestEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(ContestImporter.MaxFileBytes))
             .WithSummary("Imports a contest file, all or nothing: JSON (the whole contest) or CSV (the finalists). ?dryRun=true only checks it.");
         return app;
+    }
+
+    /// <summary>The judges' awards are results: the booth sees them only once they are revealed, the coordinators always.</summary>
+    private static async Task<Ok<ContestView>> GetContest(ClaimsPrincipal user, ContestStore store, ResultsService results, CancellationToken ct)
+    {
+        var contest = await store.GetAsync(ct);
+        return TypedResults.Ok(user.IsInRole(Roles.Coordinator) || await results.IsRevealedAsync(ResultsContract.Scopes.Awards, ct)
+            ? contest
+            : contest with { Awards = [] });
     }
 
     private static async Task<ContestDocument> ExportAsync(ContestStore store, CancellationToken ct) => ContestDocument.From(await store.GetAsync(ct));

@@ -118,6 +118,11 @@ public sealed class ResultsService(
         return await connection.ExecuteScalarAsync<bool>(SelectRevealed, new { scope });
     }
 
+    /// <summary>Whether the entry won something already revealed (<see cref="PublicResults.PrizesOf"/>): only then may a
+    /// winner slate show it.</summary>
+    public async Task<bool> IsRevealedWinnerAsync(int entryId, CancellationToken ct = default) =>
+        (await GetPublicAsync(ct)).PrizesOf(entryId).Count > 0;
+
     /// <summary>Reveals a prize (<see cref="Scopes"/>) if nothing blocks it; revealing again changes nothing but pushes again.</summary>
     public async Task<Outcome<PublicResults>> RevealAsync(string scope, CancellationToken ct = default)
     {

@@ -7,7 +7,7 @@ namespace AmvScreening.Server.Show;
 
 /// <summary>The show hub (docs/protocol.md). Anyone may connect; each connection joins the group of its role
 /// (anonymous connections are voters), and the methods that act check the role.</summary>
-public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence, AudienceCounter audience) : Hub<IShowClient>, IShowHub
+public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence, AudienceCounter audience, PlayerCommandSender commands) : Hub<IShowClient>, IShowHub
 {
     public override async Task OnConnectedAsync()
     {
@@ -49,7 +49,7 @@ public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence, Au
     public Task<ShowState> ReportOnScreen(OnScreenReport report) => show.ApplyReportAsync(report, Context.ConnectionAborted);
 
     [Authorize(Policy = Roles.Policies.Staff)]
-    public Task SendPlayerCommand(PlayerCommand command) => Clients.Group(ShowHubContract.Groups.Players).PlayerCommand(command);
+    public Task SendPlayerCommand(PlayerCommand? command) => commands.SendAsync(command, Context.ConnectionAborted);
 
     [Authorize(Policy = Roles.Policies.Staff)]
     public Task<PlayerPresence> GetPlayerPresence() => Task.FromResult(presence.Current);

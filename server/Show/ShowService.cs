@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Results;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
@@ -12,8 +13,12 @@ namespace AmvScreening.Server.Show;
 /// pushed, so a server restart resumes with the last known state. Reports apply one at a time, in sequence order:
 /// a report whose sequence is not greater than the last accepted one is ignored.
 /// </summary>
+/// <remarks>The state says whether the projector is reporting (<see cref="ShowState.Projector"/>): live from a player's
+/// report until the last player connection closes (<see cref="ProjectorLostAsync"/>); lost after a server start until
+/// the player reports again, since what was saved may no longer be on screen.</remarks>
 public sealed class ShowService(
-    Db db, ContestStore contest, VotingState voting, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<ShowService> logger)
+    Db db, ContestStore contest, VotingState voting, ResultsService results, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock,
+    ILogger<ShowService> logger)
 {
     private const string SelectState = """
         SELECT sequence AS Sequence, phase AS Phase, entry_id AS EntryId, category_id AS CategoryId, started_at AS StartedAt,
@@ -35,7 +40,8 @@ public sealed class ShowService(
 
     public ShowState Current => Volatile.Read(ref _current);
 
-    /// <summary>Loads the last saved state (start-up).</summary>
+    /// <summary>Loads the last saved state (start-up, and after the contest changed), keeping whether the projector is
+    /// live: lost at start-up.</summary>
     public async Task LoadAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -45,7 +51,29 @@ public sealed class ShowService(
             var entry = row.EntryId is { } id ? await contest.GetEntrySummaryAsync(id, ct) : null;
             Volatile.Write(ref _current, new ShowState(
                 row.Sequence, Enum.Parse<ShowPhase>(row.Phase), entry, row.CategoryId, row.StartedAt,
-                row.DurationSeconds, row.PositionSeconds, row.ReportedAt));
+                row.DurationSeconds, row.PositionSeconds, row.ReportedAt, Current.Projector));
+        }
+    }
+
+    /// <summary>No player is connected any more: tells everyone the state is only what was last known.</summary>
+    public async Task ProjectorLostAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_current.Projector == ProjectorStatus.Lost)
+            {
+                return;
+            }
+
+            var lost = _current with { Projector = ProjectorStatus.Lost };
+            Volatile.Write(ref _current, lost);
+            logger.LogWarning("The projector stopped reporting (no player connected); last known: {Phase}", lost.Phase);
+            await hub.Clients.All.ShowChanged(lost);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -72,9 +100,17 @@ public sealed class ShowService(
                 throw new HubException($"Unknown category {categoryId}.");
             }
 
+            // Phones hear of a winner only for a result already revealed, whatever the projector shows.
+            if (report.Phase == ShowPhase.Winner && (entry is null || !await results.IsRevealedWinnerAsync(entry.Id, ct)))
+            {
+                throw new HubException(entry is null
+                    ? "A winner slate must name its entry."
+                    : $"A winner slate for entry {entry.Id}, which has won nothing revealed yet: not passed on to phones.");
+            }
+
             var next = new ShowState(
                 report.Sequence, report.Phase, entry, entry?.CategoryId ?? report.CategoryId, report.StartedAt,
-                report.DurationSeconds, report.PositionSeconds, clock.GetUtcNow());
+                report.DurationSeconds, report.PositionSeconds, clock.GetUtcNow(), ProjectorStatus.Live);
 
             await using (var connection = await db.OpenAsync(ct))
             {

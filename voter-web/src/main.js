@@ -373,9 +373,19 @@ function drawNow() {
     nowParts.body = el("div.now-body");
     append(ui.now, nowParts.head, nowParts.body);
   }
-  const label = T.phase[phase] || T.nowTitle;
-  if (nowParts.head.textContent !== label) replace(nowParts.head, icon(phase === "video" ? "play" : "film"), el("span", null, label));
+  // The projector stopped reporting: say so instead of presenting what it last showed as what is on screen.
+  const lost = show?.projector === "lost" && phase !== "idle";
+  const label = lost ? T.lostTitle : T.phase[phase] || T.nowTitle;
+  if (nowParts.head.textContent !== label) replace(nowParts.head, icon(phase === "video" && !lost ? "play" : "film"), el("span", null, label));
   ui.now.dataset.phase = phase;
+  ui.now.dataset.projector = lost ? "lost" : "live";
+  if (lost && !entry) {
+    if (nowParts.body.dataset.key !== "lost") {
+      nowParts.body.dataset.key = "lost";
+      replace(nowParts.body, el("p.now-message", null, T.lostBody));
+    }
+    return;
+  }
   if (!entry) {
     const categoryName = app.voting?.categories.find((c) => c.categoryId === show?.categoryId)?.name;
     const message =
@@ -396,10 +406,16 @@ function drawNow() {
     }
     return;
   }
-  if (nowParts.body.dataset.key !== `entry|${entry.id}`) {
-    nowParts.body.dataset.key = `entry|${entry.id}`;
+  if (nowParts.body.dataset.key !== `entry|${entry.id}|${lost}`) {
+    nowParts.body.dataset.key = `entry|${entry.id}|${lost}`;
     nowParts.rater = createRater("now", entry);
-    replace(nowParts.body, el("p.chip", null, entry.category), ...entryDetails(entry, "h3.title", "now-title"), nowParts.rater.root);
+    replace(
+      nowParts.body,
+      lost ? el("p.now-message", null, T.lostBody) : null,
+      el("p.chip", null, entry.category),
+      ...entryDetails(entry, "h3.title", "now-title"),
+      nowParts.rater.root,
+    );
   }
   nowParts.rater.update(entry);
 }

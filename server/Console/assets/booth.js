@@ -1,6 +1,6 @@
 // Booth remote: what is on screen and what is next, the player's connection, and the commands. A command is "sent"
 // until the player reports a change of what is on screen (the next ShowChanged), then "done".
-import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, clock, remainingSeconds, loadContest } from './console.js';
+import { el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest } from './console.js';
 
 const names = {
   pause: 'Pause', resume: 'Resume', next: 'Next', previous: 'Previous', restart: 'Restart', skipSlate: 'Skip slate',
@@ -17,12 +17,13 @@ function order() {
 
 function renderShow() {
   const s = show ?? { phase: 'idle' };
+  const screen = describeScreen(s);
   const phase = $('#phase');
-  phase.dataset.phase = s.phase;
-  phase.textContent = phaseNames[s.phase] ?? s.phase;
-  $('#now-title').textContent = s.entry ? s.entry.title : s.phase === 'idle' ? 'Nothing yet' : phaseNames[s.phase];
-  $('#now-detail').textContent = s.entry ? `${s.entry.category} · ${s.entry.editors.join(', ')}` :
-    s.categoryId && contest?.categoryById.get(s.categoryId) ? contest.categoryById.get(s.categoryId).name : '';
+  phase.dataset.phase = screen.phase;
+  phase.textContent = screen.label;
+  $('#now-title').textContent = screen.title;
+  $('#now-detail').textContent = screen.detail ||
+    (s.categoryId && contest?.categoryById.get(s.categoryId) ? contest.categoryById.get(s.categoryId).name : '');
   const entries = order().filter(e => !e.disqualified);
   const at = s.entry ? entries.findIndex(e => e.id === s.entry.id) : -1;
   const next = s.entry ? entries[at + 1] : entries[0];
@@ -75,8 +76,9 @@ async function command(kind, button, entryId) {
 
 function onShowChanged(state) {
   show = state;
-  const what = `${phaseNames[state.phase] ?? state.phase}${state.entry ? ` · ${state.entry.title}` : ''}`;
-  for (const c of pending) if (c.state === 'sent') { c.state = 'acted'; c.result = what; }
+  const lost = projectorLost(state);
+  const what = lost ? 'the projector stopped reporting.' : `${phaseNames[state.phase] ?? state.phase}${state.entry ? ` · ${state.entry.title}` : ''}`;
+  for (const c of pending) if (c.state === 'sent') { c.state = lost ? 'lost' : 'acted'; c.result = what; }
   renderShow();
   renderLog();
 }

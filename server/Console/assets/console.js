@@ -192,9 +192,26 @@ export function clock(seconds) {
 
 export const time = iso => iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
 
-/** Seconds left of what is on screen, from the server's state (null when unknown or paused). */
+/** Whether the projector has stopped reporting with the show under way: the state is only what it last showed. */
+export const projectorLost = show => show?.projector === 'lost' && show.phase !== 'idle';
+
+/** What the consoles say is on screen: the phase label, a title and a detail line. While the projector is lost they
+ *  say so, and what it last showed, rather than present a stale state as the screen. */
+export function describeScreen(show) {
+  const s = show ?? { phase: 'idle' };
+  const last = `${phaseNames[s.phase] ?? s.phase}${s.entry ? ` · ${s.entry.title}` : ''}`;
+  if (projectorLost(s)) return { phase: 'lost', label: 'Projector lost', title: 'The projector is reconnecting…', detail: `Last reported: ${last}` };
+  return {
+    phase: s.phase,
+    label: phaseNames[s.phase] ?? s.phase,
+    title: s.entry ? s.entry.title : s.phase === 'idle' ? 'Nothing yet' : phaseNames[s.phase],
+    detail: s.entry ? `${s.entry.category} · ${s.entry.editors.join(', ')}` : '',
+  };
+}
+
+/** Seconds left of what is on screen, from the server's state (null when unknown, paused or the projector is lost). */
 export function remainingSeconds(show, now = Date.now()) {
-  if (!show?.durationSeconds || !show.reportedAt || ['paused', 'blackout', 'idle'].includes(show.phase)) return null;
+  if (!show?.durationSeconds || !show.reportedAt || projectorLost(show) || ['paused', 'blackout', 'idle'].includes(show.phase)) return null;
   const elapsed = show.positionSeconds + (now - Date.parse(show.reportedAt)) / 1000;
   return Math.max(0, show.durationSeconds - elapsed);
 }

@@ -1,7 +1,7 @@
 // Live show (coordinators): what is on screen, the tallies per category with score bars, turnout, ties, voting
 // control, paper ballots, Best In Show and the judges' awards. Everything follows the hub's pushes.
 import {
-  api, el, fill, $, say, describe, act, connectHub, phaseNames, statusNames, clock, remainingSeconds, distribution, sum,
+  api, el, fill, $, say, describe, act, connectHub, describeScreen, projectorLost, statusNames, clock, remainingSeconds, distribution, sum,
   loadContest, showFieldErrors, clearFieldErrors,
 } from './console.js';
 
@@ -19,14 +19,14 @@ const reasonText = {
 function titleOf(id) { return contest?.entryById.get(id)?.title ?? `#${id}`; }
 
 function renderShow() {
-  const s = show ?? { phase: 'idle' };
-  $('#phase').dataset.phase = s.phase;
-  $('#phase').textContent = phaseNames[s.phase] ?? s.phase;
-  $('#now-title').textContent = s.entry ? s.entry.title : s.phase === 'idle' ? 'Nothing yet' : phaseNames[s.phase];
-  $('#now-detail').textContent = s.entry ? `${s.entry.category} · ${s.entry.editors.join(', ')}` : '';
+  const screen = describeScreen(show);
+  $('#phase').dataset.phase = screen.phase;
+  $('#phase').textContent = screen.label;
+  $('#now-title').textContent = screen.title;
+  $('#now-detail').textContent = screen.detail;
   $('#remaining').textContent = clock(remainingSeconds(show));
   document.querySelectorAll('tr.now-playing').forEach(r => r.classList.remove('now-playing'));
-  if (s.entry) document.querySelector(`tr[data-entry="${s.entry.id}"]`)?.classList.add('now-playing');
+  if (show?.entry && !projectorLost(show)) document.querySelector(`tr[data-entry="${show.entry.id}"]`)?.classList.add('now-playing');
 }
 
 function categoryCard(c) {

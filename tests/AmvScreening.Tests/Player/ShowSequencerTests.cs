@@ -67,7 +67,7 @@ public sealed class ShowSequencerTests
         (await rig.ExpectAsync(IntroSlate, 1)).End();
         (await rig.ExpectAsync(Video, 1)).End();
         var rotated = new RoomInfo("CCCCCC", "http://amv.test/v/CCCCCC");
-        rig.Live.Room = rotated;
+        Assert.Null(rig.Live.TakeRoom(rotated));
         await rig.ExpectAsync(OutroSlate, 1);
 
         Assert.Equal(rotated, rig.Slates.Rendered.Last(s => s.Kind == SlateKind.Outro).Room);
@@ -226,7 +226,7 @@ public sealed class ShowSequencerTests
     {
         await using var rig = new ShowRig(ShowRig.Playlist(2), new RundownOptions(CategoryCards: false)).Start();
         var entry = rig.Rundown.Finalists[1].Entry;
-        rig.Live.Results = new PublicResults([new RevealedCategory(101, "Category 1", entry, DateTimeOffset.UtcNow)], null, null);
+        Assert.Null(rig.Live.TakeResults(new PublicResults([new RevealedCategory(101, "Category 1", entry, DateTimeOffset.UtcNow)], null, null)));
         (await rig.ExpectAsync(IntroSlate, 1)).End();
         await rig.ExpectAsync(Video, 1);
         rig.Engine.Position = TimeSpan.FromSeconds(7);
@@ -305,5 +305,5 @@ public sealed class ShowSequencerTests
     }
 
     private static ShowReporter OfflineReporter(LiveInfo live, long lastSequence) =>
-        new(new PlayerApi(new Uri("http://127.0.0.1:9"), "unused"), "unused", live, _ => { }, lastSequence);
+        new(new PlayerApi(new Uri("http://127.0.0.1:9"), "unused"), "unused", live, _ => { }, () => null, () => TimeSpan.Zero, lastSequence);
 }

@@ -148,9 +148,11 @@ public sealed class ShowHubTests
             await connection.StartAndSyncAsync();
         }
 
-        foreach (var kind in Enum.GetValues<PlayerCommandKind>())
+        var entry = await server.InsertEntryAsync("Action", "Blade Dance");
+        // Every kind (a winner slate needs a revealed result: PlayerCommandTests).
+        foreach (var kind in Enum.GetValues<PlayerCommandKind>().Where(k => k != PlayerCommandKind.ShowWinner))
         {
-            var command = new PlayerCommand(Guid.NewGuid(), kind, kind is PlayerCommandKind.JumpToEntry ? 7 : null);
+            var command = new PlayerCommand(Guid.NewGuid(), kind, kind is PlayerCommandKind.JumpToEntry ? entry : null);
             await staff.InvokeAsync(ShowHubMethods.SendPlayerCommand, command).WaitAsync(Bound);
             Assert.Equal(command, await playerCommands.NextAsync());
         }

@@ -44,7 +44,8 @@ public sealed class WebSocketTransportTests
         await player.StartAndSyncAsync();
 
         var sequence = 0L;
-        foreach (var phase in Enum.GetValues<ShowPhase>())
+        // Every phase but the winner slate, which needs an entry whose win is revealed (RevealedOnlyTests).
+        foreach (var phase in Enum.GetValues<ShowPhase>().Where(p => p != ShowPhase.Winner))
         {
             var state = await player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(++sequence, phase)).WaitAsync(Bound);
             Assert.Equal((sequence, phase), (state.Sequence, state.Phase));

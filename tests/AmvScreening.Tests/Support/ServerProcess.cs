@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace AmvScreening.Tests.Support;
 
@@ -12,37 +11,24 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private const string ListeningMarker = "Now listening on: ";
 
-    private readonly Process _process;
-    private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ChildProcess _process = null!;
 
-    private ServerProcess(Process process) => _process = process;
+    private ServerProcess()
+    {
+    }
 
     /// <summary>http://127.0.0.1:PORT</summary>
     public Uri BaseAddress => _listening.Task.Result;
 
     /// <summary>Everything the server printed so far.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Log;
 
     /// <summary>Starts <c>dotnet AmvScreening.Server.dll</c> with the given settings (configuration keys such as
     /// "Amv:DataDirectory") and returns once it listens.</summary>
     public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(serverDll)! };
         start.ArgumentList.Add(serverDll);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         foreach (var (key, value) in settings)
@@ -50,13 +36,9 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
 
-        var server = new ServerProcess(new Process { StartInfo = start });
-        server._process.OutputDataReceived += server.OnLine;
-        server._process.ErrorDataReceived += server.OnLine;
-        server._process.Start();
-        server._process.BeginOutputReadLine();
-        server._process.BeginErrorReadLine();
-        _ = server._process.WaitForExitAsync().ContinueWith(
+        var server = new ServerProcess();
+        server._process = ChildProcess.Start(start, server.OnLine);
+        _ = server._process.Exited.ContinueWith(
             _ => server._listening.TrySetException(new InvalidOperationException($"The server exited before listening:\n{server.Log}")),
             TaskScheduler.Default);
         try
@@ -72,39 +54,17 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no shutdown, no flush — a power cut as far as the process is concerned.</summary>
-    public async Task KillAsync()
+    public Task KillAsync() => _process.KillAsync();
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    /// <summary>"Now listening on: http://127.0.0.1:PORT" tells the port and that the server is up.</summary>
+    private void OnLine(string line)
     {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            await KillAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    /// <summary>Keeps the output; "Now listening on: http://127.0.0.1:PORT" tells the port and that the server is up.</summary>
-    private void OnLine(object _, DataReceivedEventArgs e)
-    {
-        if (e.Data is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.AppendLine(e.Data);
-        }
-
-        var at = e.Data.IndexOf(ListeningMarker, StringComparison.Ordinal);
+        var at = line.IndexOf(ListeningMarker, StringComparison.Ordinal);
         if (at >= 0)
         {
-            _listening.TrySetResult(new Uri(e.Data[(at + ListeningMarker.Length)..].Trim()));
+            _listening.TrySetResult(new Uri(line[(at + ListeningMarker.Length)..].Trim()));
         }
     }
 }

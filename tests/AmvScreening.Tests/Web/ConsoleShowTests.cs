@@ -183,6 +183,50 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         ConsoleSupport.AssertNoErrors(errors, liveErrors, revealErrors);
     }
 
+    [Fact]
+    public async Task BoothAndLivePages_SayTheProjectorIsLost_WhenThePlayerGoes_AndFollowItAgainWhenItReports()
+    {
+        using var coordinator = await _server.CreateStaffClientAsync();
+        var c = await ConsoleSupport.ImportSmallContestAsync(coordinator);
+        var player = _server.CreatePlayerHub();
+        await player.StartAndSyncAsync();
+        await ReportAsync(player, 1, ShowPhase.Video, c.A1, durationSeconds: 200);
+        var booth = await browser.NewPhoneAsync(_server.BaseAddress);
+        var live = await browser.NewLaptopAsync(_server.BaseAddress);
+        var errors = new[] { ConsoleSupport.CollectErrors(booth), ConsoleSupport.CollectErrors(live) };
+        await ConsoleSupport.SignInAsync(booth, Roles.Booth);
+        await ConsoleSupport.SignInAsync(live, then: "/console/live");
+        foreach (var page in new[] { booth, live })
+        {
+            await ConsoleSupport.WaitLiveAsync(page);
+            await Expect(page.Locator("#now-title")).ToHaveTextAsync("Blade Dance");
+        }
+
+        await player.DisposeAsync();
+
+        foreach (var page in new[] { booth, live })
+        {
+            await Expect(page.Locator("#phase")).ToHaveAttributeAsync("data-phase", "lost");
+            await Expect(page.Locator("#phase")).ToHaveTextAsync("Projector lost");
+            await Expect(page.Locator("#now-title")).ToHaveTextAsync("The projector is reconnecting…");
+            await Expect(page.Locator("#now-detail")).ToHaveTextAsync("Last reported: Video · Blade Dance");
+            await Expect(page.Locator("#remaining")).ToHaveTextAsync("–:––");
+        }
+
+        await Expect(booth.Locator("#presence")).ToHaveAttributeAsync("data-connected", "false");
+        await ConsoleSupport.ScreenshotAsync(booth, "booth-projector-lost");
+        await using var back = _server.CreatePlayerHub();
+        await back.StartAndSyncAsync();
+        await ReportAsync(back, 2, ShowPhase.Video, c.A1, durationSeconds: 200);
+        foreach (var page in new[] { booth, live })
+        {
+            await Expect(page.Locator("#phase")).ToHaveAttributeAsync("data-phase", "video");
+            await Expect(page.Locator("#now-title")).ToHaveTextAsync("Blade Dance");
+        }
+
+        ConsoleSupport.AssertNoErrors(errors);
+    }
+
     private static Task ReportAsync(HubConnection player, long sequence, ShowPhase phase, int entryId, double durationSeconds = 30) =>
         player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen,
             new OnScreenReport(sequence, phase, entryId, null, DateTimeOffset.UtcNow, durationSeconds, 0)).WaitAsync(Bound);

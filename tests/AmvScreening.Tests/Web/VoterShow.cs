@@ -33,7 +33,8 @@ internal sealed class VoterShow : IAsyncDisposable
 
     public HttpClient Coordinator { get; }
 
-    public HubConnection Player { get; }
+    /// <summary>The player's hub connection (a new one after <see cref="PlayerReturnsAsync"/>).</summary>
+    public HubConnection Player { get; private set; }
 
     /// <summary>Every finalist, in show order.</summary>
     public IReadOnlyList<Finalist> Entries { get; }
@@ -75,6 +76,16 @@ internal sealed class VoterShow : IAsyncDisposable
     /// <summary>The player reports what is on screen, as the real player does over the hub.</summary>
     public Task ReportAsync(ShowPhase phase, int? entryId = null) =>
         Player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(Interlocked.Increment(ref _sequence), phase, entryId)).WaitAsync(Bound);
+
+    /// <summary>The player's connection closes (the player died or lost the network).</summary>
+    public Task PlayerLeavesAsync() => Player.DisposeAsync().AsTask().WaitAsync(Bound);
+
+    /// <summary>The player connects again (it has not reported yet).</summary>
+    public async Task PlayerReturnsAsync()
+    {
+        Player = Server.CreatePlayerHub();
+        await Player.StartAndSyncAsync();
+    }
 
     /// <summary>The entry's intro slate, then its video (which opens voting on it).</summary>
     public async Task PlayAsync(int entryId)

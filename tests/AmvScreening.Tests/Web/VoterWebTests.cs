@@ -49,6 +49,36 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task ProjectorLost_ThePhoneSaysItIsReconnecting_AndStillTakesVotesOnWhatWasShown()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var entry = show.Entries[0];
+        await show.PlayAsync(entry.Id);
+        var page = await show.OpenPhoneAsync(browser);
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Now playing");
+
+        await show.PlayerLeavesAsync();
+
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Projector reconnecting…");
+        await Expect(page.Locator(".now")).ToHaveAttributeAsync("data-projector", "lost");
+        await Expect(page.Locator(".now .now-message")).ToHaveTextAsync("The projector is reconnecting. Voting on what you've seen stays open.");
+        await Star(page, 4, entry.Title).ClickAsync();
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 4 of 5. Tap to change.");
+        await VoterPageChecks.AssertAccessibleAsync(page, "projector lost");
+        await VoterPageChecks.ScreenshotAsync(page, "projector-lost");
+
+        // A phone that opens the page now hears the same from its first read.
+        var late = await show.OpenPhoneAsync(browser);
+        await Expect(late.Locator("#now-h")).ToHaveTextAsync("Projector reconnecting…");
+
+        await show.PlayerReturnsAsync();
+        await show.ReportAsync(ShowPhase.Video, entry.Id);
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Now playing");
+        await Expect(page.Locator(".now")).ToHaveAttributeAsync("data-projector", "live");
+        await Expect(page.Locator(".now .now-message")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task OneTap_RatesTheEntryOnScreen_ChangingItReplacesTheScore_CountedOnceOnTheServer()
     {
         await using var show = await VoterShow.StartAsync();
