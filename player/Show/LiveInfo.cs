@@ -39,14 +39,4 @@ public sealed class LiveInfo(RoomInfo room)
             .Concat(results.Awards is { } awards ? awards.Awards.Where(a => a.Entry.Id == entryId).Select(a => (a.Name, awards.RevealedAt)) : []);
         return prizes.OrderByDescending(p => p.RevealedAt).Select(p => p.Name).FirstOrDefault();
     }
-
-    /// <summary>An entry's summary, if the revealed results name it (a winner outside this player's running order).</summary>
-    public EntrySummary? FindEntry(int entryId)
-    {
-        var results = Results;
-        return results.Categories.Select(c => c.Winner)
-            .Concat(results.BestInShow is { } best ? [best.Winner] : [])
-            .Concat(results.Awards?.Awards.Select(a => a.Entry) ?? [])
-            .FirstOrDefault(e => e.Id == entryId);
-    }
 }

@@ -263,47 +263,6 @@ public sealed class ShowSequencerTests
         Assert.Equal(TimeSpan.FromSeconds(95), rig.Screens.Last().Position);
     }
 
-    [Theory]
-    [InlineData(new ShowPhase[0], Paused)]
-    [InlineData(new ShowPhase[0], OutroSlate)]
-    [InlineData(new ShowPhase[0], Idle)]
-    [InlineData(new[] { IntroSlate }, OutroSlate)]
-    [InlineData(new[] { CategoryCard }, Video)]
-    [InlineData(new[] { EndCard }, Video)]
-    [InlineData(new[] { IntroSlate, Video, Paused }, Paused)]
-    [InlineData(new[] { IntroSlate, Blackout }, Paused)]
-    [InlineData(new[] { IntroSlate, Winner }, OutroSlate)]
-    public void IllegalTransition_Throws(ShowPhase[] path, ShowPhase to)
-    {
-        var machine = new ShowPhaseMachine();
-        foreach (var phase in path)
-        {
-            machine.MoveTo(phase);
-        }
-
-        var error = Assert.Throws<IllegalTransitionException>(() => machine.MoveTo(to));
-        var from = path.Length > 0 ? path[^1] : Idle;
-        Assert.Equal((from, to), (error.From, error.To));
-        Assert.Equal(from, machine.Phase);
-    }
-
-    [Theory]
-    [InlineData(CategoryCard, IntroSlate, Video, Paused, Video, OutroSlate, IntroSlate, Video, Difficulties, EndCard)]
-    [InlineData(IntroSlate, Video, Blackout, Video, Winner, Video)]
-    [InlineData(IntroSlate, Video, Blackout, Winner, Blackout, Difficulties)]
-    [InlineData(IntroSlate, Paused, Video, OutroSlate, Intermission, CategoryCard)]
-    [InlineData(Video, Difficulties, Video, Paused, Idle)]
-    public void LegalTransitions_Pass(params ShowPhase[] path)
-    {
-        var machine = new ShowPhaseMachine();
-        foreach (var phase in path)
-        {
-            machine.MoveTo(phase);
-        }
-
-        Assert.Equal(path[^1], machine.Phase);
-    }
-
     private static ShowReporter OfflineReporter(LiveInfo live, long lastSequence) =>
         new(new PlayerApi(new Uri("http://127.0.0.1:9"), "unused"), "unused", live, _ => { }, lastSequence);
 }
