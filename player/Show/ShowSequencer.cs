@@ -49,7 +49,7 @@ public sealed class ShowSequencer(
 
     // Read and written by the loop only.
     private SequencerState _state = new(0, TimeSpan.Zero, Cover.None);
-    private bool _stopped;
+    private bool _stopped; // the machine stopped the item: its end is no event, the state's next item comes
     private Task<bool>? _commandReady;
     private CancellationTokenSource? _hold;
     private OnScreen? _current;

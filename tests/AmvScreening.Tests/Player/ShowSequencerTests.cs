@@ -222,6 +222,22 @@ public sealed class ShowSequencerTests
     }
 
     [Fact]
+    public async Task MalformedCommands_AreIgnored_AndTheShowGoesOn()
+    {
+        await using var rig = new ShowRig(ShowRig.Playlist(2), new RundownOptions(CategoryCards: false)).Start();
+        await rig.ExpectAsync(IntroSlate, 1);
+
+        rig.Sequencer.Post(null!);
+        rig.Sequencer.Post(new PlayerCommand(Guid.NewGuid(), (PlayerCommandKind)99));
+        rig.Send(PlayerCommandKind.JumpToEntry);
+        rig.Send(PlayerCommandKind.ShowWinner, 999);
+        rig.Send(PlayerCommandKind.Next);
+
+        await rig.ExpectAsync(IntroSlate, 2);
+        Assert.Equal([IntroSlate, IntroSlate], rig.Screens.Select(s => s.Phase));
+    }
+
+    [Fact]
     public async Task ShowWinner_ShowsTheWinnerSlateWithItsPrize_ThenGoesBackToWhatWasOn()
     {
         await using var rig = new ShowRig(ShowRig.Playlist(2), new RundownOptions(CategoryCards: false)).Start();
