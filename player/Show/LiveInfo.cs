@@ -80,9 +80,6 @@ public sealed class LiveInfo(RoomInfo room)
     /// name, "Best In Show" or an award), or null when nothing it won has been revealed.</summary>
     public string? PrizeOf(int entryId) => Results.PrizesOf(entryId).FirstOrDefault();
 
-    /// <summary>An entry's summary, if the revealed results name it (a winner outside this player's running order).</summary>
-    public EntrySummary? FindEntry(int entryId) => Results.FindEntry(entryId);
-
     /// <summary>An entry a slate can draw: every field there, no null among its editors and sources.</summary>
     private static bool IsUsable(EntrySummary? entry) =>
         entry is { Category: not null, Title: not null, MusicArtist: not null, MusicTitle: not null, Editors: { } editors, Sources: { } sources }

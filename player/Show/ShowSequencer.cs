@@ -24,20 +24,14 @@ public sealed record OnScreen(
 public sealed record ShowStart(int Step, TimeSpan Position = default);
 
 /// <summary>
-/// Runs the show: one loop plays the running order item by item through <see cref="IMediaEngine.PlayAsync"/>, and
-/// between awaits takes the projectionist's commands from a channel. Every change of screen goes through
-/// <see cref="ShowPhaseMachine"/> (illegal ones throw) and is raised as <see cref="ScreenChanged"/>, on the loop.
+/// Runs the show: a thin loop around <see cref="ShowMachine"/>. It plays the item the state puts on screen through
+/// <see cref="IMediaEngine.PlayAsync"/>, feeds what happens (the item started or ended, the projectionist's commands,
+/// quit) to <see cref="ShowMachine.Apply"/>, carries out the effects on the engine and raises
+/// <see cref="ScreenChanged"/>, all on the loop. Which commands apply where, and what they do, is the machine's.
 /// </summary>
 /// <remarks>
-/// Commands (each acts on what is on screen; one that does not apply there is ignored):
-/// Pause/Resume pause the item in place. Next goes to the next finalist's intro slate (from a card: the intro it leads
-/// to; after the last finalist: the end card), Previous to the previous finalist's intro (the first finalist's own at the
-/// start), JumpToEntry to that finalist's intro; Restart plays the item again from its start (on the difficulties slate:
-/// tries the video again); SkipSlate ends the slate now; BlackoutOn stops the item, remembers it (a video with its
-/// position) and holds a black slate until BlackoutOff brings the item back; ShowWinner shows the entry's winner slate
-/// (only for a win already revealed, <see cref="PublicResults.PrizesOf"/>), then goes back to what was on. Navigation
-/// lifts a blackout. <see cref="Quit"/> ends the show (phase Idle). A command that is not well-formed, or names an entry
-/// the show cannot use, is logged and ignored; so is one whose handling fails: nothing a command carries stops the show.
+/// Commands wait while the item is coming and act once it is on screen, in order, up to the first that moves the show
+/// on (the rest wait for the next item). <see cref="Quit"/> ends the show (phase Idle).
 /// </remarks>
 public sealed class ShowSequencer(
     IMediaEngine engine,
@@ -52,16 +46,10 @@ public sealed class ShowSequencer(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger<ShowSequencer>.Instance;
     private readonly Channel<PlayerCommand> _commands = Channel.CreateUnbounded<PlayerCommand>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ShowPhaseMachine _machine = new();
 
-    // Where the show is; read and written by the loop only.
-    private int _step;
-    private TimeSpan _startAt;
-    private bool _failed;
-    private bool _blackout;
-    /// <summary>The winner slate to show (the entry and its revealed prize), or null.</summary>
-    private (EntrySummary Entry, string Prize)? _winner;
-    private bool _quit;
+    // Read and written by the loop only.
+    private SequencerState _state = new(0, TimeSpan.Zero, Cover.None);
+    private bool _stopped; // the machine stopped the item: its end is no event, the state's next item comes
     private Task<bool>? _commandReady;
     private CancellationTokenSource? _hold;
     private OnScreen? _current;
@@ -77,8 +65,9 @@ public sealed class ShowSequencer(
     /// <summary>Position in the item on screen.</summary>
     public TimeSpan Position => engine.Position;
 
-    /// <summary>Queues a command; it acts once the item now starting is on screen. A command that is not well-formed
-    /// (<see cref="PlayerCommandRules"/>), from the server or anywhere, is logged and ignored: false.</summary>
+    /// <summary>Queues a command; it acts once the item now starting is on screen.</summary>
+    /// <remarks>A command that is not well-formed (<see cref="PlayerCommandRules"/>), from the server or anywhere, is
+    /// logged and ignored (false): nothing a command carries stops the show.</remarks>
     public bool Post(PlayerCommand? command)
     {
         if (PlayerCommandRules.Problem(command) is { } problem)
@@ -97,63 +86,36 @@ public sealed class ShowSequencer(
     public async Task RunAsync(ShowStart start, CancellationToken ct = default)
     {
         await using var quitOnCancel = ct.Register(Quit);
-        Go(start.Step, start.Position);
-        while (!_quit)
+        _state = ShowMachine.Start(rundown, start);
+        while (!_state.Quit)
         {
-            var showing = Decide();
-            if (await ShowAsync(showing) is { } result)
-            {
-                AfterEnd(showing, result);
-            }
-        }
-
-        if (_machine.Phase != Idle)
-        {
-            Change(Idle, new Showing(Idle, null, null, null, null) { StartedAt = _clock.GetUtcNow() }, TimeSpan.Zero);
+            await ShowAsync(Decide(ShowMachine.ItemOf(_state, rundown)));
         }
     }
 
     /// <summary>An item to put on screen. <see cref="Item"/> is null for a video without a file or a slate that could
     /// not be drawn.</summary>
-    private sealed record Showing(ShowPhase Phase, MediaItem? Item, EntrySummary? Entry, PlaylistCategory? Category, TimeSpan? Duration)
+    private sealed record Showing(ShowPhase Phase, MediaItem? Item, TimeSpan? Duration);
+
+    /// <summary>What to play for the item the state puts on screen.</summary>
+    private Showing Decide(ShowItem showing)
     {
-        public DateTimeOffset StartedAt { get; init; }
-    }
-
-    /// <summary>What the cursor puts on screen now.</summary>
-    private Showing Decide()
-    {
-        var name = rundown.ContestName;
-        if (_winner is { } shown)
+        var (name, entry, category) = (rundown.ContestName, showing.Entry, showing.Category);
+        return showing.Phase switch
         {
-            return Slate(Winner, new SlateData(SlateKind.Winner, name, shown.Entry.Category, shown.Entry, Prize: shown.Prize), _options.Winner, shown.Entry, null);
-        }
-
-        if (_blackout)
-        {
-            return Slate(Blackout, new SlateData(SlateKind.Black, name), _options.Hold, null, null);
-        }
-
-        var step = rundown.Steps[_step];
-        var (entry, category) = (step.Finalist?.Entry, step.Category);
-        if (_failed)
-        {
-            return Slate(Difficulties, new SlateData(SlateKind.Difficulties, name, category?.Name, entry, Message: _options.DifficultiesMessage),
-                _options.Difficulties, entry, category);
-        }
-
-        return step.Kind switch
-        {
-            StepKind.CategoryCard => Slate(CategoryCard, new SlateData(SlateKind.CategoryCard, name, category!.Name), _options.CategoryCard, null, category),
-            StepKind.Intro => Slate(IntroSlate, new SlateData(SlateKind.Intro, name, category!.Name, entry, live.Room), _options.Intro, entry, category),
-            StepKind.Video => new Showing(Video, step.Finalist!.VideoFile is { } file ? new MediaItem(file, StartAt: _startAt) : null, entry, category, null),
-            StepKind.Outro => Slate(OutroSlate, new SlateData(SlateKind.Outro, name, category!.Name, entry, live.Room), _options.Outro, entry, category),
-            StepKind.Intermission => Slate(Intermission, new SlateData(SlateKind.Intermission, name, Message: _options.IntermissionMessage), _options.Intermission, null, null),
-            _ => Slate(EndCard, new SlateData(SlateKind.End, name), _options.QuitAfterEndCard ?? _options.Hold, null, null),
+            Winner => Slate(Winner, new SlateData(SlateKind.Winner, name, entry!.Category, entry, Prize: live.PrizeOf(entry.Id)), _options.Winner),
+            Blackout => Slate(Blackout, new SlateData(SlateKind.Black, name), _options.Hold),
+            Difficulties => Slate(Difficulties, new SlateData(SlateKind.Difficulties, name, category?.Name, entry, Message: _options.DifficultiesMessage), _options.Difficulties),
+            CategoryCard => Slate(CategoryCard, new SlateData(SlateKind.CategoryCard, name, category!.Name), _options.CategoryCard),
+            IntroSlate => Slate(IntroSlate, new SlateData(SlateKind.Intro, name, category!.Name, entry, live.Room), _options.Intro),
+            Video => new Showing(Video, showing.Finalist!.VideoFile is { } file ? new MediaItem(file, StartAt: _state.VideoAt) : null, null),
+            OutroSlate => Slate(OutroSlate, new SlateData(SlateKind.Outro, name, category!.Name, entry, live.Room), _options.Outro),
+            Intermission => Slate(Intermission, new SlateData(SlateKind.Intermission, name, Message: _options.IntermissionMessage), _options.Intermission),
+            _ => Slate(EndCard, new SlateData(SlateKind.End, name), _options.QuitAfterEndCard ?? _options.Hold),
         };
     }
 
-    private Showing Slate(ShowPhase phase, SlateData slate, TimeSpan duration, EntrySummary? entry, PlaylistCategory? category)
+    private Showing Slate(ShowPhase phase, SlateData slate, TimeSpan duration)
     {
         MediaItem? item = null;
         try
@@ -165,19 +127,18 @@ public sealed class ShowSequencer(
             _logger.LogError(e, "The {Slate} slate could not be drawn; the screen keeps what it shows for {Seconds} s", slate.Kind, duration.TotalSeconds);
         }
 
-        return new Showing(phase, item, entry, category, duration);
+        return new Showing(phase, item, duration);
     }
 
-    /// <summary>Puts the item on screen and takes commands while it is there. Returns how it ended, or null when a
-    /// command moved the show on.</summary>
-    private async Task<PlaybackResult?> ShowAsync(Showing showing)
+    /// <summary>Puts the item on screen and feeds what happens to it to the machine, until it ends or is stopped.</summary>
+    private async Task ShowAsync(Showing showing)
     {
+        _stopped = false;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var playing = PlayAsync(showing, () => started.TrySetResult());
         using var startWait = new CancellationTokenSource();
         var startTimeout = Task.Delay(_options.StartTimeout, _clock, startWait.Token);
         var isStarted = false;
-        var moved = false;
         while (!playing.IsCompleted)
         {
             if (!isStarted)
@@ -187,17 +148,18 @@ public sealed class ShowSequencer(
                 {
                     isStarted = true;
                     startWait.Cancel();
-                    showing = Started(showing);
+                    Apply(new ShowEvent.Started(showing.Duration ?? engine.Length));
                 }
                 else if (startTimeout.IsCompletedSuccessfully)
                 {
                     _logger.LogWarning("{Item} did not start within {Seconds} s", showing.Item?.Path, _options.StartTimeout.TotalSeconds);
                     StopItem();
                     await playing;
-                    return new PlaybackResult(PlaybackEnd.Failed, "did not start");
+                    Ended(showing, new PlaybackResult(PlaybackEnd.Failed, "did not start"));
+                    return;
                 }
             }
-            else if (moved)
+            else if (_stopped)
             {
                 await playing;
             }
@@ -208,25 +170,28 @@ public sealed class ShowSequencer(
                 if (ready.IsCompleted)
                 {
                     _commandReady = null;
-                    moved = await ready ? HandleCommands(showing) : QuitNow();
+                    if (await ready)
+                    {
+                        TakeCommands();
+                    }
+                    else
+                    {
+                        Apply(new ShowEvent.Quit());
+                    }
                 }
             }
         }
 
         if (!isStarted && started.Task.IsCompleted)
         {
-            Started(showing);
-            isStarted = true;
+            Apply(new ShowEvent.Started(showing.Duration ?? engine.Length));
         }
 
         var result = await playing;
-        if (moved)
+        if (!_stopped)
         {
-            return null;
+            Ended(showing, result);
         }
-
-        // A video that never reached the screen did not play, whatever the engine says: voting must not open on it.
-        return showing.Phase == Video && !isStarted ? result with { End = PlaybackEnd.Failed } : result;
     }
 
     private Task<PlaybackResult> PlayAsync(Showing showing, Action onStarted)
@@ -268,159 +233,61 @@ public sealed class ShowSequencer(
         engine.Stop();
     }
 
-    private Showing Started(Showing showing)
+    /// <summary>Feeds the commands waiting, up to the first that stops the item (the rest wait for the next item).</summary>
+    private void TakeCommands()
     {
-        showing = showing with { StartedAt = _clock.GetUtcNow(), Duration = showing.Duration ?? engine.Length };
-        Change(showing.Phase, showing, showing.Item?.StartAt ?? TimeSpan.Zero);
-        return showing;
-    }
-
-    private bool QuitNow()
-    {
-        _quit = true;
-        StopItem();
-        return true;
-    }
-
-    /// <summary>Handles the commands waiting, up to the first that moves the show on (the item is then stopped; the
-    /// rest wait for the next item).</summary>
-    private bool HandleCommands(Showing showing)
-    {
-        while (_commands.Reader.TryRead(out var command))
+        while (!_stopped && _commands.Reader.TryRead(out var command))
         {
-            bool moved;
-            try
+            var phase = ShowMachine.PhaseOf(_state, rundown);
+            _logger.LogInformation("Command {Kind} {Entry} on {Phase}", command?.Kind, command?.EntryId, phase);
+            if (Apply(new ShowEvent.Command(command, engine.Position)).Ignored)
             {
-                moved = Handle(command, showing);
-            }
-            catch (Exception e)
-            {
-                // A command the show cannot carry out must not stop it: what is on screen stays.
-                _logger.LogError(e, "Command ignored: {Kind} failed on {Phase}", command.Kind, _machine.Phase);
-                continue;
-            }
-
-            if (moved)
-            {
-                StopItem();
-                return true;
+                _logger.LogInformation("Command {Kind} does not apply on {Phase}: ignored", command?.Kind, phase);
             }
         }
-
-        return false;
     }
 
-    /// <summary>Acts on one command; true when the show moves on from the item on screen.</summary>
-    private bool Handle(PlayerCommand command, Showing showing)
+    /// <summary>The item ended by itself, failed or was stopped by someone else than the show.</summary>
+    private void Ended(Showing showing, PlaybackResult result)
     {
-        _logger.LogInformation("Command {Kind} {Entry} on {Phase}", command.Kind, command.EntryId, _machine.Phase);
-        switch (command.Kind)
+        var title = ShowMachine.ItemOf(_state, rundown).Entry?.Title;
+        var after = Apply(new ShowEvent.Ended(result.End));
+        if (showing.Phase == Video && after.State.Cover.Difficulties)
         {
-            case PlayerCommandKind.Pause when _machine.CanMoveTo(Paused):
-                engine.Pause();
-                Change(Paused, showing, engine.Position);
-                return false;
-            case PlayerCommandKind.Resume when _machine.Phase == Paused:
-                engine.Resume();
-                Change(showing.Phase, showing, engine.Position);
-                return false;
-            case PlayerCommandKind.Next:
-                Go(rundown.NextIntro(_step));
-                return true;
-            case PlayerCommandKind.Previous:
-                Go(rundown.PreviousIntro(_step));
-                return true;
-            case PlayerCommandKind.JumpToEntry when rundown.FindEntry(command.EntryId!.Value) is { } finalist:
-                Go(rundown.IntroOf(finalist.Index));
-                return true;
-            case PlayerCommandKind.JumpToEntry:
-                _logger.LogWarning("Command ignored: jumpToEntry {Entry} is not a finalist in this running order", command.EntryId);
-                return false;
-            case PlayerCommandKind.Restart when showing.Phase != Blackout:
-                if (showing.Phase != Winner)
-                {
-                    Go(_step);
-                }
-
-                return true;
-            case PlayerCommandKind.SkipSlate when showing.Phase is not (Video or Blackout or EndCard):
-                AfterEnd(showing, new PlaybackResult(PlaybackEnd.Ended));
-                return true;
-            case PlayerCommandKind.BlackoutOn when !_blackout:
-                Interrupt(showing);
-                _blackout = true;
-                _winner = null;
-                return true;
-            case PlayerCommandKind.BlackoutOff when _blackout:
-                _blackout = false;
-                return showing.Phase == Blackout;
-            case PlayerCommandKind.ShowWinner when live.PrizeOf(command.EntryId!.Value) is { } prize
-                && (rundown.FindEntry(command.EntryId.Value)?.Entry ?? live.FindEntry(command.EntryId.Value)) is { } winner:
-                Interrupt(showing);
-                _winner = (winner, prize);
-                return true;
-            case PlayerCommandKind.ShowWinner:
-                _logger.LogWarning("Command ignored: showWinner {Entry}, which has won nothing revealed", command.EntryId);
-                return false;
-            default:
-                _logger.LogInformation("Command {Kind} does not apply on {Phase}: ignored", command.Kind, _machine.Phase);
-                return false;
+            _logger.LogWarning("{Title}: the video could not play ({Error}); showing the difficulties slate", title, result.Error ?? "never on screen");
+        }
+        else if (result.End == PlaybackEnd.Failed)
+        {
+            _logger.LogWarning("The {Phase} slate could not play ({Error}); going on", showing.Phase, result.Error);
         }
     }
 
-    /// <summary>A blackout or winner slate is coming over the item: a video comes back where it was.</summary>
-    private void Interrupt(Showing showing)
+    /// <summary>Moves the machine on by one event and carries out its effects.</summary>
+    private Transition Apply(ShowEvent e)
     {
-        if (showing.Phase == Video)
+        var transition = ShowMachine.Apply(_state, e, new ShowContext(rundown, live.Results, _clock.GetUtcNow(), _options.QuitAfterEndCard is not null));
+        _state = transition.State;
+        foreach (var effect in transition.Effects)
         {
-            _startAt = engine.Position;
+            switch (effect)
+            {
+                case ShowEffect.StopItem:
+                    _stopped = true;
+                    StopItem();
+                    break;
+                case ShowEffect.PauseItem:
+                    engine.Pause();
+                    break;
+                case ShowEffect.ResumeItem:
+                    engine.Resume();
+                    break;
+                case ShowEffect.Report { Screen: var screen }:
+                    Volatile.Write(ref _current, screen);
+                    ScreenChanged?.Invoke(screen);
+                    break;
+            }
         }
-    }
 
-    /// <summary>The item ended by itself (or its slate was skipped): what comes next.</summary>
-    private void AfterEnd(Showing showing, PlaybackResult result)
-    {
-        switch (showing.Phase)
-        {
-            case Winner:
-                _winner = null;
-                break;
-            case EndCard when _options.QuitAfterEndCard is not null && result.End == PlaybackEnd.Ended:
-                _quit = true;
-                break;
-            case Blackout or EndCard:
-                break; // held: shown again
-            case Video when result.End == PlaybackEnd.Failed:
-                _logger.LogWarning("{Title}: the video could not play ({Error}); showing the difficulties slate", showing.Entry?.Title, result.Error);
-                _failed = true;
-                break;
-            case Difficulties:
-                Go(rundown.AfterFinalist(_step));
-                break;
-            default:
-                if (result.End == PlaybackEnd.Failed)
-                {
-                    _logger.LogWarning("The {Phase} slate could not play ({Error}); going on", showing.Phase, result.Error);
-                }
-
-                Go(_step + 1);
-                break;
-        }
-    }
-
-    /// <summary>Moves the cursor to a step of the running order, leaving any blackout, winner slate or difficulties.</summary>
-    private void Go(int step, TimeSpan position = default)
-    {
-        (_step, _startAt, _failed, _blackout, _winner) = (step, position, false, false, null);
-    }
-
-    private void Change(ShowPhase phase, Showing showing, TimeSpan position)
-    {
-        _machine.MoveTo(phase);
-        var screen = new OnScreen(
-            phase, showing.Entry, showing.Category?.Id ?? showing.Entry?.CategoryId, showing.Category?.Name ?? showing.Entry?.Category,
-            _step, showing.StartedAt, showing.Duration, position);
-        Volatile.Write(ref _current, screen);
-        ScreenChanged?.Invoke(screen);
+        return transition;
     }
 }
