@@ -242,7 +242,7 @@ public sealed class ShowSequencer(
             _logger.LogInformation("Command {Kind} {Entry} on {Phase}", command?.Kind, command?.EntryId, phase);
             if (Apply(new ShowEvent.Command(command, engine.Position)).Ignored)
             {
-                _logger.LogInformation("Command {Kind} does not apply on {Phase}: ignored", command?.Kind, phase);
+                _logger.LogInformation("Command ignored: {Kind} {Entry} does not apply on {Phase}", command?.Kind, command?.EntryId, phase);
             }
         }
     }
