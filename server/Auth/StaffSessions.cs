@@ -10,7 +10,7 @@ namespace AmvScreening.Server.Auth;
 /// Staff sessions and how they end. Each session cookie carries its role's session stamp (<see cref="StampClaim"/>),
 /// checked on every request: signing out — and a new password for the role — gives the role a new stamp, which ends
 /// every session of that role on every device (the roles are shared accounts: signing out locks the role), and closes
-/// the role's hub connections at once. A connection made with an ended session is refused at its next call.
+/// the role's hub connections at once. A connection whose session ended otherwise is closed at its next call.
 /// </summary>
 public sealed class StaffSessions(SecretStore secrets)
 {
