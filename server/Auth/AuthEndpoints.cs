@@ -40,7 +40,7 @@ public static class AuthEndpoints
         }
 
         var attempt = guard.Begin(context, request.Role);
-        if (guard.RetryAfter(attempt) is { } wait)
+        if (guard.TryStart(attempt) is { } wait)
         {
             return RateLimits.TooManyRequests(context, wait, "Too many wrong passwords.");
         }

@@ -10,7 +10,9 @@ namespace AmvScreening.Server.Auth;
 /// 2 s, 4 s, … up to <see cref="Limit.Cap"/>). A partition forgets its failures after <see cref="Limit.ForgetAfter"/>
 /// without one. While a partition is blocked its attempts are refused before the secret is checked, so a guesser learns
 /// nothing from them (a throttle that checked first and refused only wrong guesses would still answer every guess).
-/// Refused attempts are not failures: they neither extend the block nor cost the CPU of a password hash.
+/// Refused attempts are not failures: they neither extend the block nor cost the CPU of a password hash. Attempts being
+/// checked count too, so a burst sent at once gets no more checks than one sent in turn: beyond the free failures, one
+/// attempt at a time.
 /// </summary>
 public sealed class GuessThrottle(TimeProvider clock)
 {
@@ -18,11 +20,19 @@ public sealed class GuessThrottle(TimeProvider clock)
     /// tracked (an address spray is still counted by the partitions shared by every address).</summary>
     private const int MaxPartitions = 100_000;
 
+    /// <summary>An attempt not ended within this (it cannot happen: the checks are quick) no longer holds its place.</summary>
+    private static readonly TimeSpan MaxCheck = TimeSpan.FromSeconds(30);
+
+    /// <summary>What a refused attempt waits for when another attempt of its partition is being checked.</summary>
+    private static readonly TimeSpan Busy = TimeSpan.FromSeconds(1);
+
     public sealed record Limit(string Name, int Free, TimeSpan Cap, TimeSpan ForgetAfter);
 
     private sealed class Streak
     {
         public int Failures;
+        public int Checking;
+        public DateTimeOffset CheckingSince;
         public DateTimeOffset LastFailure;
         public DateTimeOffset BlockedUntil;
     }
@@ -53,27 +63,51 @@ public sealed class GuessThrottle(TimeProvider clock)
         return $"{new IPAddress(bytes)}/64";
     }
 
-    /// <summary>How long until every one of the partitions takes attempts again; null when none is blocked.</summary>
-    public TimeSpan? RetryAfter(params ReadOnlySpan<(Limit Limit, string Key)> partitions)
+    /// <summary>Starts an attempt in every partition: null when its secret may be checked now (then <see cref="End"/>
+    /// must follow, with the same partitions), or how long to wait.</summary>
+    public TimeSpan? TryBegin(params ReadOnlySpan<(Limit Limit, string Key)> partitions)
     {
         var now = clock.GetUtcNow();
-        var wait = TimeSpan.Zero;
         lock (_lock)
         {
+            var wait = TimeSpan.Zero;
             foreach (var (limit, key) in partitions)
             {
-                if (_streaks.TryGetValue((limit.Name, key), out var streak) && streak.BlockedUntil - now > wait)
+                if (!_streaks.TryGetValue((limit.Name, key), out var streak))
                 {
-                    wait = streak.BlockedUntil - now;
+                    continue;
+                }
+
+                Refresh(streak, limit, now);
+                if (streak.BlockedUntil > now)
+                {
+                    wait = Max(wait, streak.BlockedUntil - now);
+                }
+                else if (streak.Checking > 0 && streak.Failures + streak.Checking >= limit.Free)
+                {
+                    wait = Max(wait, Busy);
                 }
             }
-        }
 
-        return wait > TimeSpan.Zero ? wait : null;
+            if (wait > TimeSpan.Zero)
+            {
+                return wait;
+            }
+
+            foreach (var (limit, key) in partitions)
+            {
+                if (Track(limit, key, now) is { } streak)
+                {
+                    streak.CheckingSince = streak.Checking++ == 0 ? now : streak.CheckingSince;
+                }
+            }
+
+            return null;
+        }
     }
 
-    /// <summary>Counts a checked, failed attempt in each partition.</summary>
-    public void Failed(params ReadOnlySpan<(Limit Limit, string Key)> partitions)
+    /// <summary>Ends an attempt that <see cref="TryBegin"/> let through; a failure counts in every partition.</summary>
+    public void End(bool failed, params ReadOnlySpan<(Limit Limit, string Key)> partitions)
     {
         var now = clock.GetUtcNow();
         lock (_lock)
@@ -82,26 +116,22 @@ public sealed class GuessThrottle(TimeProvider clock)
             {
                 if (!_streaks.TryGetValue((limit.Name, key), out var streak))
                 {
-                    if (_streaks.Count >= MaxPartitions && !DropStale(now))
-                    {
-                        continue;
-                    }
-
-                    _streaks[(limit.Name, key)] = streak = new Streak();
+                    continue;
                 }
 
-                if (now - streak.LastFailure > limit.ForgetAfter)
+                streak.Checking = Math.Max(0, streak.Checking - 1);
+                if (!failed)
                 {
-                    streak.Failures = 0;
+                    continue;
                 }
 
+                Refresh(streak, limit, now);
                 streak.Failures++;
                 streak.LastFailure = now;
                 var over = streak.Failures - limit.Free;
                 if (over > 0)
                 {
-                    var block = TimeSpan.FromSeconds(Math.Min(limit.Cap.TotalSeconds, Math.Pow(2, Math.Min(over - 1, 30))));
-                    streak.BlockedUntil = now + block;
+                    streak.BlockedUntil = now + TimeSpan.FromSeconds(Math.Min(limit.Cap.TotalSeconds, Math.Pow(2, Math.Min(over - 1, 30))));
                 }
             }
         }
@@ -112,13 +142,47 @@ public sealed class GuessThrottle(TimeProvider clock)
     {
         lock (_lock)
         {
-            _streaks.Remove((limit.Name, key));
+            if (_streaks.TryGetValue((limit.Name, key), out var streak))
+            {
+                streak.Failures = 0;
+                streak.BlockedUntil = default;
+            }
         }
+    }
+
+    private static void Refresh(Streak streak, Limit limit, DateTimeOffset now)
+    {
+        if (streak.Failures > 0 && now - streak.LastFailure > limit.ForgetAfter)
+        {
+            streak.Failures = 0;
+        }
+
+        if (streak.Checking > 0 && now - streak.CheckingSince > MaxCheck)
+        {
+            streak.Checking = 0;
+        }
+    }
+
+    private Streak? Track(Limit limit, string key, DateTimeOffset now)
+    {
+        if (_streaks.TryGetValue((limit.Name, key), out var streak))
+        {
+            return streak;
+        }
+
+        if (_streaks.Count >= MaxPartitions && !DropStale(now))
+        {
+            return null;
+        }
+
+        return _streaks[(limit.Name, key)] = new Streak();
     }
 
     private bool DropStale(DateTimeOffset now)
     {
-        var stale = _streaks.Where(s => s.Value.BlockedUntil <= now && now - s.Value.LastFailure > TimeSpan.FromHours(1)).Select(s => s.Key).ToList();
+        var stale = _streaks
+            .Where(s => s.Value.Checking == 0 && s.Value.BlockedUntil <= now && now - s.Value.LastFailure > TimeSpan.FromHours(1))
+            .Select(s => s.Key).ToList();
         foreach (var key in stale)
         {
             _streaks.Remove(key);
@@ -126,4 +190,6 @@ public sealed class GuessThrottle(TimeProvider clock)
 
         return stale.Count > 0;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -19,8 +19,8 @@ public sealed class PlayerApiKeyHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var address = GuessThrottle.AddressKey(Context.Connection.RemoteIpAddress);
-        if (guard.RetryAfter(address) is { } wait)
+        var attempt = guard.Begin(GuessThrottle.AddressKey(Context.Connection.RemoteIpAddress));
+        if (guard.TryStart(attempt) is { } wait)
         {
             Context.Items[PlayerKeyGuard.RetryAfterItem] = wait;
             return Task.FromResult(AuthenticateResult.Fail("Too many wrong API keys from this address."));
@@ -28,11 +28,11 @@ public sealed class PlayerApiKeyHandler(
 
         if (!secrets.CheckPlayerApiKey(values.ToString()))
         {
-            guard.Failed(address);
+            guard.Failed(attempt);
             return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
         }
 
-        guard.Succeeded(address);
+        guard.Succeeded(attempt);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Roles.Player), new Claim(ClaimTypes.Role, Roles.Player)], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }

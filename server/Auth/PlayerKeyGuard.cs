@@ -21,18 +21,30 @@ public sealed class PlayerKeyGuard(GuessThrottle throttle, TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _good = new();
 
-    public TimeSpan? RetryAfter(string address) => throttle.RetryAfter(Partitions(address));
-
-    public void Failed(string address) => throttle.Failed(Partitions(address));
-
-    public void Succeeded(string address)
+    /// <summary>One key check from one address, in the partitions that address counts in now.</summary>
+    public sealed class Attempt(string address, (Limit, string)[] partitions)
     {
+        public string Address { get; } = address;
+        internal (Limit, string)[] Partitions { get; } = partitions;
+    }
+
+    public Attempt Begin(string address) => new(address, Partitions(address));
+
+    /// <summary>Null when the attempt's key may be checked now (then <see cref="Failed"/> or <see cref="Succeeded"/>
+    /// must follow), or how long it must wait.</summary>
+    public TimeSpan? TryStart(Attempt attempt) => throttle.TryBegin(attempt.Partitions);
+
+    public void Failed(Attempt attempt) => throttle.End(failed: true, attempt.Partitions);
+
+    public void Succeeded(Attempt attempt)
+    {
+        throttle.End(failed: false, attempt.Partitions);
         if (_good.Count >= MaxKnownAddresses)
         {
             _good.Clear();
         }
 
-        _good[address] = clock.GetUtcNow();
+        _good[attempt.Address] = clock.GetUtcNow();
     }
 
     private (Limit, string)[] Partitions(string address) =>

@@ -39,14 +39,16 @@ public sealed class SignInGuard(GuessThrottle throttle, IDataProtectionProvider 
             : new Attempt(role, null, [(PerAddress, GuessThrottle.AddressKey(context.Connection.RemoteIpAddress)), (PerRole, role)]);
     }
 
-    /// <summary>How long the attempt must wait before its password may be checked; null when it may be now.</summary>
-    public TimeSpan? RetryAfter(Attempt attempt) => throttle.RetryAfter(attempt.Partitions);
+    /// <summary>Null when the attempt's password may be checked now (then <see cref="Failed"/> or <see cref="Succeeded"/>
+    /// must follow), or how long it must wait.</summary>
+    public TimeSpan? TryStart(Attempt attempt) => throttle.TryBegin(attempt.Partitions);
 
-    public void Failed(Attempt attempt) => throttle.Failed(attempt.Partitions);
+    public void Failed(Attempt attempt) => throttle.End(failed: true, attempt.Partitions);
 
     /// <summary>The right password: the device's failures are forgotten and its cookie (re)issued for the role.</summary>
     public void Succeeded(HttpContext context, Attempt attempt)
     {
+        throttle.End(failed: false, attempt.Partitions);
         var device = attempt.Device ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         throttle.Forget(PerDevice, device);
         context.Response.Cookies.Append(DeviceCookie, _protector.Protect($"{attempt.Role}\n{device}", DeviceLifetime), new CookieOptions

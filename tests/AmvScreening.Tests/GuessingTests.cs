@@ -28,30 +28,61 @@ public sealed class GuessingTests
 
         for (var i = 0; i < 3; i++)
         {
-            throttle.Failed((limit, "a"));
-            Assert.Null(throttle.RetryAfter((limit, "a")));
+            Fail(throttle, (limit, "a"));
         }
 
         foreach (var seconds in new[] { 1, 2, 4, 5, 5 })
         {
-            throttle.Failed((limit, "a"));
-            Assert.Equal(TimeSpan.FromSeconds(seconds), throttle.RetryAfter((limit, "a")));
-            Assert.Null(throttle.RetryAfter((limit, "b"), (other, "a")));
-            Assert.Equal(TimeSpan.FromSeconds(seconds), throttle.RetryAfter((other, "a"), (limit, "a")));
+            Fail(throttle, (limit, "a"));
+            Assert.Equal(TimeSpan.FromSeconds(seconds), throttle.TryBegin((limit, "a")));
+            Assert.Equal(TimeSpan.FromSeconds(seconds), throttle.TryBegin((other, "a"), (limit, "a")));
+            Assert.Null(throttle.TryBegin((limit, "b"), (other, "a"))); // other partitions go on
+            throttle.End(false, (limit, "b"), (other, "a"));
             clock.Advance(TimeSpan.FromSeconds(seconds));
-            Assert.Null(throttle.RetryAfter((limit, "a")));
         }
 
+        // Refused attempts did not count: after a quiet spell the partition has its free failures again.
         clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         for (var i = 0; i < 3; i++)
         {
-            throttle.Failed((limit, "a"));
+            Fail(throttle, (limit, "a"));
         }
 
-        Assert.Null(throttle.RetryAfter((limit, "a")));
-        throttle.Failed((limit, "a"));
+        Fail(throttle, (limit, "a"));
+        Assert.NotNull(throttle.TryBegin((limit, "a")));
         throttle.Forget(limit, "a");
-        Assert.Null(throttle.RetryAfter((limit, "a")));
+        Assert.Null(throttle.TryBegin((limit, "a")));
+    }
+
+    [Fact]
+    public void Throttle_ChecksNoMoreOfABurstThanOfAttemptsInTurn()
+    {
+        var clock = new ManualClock();
+        var throttle = new GuessThrottle(clock);
+        var limit = new GuessThrottle.Limit("test", Free: 3, Cap: TimeSpan.FromMinutes(1), ForgetAfter: TimeSpan.FromMinutes(15));
+
+        // Sent at once, before any is answered: only the free ones are checked.
+        var started = Enumerable.Range(0, 50).Count(_ => throttle.TryBegin((limit, "a")) is null);
+        Assert.Equal(3, started);
+        for (var i = 0; i < started; i++)
+        {
+            throttle.End(failed: true, (limit, "a"));
+        }
+
+        // Once the free failures are spent, one attempt at a time; its failure blocks, and after the block again one.
+        Assert.Equal(1, Enumerable.Range(0, 50).Count(_ => throttle.TryBegin((limit, "a")) is null));
+        throttle.End(failed: true, (limit, "a"));
+        Assert.Equal(TimeSpan.FromSeconds(1), throttle.TryBegin((limit, "a")));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Enumerable.Range(0, 50).Count(_ => throttle.TryBegin((limit, "a")) is null));
+        throttle.End(failed: false, (limit, "a")); // a success costs nothing and frees the place
+        Assert.Null(throttle.TryBegin((limit, "a")));
+    }
+
+    private static void Fail(GuessThrottle throttle, (GuessThrottle.Limit, string) partition)
+    {
+        Assert.Null(throttle.TryBegin(partition));
+        throttle.End(failed: true, partition);
     }
 
     [Theory]
@@ -99,6 +130,22 @@ public sealed class GuessingTests
         // From the guesser's own address even the right key waits: answering it would answer every guess.
         using var sameAddress = Client(server, "198.51.100.1", AmvServer.PlayerApiKey);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await sameAddress.GetAsync("/api/room")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongApiKeys_SentAllAtOnce_GetNoMoreChecksThanSentInTurn()
+    {
+        using var server = new AmvServer();
+        using var guesser = Client(server, "198.51.100.2");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/room");
+            request.Headers.Add(ShowHubContract.ApiKeyHeader, $"guess-{i:D4}-0123456789abcdef");
+            return (await guesser.SendAsync(request)).StatusCode;
+        })).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.InRange(answers.Count(s => s == HttpStatusCode.Unauthorized), 1, 16);
+        Assert.Equal(300, answers.Count(s => s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests));
     }
 
     [Fact]
