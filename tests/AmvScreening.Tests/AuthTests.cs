@@ -147,6 +147,28 @@ public sealed class AuthTests : IClassFixture<AuthTests.Server>
         Assert.Equal(expected, ConsolePaths.SafeReturnUrl(returnUrl));
     }
 
+    /// <summary>The redirects to sign-in and to "not for this account" carry the address asked for: whatever it holds,
+    /// they stay redirects with an encoded address, never a 500 for a header Kestrel refuses.</summary>
+    [Theory]
+    [InlineData("/console/live?x=%0D%0ASet-Cookie:%20a=b")]
+    [InlineData("/console/live?x=%C3%A9%F0%9F%98%80")]
+    [InlineData("/console/r%C3%A9sultats")]
+    [InlineData("/console/live?returnUrl=%0A%00")]
+    [InlineData("/console/sign-in/..%2F..%2Fapi")]
+    public async Task ConsoleAddress_WithAnyCharacters_RedirectsCleanly(string path)
+    {
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _server.BaseAddress };
+        var response = await anonymous.GetAsync(path);
+        Assert.True((int)response.StatusCode is 302 or 404 or 200, $"{path}: {(int)response.StatusCode}");
+        Assert.True(response.Headers.Location is null || response.Headers.Location.OriginalString.All(c => c is > ' ' and < '\u007f'));
+
+        var cookies = new CookieContainer();
+        using var _ = await _server.CreateStaffClientAsync(Roles.Booth, cookies);
+        using var booth = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = _server.BaseAddress };
+        var denied = await booth.GetAsync(path);
+        Assert.True((int)denied.StatusCode is 302 or 404 or 200, $"{path} as booth: {(int)denied.StatusCode}");
+    }
+
     /// <summary>Generated return URLs of every kind of character: the answer is the URL itself only when it is printable
     /// ASCII under /console, and is always a value a Location header or a page could carry.</summary>
     [Fact]
