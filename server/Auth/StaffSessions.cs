@@ -32,7 +32,7 @@ public sealed class StaffSessions(SecretStore secrets)
     {
         if (RoleOf(context.User) is { } role)
         {
-            await secrets.RevokeSessionsAsync(role, context.RequestAborted);
+            await secrets.RevokeSessionsAsync(role); // not cancelled with the request: a sign-out once asked for happens
             foreach (var connection in _connections.Values.Where(c => RoleOf(c.User) == role))
             {
                 connection.Abort();
