@@ -69,23 +69,23 @@ public static class Startup
         }
 
         var result = await importer.ImportAsync(text, ContestImporter.FormatOf(path), dryRun: false);
-        foreach (var warning in result.Warnings)
-        {
-            Console.WriteLine($"  warning: {warning.Field}: {warning.Message}");
-        }
-
+        var output = result.Applied ? Console.Out : Console.Error;
         if (!result.Applied)
         {
-            Console.Error.WriteLine($"The contest file {path} was not imported: {result.Errors.Count} error(s).");
+            output.WriteLine($"The contest file {path} was not imported: {result.Errors.Count} error(s).");
             foreach (var error in result.Errors)
             {
-                Console.Error.WriteLine($"  error: {error.Field}: {error.Message}");
+                output.WriteLine($"  error: {error.Field}: {error.Message}");
             }
-
-            Console.Error.WriteLine("The server starts without finalists: fix the file and import it from /console/import.");
-            return;
         }
 
-        Console.WriteLine($"Imported {path}: {result.Categories} categories, {result.Finalists} finalists.");
+        foreach (var warning in result.Warnings)
+        {
+            output.WriteLine($"  warning: {warning.Field}: {warning.Message}");
+        }
+
+        output.WriteLine(result.Applied
+            ? $"Imported {path}: {result.Categories} categories, {result.Finalists} finalists."
+            : "The server starts without finalists: fix the file and import it from /console/import.");
     }
 }
