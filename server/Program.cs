@@ -13,8 +13,11 @@ using AmvScreening.Server.VoterWeb;
 using AmvScreening.Server.Voting;
 
 var builder = WebApplication.CreateBuilder(args);
-var amv = builder.Configuration.GetSection(AmvOptions.Section).Get<AmvOptions>() ?? new AmvOptions();
-builder.Services.AddOptions<AmvOptions>().BindConfiguration(AmvOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+if (AmvSettings.Load(builder) is not { } amv)
+{
+    return AmvSettings.BadSettingsExitCode; // each bad setting was printed, by name
+}
+
 // Quiet by default: one line per request is noise on show day (Logging__LogLevel__* turns it back on).
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ErrorHandling.MaxRequestBodyBytes);
@@ -23,6 +26,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddAmvErrorsAndJson();
 builder.Services.AddAmvAuth(amv);
 builder.Services.AddAmvRateLimits(amv);
+builder.Services.AddTrustedProxies(amv);
 builder.Services.AddAmvHealth();
 builder.Services.AddOpenApi();
 builder.Services.AddSignalR().AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
@@ -39,6 +43,8 @@ builder.Services.AddVoterWeb();
 var app = builder.Build();
 await app.InitializeAmvAsync();
 
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -63,6 +69,7 @@ app.MapConsoles();
 app.MapHub<ShowHub>(ShowHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

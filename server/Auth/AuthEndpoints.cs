@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -11,17 +10,20 @@ public static class AuthEndpoints
 
     public sealed record Me(string Role);
 
+    /// <summary>The one sign-in route: the console's sign-in page posts here too.</summary>
+    public const string LoginPath = "/api/auth/login";
+
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Sign-in");
 
-        group.MapPost("/login", Login).RequireRateLimiting(RateLimits.Login)
-            .WithSummary("Staff sign-in: role 'coordinator' or 'booth' and its password; sets the session cookie.");
-        group.MapPost("/logout", async (HttpContext context) =>
+        group.MapPost("/login", Login)
+            .WithSummary("Staff sign-in: role 'coordinator' or 'booth' and its password; sets the session cookie. Wrong passwords are throttled (429 with Retry-After).");
+        group.MapPost("/logout", async (HttpContext context, StaffSessions sessions) =>
         {
-            await context.SignOutAsync(Roles.Schemes.StaffCookie);
+            await sessions.SignOutAsync(context);
             return TypedResults.NoContent();
-        }).WithSummary("Ends the staff session.");
+        }).WithSummary("Ends every session of the signed-in role, on every device.");
         group.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new Me(user.FindFirstValue(ClaimTypes.Role)!)))
             .RequireAuthorization(Roles.Policies.Staff)
             .WithSummary("The signed-in staff member's role.");
@@ -29,7 +31,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<Me>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, SecretStore secrets, HttpContext context)
+        LoginRequest request, SecretStore secrets, SignInGuard guard, StaffSessions sessions, HttpContext context)
     {
         if (request.Role is not (Roles.Coordinator or Roles.Booth))
         {
@@ -37,21 +39,21 @@ public static class AuthEndpoints
                 new Dictionary<string, string[]> { ["role"] = [$"Role must be '{Roles.Coordinator}' or '{Roles.Booth}'."] });
         }
 
-        if (!secrets.CheckPassword(request.Role, request.Password))
+        var attempt = guard.Begin(context, request.Role);
+        if (guard.TryStart(attempt) is { } wait)
         {
-            return TypedResults.Problem(
-                title: "Sign-in failed", detail: "Wrong password for that role.", statusCode: StatusCodes.Status401Unauthorized);
+            return RateLimits.TooManyRequests(context, wait, "Too many wrong passwords.");
         }
 
-        await SignInAsync(context, request.Role);
-        return TypedResults.Ok(new Me(request.Role));
-    }
+        if (!secrets.CheckPassword(request.Role, request.Password))
+        {
+            guard.Failed(attempt);
+            return TypedResults.Problem(
+                title: "Sign-in failed", detail: $"That is not the {request.Role} password.", statusCode: StatusCodes.Status401Unauthorized);
+        }
 
-    /// <summary>Starts a staff session (the <c>amv.staff</c> cookie) for a role whose password was checked; also used by
-    /// the console's sign-in page.</summary>
-    public static Task SignInAsync(HttpContext context, string role)
-    {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role)], Roles.Schemes.StaffCookie);
-        return context.SignInAsync(Roles.Schemes.StaffCookie, new ClaimsPrincipal(identity));
+        guard.Succeeded(context, attempt);
+        await sessions.SignInAsync(context, request.Role);
+        return TypedResults.Ok(new Me(request.Role));
     }
 }

@@ -3,6 +3,7 @@ using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.SignalR;
 
 namespace AmvScreening.Server.Auth;
 
@@ -12,11 +13,26 @@ public static class AuthSetup
     /// redirect; the console's pages (under /console) redirect to the sign-in page, or to the "not for your role" page.</summary>
     public static IServiceCollection AddAmvAuth(this IServiceCollection services, AmvOptions amv)
     {
-        services.AddSingleton<SecretStore>();
-        // Cookie keys persist in the data directory, so a restart keeps staff signed in.
+        services.AddSingleton<SecretStore>().AddSingleton<StaffSessions>().AddSingleton<StaffSessions.HubFilter>();
+        services.AddSingleton<GuessThrottle>().AddSingleton<SignInGuard>().AddSingleton<PlayerKeyGuard>();
+        services.Configure<HubOptions>(o => o.AddFilter<StaffSessions.HubFilter>());
+        // Cookie keys persist in the data directory, so a restart keeps staff signed in. Whoever reads them can make
+        // cookies: the folder is the server's user's alone.
+        var keys = Path.Combine(amv.DataDirectory, "keys");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(keys);
+        }
+        else
+        {
+            const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Directory.CreateDirectory(keys, ownerOnly);
+            File.SetUnixFileMode(keys, ownerOnly);
+        }
+
         services.AddDataProtection()
             .SetApplicationName("AmvScreening")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(amv.DataDirectory, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
 
         services.AddAuthentication(Roles.Schemes.Default)
             .AddPolicyScheme(Roles.Schemes.Default, "Staff cookie or player API key", o =>
@@ -35,6 +51,7 @@ public static class AuthSetup
                 o.LoginPath = ConsolePaths.SignIn;
                 o.AccessDeniedPath = ConsolePaths.Denied;
                 o.ReturnUrlParameter = ConsolePaths.ReturnUrlParameter;
+                o.Events.OnValidatePrincipal = StaffSessions.ValidatePrincipalAsync;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
             });
@@ -49,9 +66,16 @@ public static class AuthSetup
     }
 
     /// <summary>A request that carries an API key must carry the right one: a player with a wrong key is refused at
-    /// once (401), instead of going on as an anonymous voter and failing at its first report.</summary>
+    /// once (401), instead of going on as an anonymous voter and failing at its first report; one from an address that
+    /// sent too many wrong keys is refused unchecked (429 with Retry-After, <see cref="PlayerKeyGuard"/>).</summary>
     public static IApplicationBuilder UseApiKeyRequired(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        if (context.Items[PlayerKeyGuard.RetryAfterItem] is TimeSpan wait)
+        {
+            await RateLimits.TooManyRequests(context, wait, "Too many wrong API keys from this address.").ExecuteAsync(context);
+            return;
+        }
+
         if (context.Request.Headers.ContainsKey(ShowHubContract.ApiKeyHeader) && !context.User.IsInRole(Roles.Player))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -1,7 +1,5 @@
-using System.Threading.RateLimiting;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Consoles.Api;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.FileProviders;
 
 namespace AmvScreening.Server.Consoles;
@@ -12,9 +10,6 @@ public static class ConsoleSetup
 {
     /// <summary>Header that carries the antiforgery request token on the console's fetch calls.</summary>
     public const string CsrfHeader = "X-CSRF-TOKEN";
-
-    /// <summary>Sign-in form posts, per client address (password guessing); page views are not limited.</summary>
-    public const string SignInRateLimit = "console-sign-in";
 
     /// <summary>Changes whenever the server is built, so browsers fetch new scripts after an upgrade.</summary>
     public static string AssetVersion { get; } = typeof(ConsoleSetup).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];
@@ -38,11 +33,6 @@ public static class ConsoleSetup
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Denied");
         });
-        services.Configure<RateLimiterOptions>(o => o.AddPolicy(SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
-            ? RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
-            : RateLimitPartition.GetNoLimiter("page-views")));
         return services;
     }
 

@@ -1,19 +1,23 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Server.Infrastructure;
 
-/// <summary>Server settings, section "Amv" (environment: Amv__DataDirectory, Amv__Auth__CoordinatorPassword, …).</summary>
+/// <summary>Server settings, section "Amv" (environment: Amv__DataDirectory, Amv__Auth__CoordinatorPassword, …).
+/// Every setting is checked at start (<see cref="AmvSettings"/>): the server refuses to start with a bad one, naming it.
+/// In the messages below, {0} is the setting's full name, e.g. Amv:Auth:CoordinatorPassword.</summary>
 public sealed class AmvOptions
 {
     public const string Section = "Amv";
 
     /// <summary>Folder of the SQLite database (amv.db). Created if missing.</summary>
-    [Required]
+    [Required(ErrorMessage = "{0} must name a folder.")]
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>Base URL phones reach the server at (the join URL is {base}/v/{room code}). Overrides the contest's own
     /// value when set; when neither is set, the URL of the request is used.</summary>
-    [Url]
+    [HttpUrl]
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>Folder that relative video paths of finalists are resolved against. Default: {DataDirectory}/media.</summary>
@@ -22,32 +26,45 @@ public sealed class AmvOptions
     /// <summary>A contest file (.json or .csv) imported at start-up when the database has no finalists yet.</summary>
     public string? ImportOnFirstStart { get; set; }
 
+    /// <summary>Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed: addresses or networks
+    /// (CIDR), separated by commas or spaces, e.g. "127.0.0.1, 192.168.1.0/24". Default: loopback (a proxy on this
+    /// machine).</summary>
+    [Networks]
+    public string? TrustedProxies { get; set; }
+
+    [ValidateObjectMembers]
     public AuthOptions Auth { get; set; } = new();
 
+    [ValidateObjectMembers]
     public VotingLimits Voting { get; set; } = new();
 
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "amv.db"));
 
     public string MediaRootPath => Path.GetFullPath(MediaRoot ?? Path.Combine(DataDirectory, "media"));
+
+    /// <summary><see cref="TrustedProxies"/> parsed, or loopback when it is not set.</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxyNetworks => string.IsNullOrWhiteSpace(TrustedProxies)
+        ? [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")]
+        : [.. NetworksAttribute.Parse(TrustedProxies)];
 }
 
-/// <summary>Secrets. Each one left unset is generated at first start, printed once and stored hashed.</summary>
+/// <summary>Secrets. Each one left unset is generated at first start (see docs: "Security model") and stored hashed.</summary>
 public sealed class AuthOptions
 {
     /// <summary>Coordinator sign-in password (at least 8 characters).</summary>
-    [MinLength(8)]
+    [MinLength(8, ErrorMessage = "{0} must be at least {1} characters.")]
     public string? CoordinatorPassword { get; set; }
 
     /// <summary>Booth (projectionist) sign-in password (at least 8 characters).</summary>
-    [MinLength(8)]
+    [MinLength(8, ErrorMessage = "{0} must be at least {1} characters.")]
     public string? BoothPassword { get; set; }
 
     /// <summary>API key the player sends in the X-Api-Key header (at least 16 characters).</summary>
-    [MinLength(16)]
+    [MinLength(16, ErrorMessage = "{0} must be at least {1} characters.")]
     public string? PlayerApiKey { get; set; }
 
     /// <summary>How long a staff sign-in lasts without activity.</summary>
-    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00", ErrorMessage = "{0} must be between {1} and {2} (d.hh:mm:ss).")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }
 
@@ -56,19 +73,53 @@ public sealed class AuthOptions
 public sealed class VotingLimits
 {
     /// <summary>Requests one voter token may make in a burst.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
     public int PerVoterBurst { get; set; } = 30;
 
     /// <summary>Requests one voter token gets back per minute once the burst is spent.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 100_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
     public int PerVoterPerMinute { get; set; } = 120;
 
     /// <summary>Phones joining (minting voter tokens) per minute from one address: a whole room joins through one
     /// convention Wi-Fi address when the QR code appears, so this is generous; it stops a script minting voters.</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
     public int PerAddressJoinsPerMinute { get; set; } = 1_000;
 
     /// <summary>Coarse cap of API requests per second from one address (a flood, not a room).</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
     public int PerAddressPerSecond { get; set; } = 20_000;
+}
+
+/// <summary>An absolute http:// or https:// address without spaces or control characters.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class HttpUrlAttribute() : ValidationAttribute("{0} must be an absolute http:// or https:// address.")
+{
+    public override bool IsValid(object? value) =>
+        value is null || value is string url && !url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}
+
+/// <summary>A list of IP addresses or CIDR networks, separated by commas or spaces.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NetworksAttribute() : ValidationAttribute("{0} must list IP addresses or networks (CIDR, e.g. 10.0.0.0/8), separated by commas.")
+{
+    private static readonly char[] Separators = [',', ' ', ';'];
+
+    public override bool IsValid(object? value) => value is null || value is string list && Split(list).All(s => TryParse(s, out _));
+
+    public static IEnumerable<IPNetwork> Parse(string? list) =>
+        Split(list).Select(s => TryParse(s, out var network) ? network : throw new FormatException($"Not an address or network: {s}"));
+
+    private static string[] Split(string? list) => (list ?? "").Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool TryParse(string text, out IPNetwork network)
+    {
+        if (IPAddress.TryParse(text, out var address) && !text.Contains('/'))
+        {
+            network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+
+        return IPNetwork.TryParse(text, out network);
+    }
 }

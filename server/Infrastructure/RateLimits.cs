@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using AmvScreening.Server.Voting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AmvScreening.Server.Infrastructure;
@@ -7,9 +8,6 @@ namespace AmvScreening.Server.Infrastructure;
 /// <summary>Request limits. Refusals are 429 ProblemDetails with a Retry-After header.</summary>
 public static class RateLimits
 {
-    /// <summary>Sign-in attempts, per client address (password guessing).</summary>
-    public const string Login = "login";
-
     /// <summary>Voting API, per voter token (never per address: a whole room shares one).</summary>
     public const string Voter = "voter";
 
@@ -21,9 +19,6 @@ public static class RateLimits
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(Login, context => RateLimitPartition.GetFixedWindowLimiter(
-                AddressOf(context),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.AddPolicy(Join, context => RateLimitPartition.GetFixedWindowLimiter(
                 AddressOf(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = amv.Voting.PerAddressJoinsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
@@ -40,21 +35,21 @@ public static class RateLimits
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
                 AddressOf(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = amv.Voting.PerAddressPerSecond, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
-            o.OnRejected = async (context, ct) =>
-            {
-                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                    : 60;
-                var http = context.HttpContext;
-                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests.", Detail = $"Try again in {seconds} s." },
-                });
-            };
+            o.OnRejected = (context, ct) => new ValueTask(TooManyRequests(
+                context.HttpContext,
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1)).ExecuteAsync(context.HttpContext));
         });
         return services;
+    }
+
+    /// <summary>The answer of every limit (these and the guessing throttles in Auth/): 429 ProblemDetails with a
+    /// Retry-After header in whole seconds.</summary>
+    public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string? why = null)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            title: "Too many requests.", detail: $"{(why is null ? "" : why + " ")}Try again in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     private static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

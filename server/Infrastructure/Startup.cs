@@ -17,7 +17,7 @@ public static class Startup
         var services = app.Services;
         var options = services.GetRequiredService<IOptions<AmvOptions>>().Value;
         await services.GetRequiredService<Migrator>().MigrateAsync();
-        var generated = await services.GetRequiredService<SecretStore>().InitializeAsync();
+        PrintSecrets(await services.GetRequiredService<SecretStore>().InitializeAsync());
         await services.GetRequiredService<RoomCodes>().GetCurrentAsync();
 
         if (options.ImportOnFirstStart is { Length: > 0 } file && !await services.GetRequiredService<ContestStore>().HasEntriesAsync())
@@ -28,45 +28,64 @@ public static class Startup
         await services.GetRequiredService<VoterTokens>().InitializeAsync();
         await services.GetRequiredService<VotingState>().LoadAsync();
         await services.GetRequiredService<ShowService>().LoadAsync();
+    }
 
-        if (generated.Count > 0)
+    /// <summary>The secrets generated now, in clear, and at every start the file that keeps them while it exists.</summary>
+    private static void PrintSecrets(SecretStore.Start secrets)
+    {
+        if (secrets.Generated.Count > 0)
         {
-            // Printed once, at the start that generated them: only their hashes are stored.
             Console.WriteLine();
-            Console.WriteLine("=== First start: generated secrets (shown only now; set Amv__Auth__* to choose your own) ===");
-            foreach (var (label, value) in generated)
+            Console.WriteLine("=== First start: generated secrets (set Amv__Auth__* to choose your own) ===");
+            foreach (var (label, value) in secrets.Generated)
             {
                 Console.WriteLine($"  {label}: {value}");
             }
+        }
 
+        if (secrets.GeneratedFile is { } file)
+        {
+            Console.WriteLine($"The generated secrets are kept in {file} (readable only by this user): note them, then delete the file.");
             Console.WriteLine();
         }
     }
 
+    /// <summary>Imports the first-start contest file. A file that cannot be read or is refused does not stop the server:
+    /// its problems are printed (each naming its row and field) and the server starts without finalists, so the
+    /// coordinator can import a corrected file from the console.</summary>
     private static async Task ImportFirstAsync(ContestImporter importer, string file)
     {
         var path = Path.GetFullPath(file);
-        if (!File.Exists(path))
+        string text;
+        try
         {
-            throw new InvalidOperationException($"The contest file to import was not found: {path}");
+            text = await File.ReadAllTextAsync(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"The contest file {path} was not imported: {e.Message}");
+            Console.Error.WriteLine("The server starts without finalists: import a contest from /console/import.");
+            return;
         }
 
-        var result = await importer.ImportAsync(await File.ReadAllTextAsync(path), ContestImporter.FormatOf(path), dryRun: false);
-        foreach (var warning in result.Warnings)
-        {
-            Console.WriteLine($"  warning: {warning.Field}: {warning.Message}");
-        }
-
+        var result = await importer.ImportAsync(text, ContestImporter.FormatOf(path), dryRun: false);
+        var output = result.Applied ? Console.Out : Console.Error;
         if (!result.Applied)
         {
+            output.WriteLine($"The contest file {path} was not imported: {result.Errors.Count} error(s).");
             foreach (var error in result.Errors)
             {
-                Console.Error.WriteLine($"  error: {error.Field}: {error.Message}");
+                output.WriteLine($"  error: {error.Field}: {error.Message}");
             }
-
-            throw new InvalidOperationException($"The contest file {path} was not imported: {result.Errors.Count} error(s).");
         }
 
-        Console.WriteLine($"Imported {path}: {result.Categories} categories, {result.Finalists} finalists.");
+        foreach (var warning in result.Warnings)
+        {
+            output.WriteLine($"  warning: {warning.Field}: {warning.Message}");
+        }
+
+        output.WriteLine(result.Applied
+            ? $"Imported {path}: {result.Categories} categories, {result.Finalists} finalists."
+            : "The server starts without finalists: fix the file and import it from /console/import.");
     }
 }

@@ -9,7 +9,7 @@ namespace AmvScreening.Server.VoterWeb;
 /// The built phone app (voter-web/dist, copied beside the server as <c>voter-web/</c>), held in memory with its Brotli
 /// and gzip forms, made once when the server starts: a handful of small files, so each request is a lookup.
 /// </summary>
-public sealed class VoterWebAssets
+public sealed partial class VoterWebAssets
 {
     public const string IndexName = "index.html";
 
@@ -32,7 +32,19 @@ public sealed class VoterWebAssets
             .Where(path => ContentTypes.ContainsKey(Path.GetExtension(path)))
             .Select(path => Asset.Load(path, ContentTypes[Path.GetExtension(path)]))
             .ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
+        var meta = Index is { } index ? MetaPolicy().Match(System.Text.Encoding.UTF8.GetString(index.Identity)) : null;
+        PagePolicy = meta is { Success: true }
+            ? $"{System.Net.WebUtility.HtmlDecode(meta.Groups[1].Value)}; {Infrastructure.SecurityHeaders.NoFraming}"
+            : Infrastructure.SecurityHeaders.NoFraming;
     }
+
+    /// <summary>The page's Content-Security-Policy, sent as a header: the policy the build wrote into the page's
+    /// <c>meta</c> tag (scripts from this server only, exactly the inline style it built), plus what a meta tag cannot
+    /// say — that no other site may frame the page.</summary>
+    public string PagePolicy { get; }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""<meta http-equiv="Content-Security-Policy" content="([^"]*)">""")]
+    private static partial System.Text.RegularExpressions.Regex MetaPolicy();
 
     /// <summary>Where the server looks for the built app: beside its own binaries.</summary>
     public static string DefaultRoot => Path.Combine(AppContext.BaseDirectory, "voter-web");

@@ -24,7 +24,7 @@ public static class VoterWebEndpoints
     public static IEndpointRouteBuilder MapVoterWeb(this IEndpointRouteBuilder app)
     {
         app.MapGet(PagePath + "/{code?}", (string? code, VoterWebAssets assets, HttpContext context) =>
-                assets.Index is { } index ? Serve(context, index, PageCache) : NotBuilt(assets))
+                assets.Index is { } index ? Serve(context, index, PageCache, assets.PagePolicy) : NotBuilt(assets))
             .WithTags("Voter")
             .WithSummary("The voter page for a room code (public).")
             .ExcludeFromDescription();
@@ -51,7 +51,7 @@ public static class VoterWebEndpoints
         return TypedResults.Ok(await finalists.GetAsync(ct));
     }
 
-    private static IResult Serve(HttpContext context, VoterWebAssets.Asset asset, string cacheControl)
+    private static IResult Serve(HttpContext context, VoterWebAssets.Asset asset, string cacheControl, string? policy = null)
     {
         var (body, encoding, etag) = asset.For(context.Request.Headers.AcceptEncoding);
         var headers = context.Response.Headers;
@@ -59,6 +59,12 @@ public static class VoterWebEndpoints
         headers.Vary = "Accept-Encoding";
         headers.ETag = etag;
         headers.XContentTypeOptions = "nosniff";
+        if (policy is not null)
+        {
+            headers.ContentSecurityPolicy = policy;
+            headers["Referrer-Policy"] = "no-referrer";
+        }
+
         if (asset.Matches(context.Request.Headers.IfNoneMatch))
         {
             return Http.StatusCode(StatusCodes.Status304NotModified);

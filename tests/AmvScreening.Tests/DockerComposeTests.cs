@@ -31,6 +31,7 @@ public sealed class DockerComposeTests
         Assert.Contains("Amv__Auth__CoordinatorPassword: compose-coordinator-1", output);
         Assert.Contains("Amv__PublicBaseUrl: http://192.0.2.10:8080", output);
         Assert.Contains("unless-stopped", output);
+        Assert.Contains("nofile", output); // a room of phones needs more open files than the default 1024
     }
 
     [Theory]

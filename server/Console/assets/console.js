@@ -1,7 +1,11 @@
 // Shared helpers of the console pages: the API with the antiforgery header, the show hub, DOM building with
 // textContent only (never innerHTML with data), formatting.
 
-const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? '';
+/** The page's antiforgery request token, for the X-CSRF-TOKEN header. */
+export const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? '';
+
+// Buttons marked data-print print the page (no inline handlers: the Content-Security-Policy allows none).
+document.addEventListener('click', event => { if (event.target.closest?.('[data-print]')) window.print(); });
 
 /** Sends the browser to the sign-in page, back here afterwards (the session expired or was ended). */
 export function signInAgain() {

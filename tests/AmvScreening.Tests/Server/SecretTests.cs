@@ -26,8 +26,8 @@ public sealed class SecretTests
         await new Migrator(db, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).MigrateAsync();
         var fresh = new SecretStore(db, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<SecretStore>.Instance);
 
-        var generated = await fresh.InitializeAsync();
-        var again = await fresh.InitializeAsync();
+        var generated = (await fresh.InitializeAsync()).Generated;
+        var again = (await fresh.InitializeAsync()).Generated;
 
         Assert.Equal(3, generated.Count);
         Assert.Empty(again);

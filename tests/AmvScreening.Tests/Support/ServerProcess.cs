@@ -25,8 +25,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Log => _process.Log;
 
     /// <summary>Starts <c>dotnet AmvScreening.Server.dll</c> with the given settings (configuration keys such as
-    /// "Amv:DataDirectory") and returns once it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    /// "Amv:DataDirectory") and environment variables, and returns once it listens.</summary>
+    public static async Task<ServerProcess> StartAsync(
+        string serverDll, IReadOnlyDictionary<string, string> settings, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(serverDll)! };
         start.ArgumentList.Add(serverDll);
@@ -34,6 +35,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         var server = new ServerProcess();

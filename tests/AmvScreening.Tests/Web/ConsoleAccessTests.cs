@@ -97,11 +97,15 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/console/results");
 
-        // Signing out ends the session: the page is closed to it again.
+        // Signing out ends the session: the page is closed to it again, and so is a copy of its cookie taken before.
+        var copy = (await page.Context.CookiesAsync()).Single(c => c.Name == "amv.staff").Value;
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/console/sign-in");
         await page.GotoAsync("/console/live");
         Assert.Contains("/console/sign-in?returnUrl=%2Fconsole%2Flive", page.Url);
+        using var copied = NoRedirects();
+        copied.DefaultRequestHeaders.Add("Cookie", $"amv.staff={copy}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copied.GetAsync("/api/auth/me")).StatusCode);
     }
 
     [Theory]
@@ -161,7 +165,10 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     {
         // A genuine session cookie of this server whose lifetime is over.
         var options = _server.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(Roles.Schemes.StaffCookie);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Roles.Coordinator), new Claim(ClaimTypes.Role, Roles.Coordinator)], Roles.Schemes.StaffCookie);
+        var stamp = _server.Services.GetRequiredService<SecretStore>().SessionStamp(Roles.Coordinator)!;
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, Roles.Coordinator), new Claim(ClaimTypes.Role, Roles.Coordinator), new Claim(StaffSessions.StampClaim, stamp)],
+            Roles.Schemes.StaffCookie);
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties
         {
             IssuedUtc = DateTimeOffset.UtcNow.AddHours(-13),
