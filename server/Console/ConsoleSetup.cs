@@ -37,6 +37,7 @@ public static class ConsoleSetup
             o.Conventions.AuthorizePage("/SignOut", Roles.Policies.Staff);
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Denied");
+            o.Conventions.Add(new PageMethods());
         });
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
             ? RateLimitPartition.GetFixedWindowLimiter(

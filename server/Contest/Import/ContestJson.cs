@@ -28,7 +28,7 @@ internal static class ContestJson
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark));
+            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark), new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
