@@ -55,6 +55,11 @@ public sealed class RawHubClient : IAsyncDisposable
     /// not) and waits for its completion, skipping the pushes that arrive meanwhile.</summary>
     public async Task<Answer> InvokeAsync(string target, params string[] rawArguments)
     {
+        if (!IsOpen)
+        {
+            return new Answer(true, null, null);
+        }
+
         var id = (++_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var message = $$"""{"type":1,"invocationId":"{{id}}","target":{{JsonSerializer.Serialize(target)}},"arguments":[{{string.Join(",", rawArguments)}}]}""";
         try
