@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AmvScreening.Protocol;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 
 namespace AmvScreening.Server.Infrastructure;
@@ -22,6 +23,8 @@ public static class ErrorHandling
         // Minimal APIs throw (instead of answering an empty 400) so the handler above can say what was wrong.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
+        services.Configure<HubOptions>(o => o.AddFilter<HubArguments>());
+        services.ConfigureAll<Microsoft.AspNetCore.OpenApi.OpenApiOptions>(StrictJson.DescribeTextLists);
         return services;
     }
 

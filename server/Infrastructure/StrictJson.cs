@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace AmvScreening.Server.Infrastructure;
 
@@ -37,6 +39,19 @@ public static class StrictJson
 
         public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
     }
+
+    /// <summary>The OpenAPI document cannot see through <see cref="TextListConverter"/>: it describes the lists
+    /// (JSON arrays of strings) itself.</summary>
+    public static void DescribeTextLists(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>
+    {
+        if (context.JsonTypeInfo.Type == typeof(IReadOnlyList<string>))
+        {
+            schema.Type = JsonSchemaType.Array;
+            schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+        }
+
+        return Task.CompletedTask;
+    });
 
     /// <summary>A list of texts (editors, anime sources): every item a string, none null.</summary>
     public sealed class TextListConverter : JsonConverter<IReadOnlyList<string>>
