@@ -40,7 +40,6 @@ public static class ErrorHandling
         options.AllowDuplicateProperties = false;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new StrictJson.FiniteDoubleConverter());
-        options.Converters.Add(new StrictJson.FiniteSingleConverter());
         options.Converters.Add(new StrictJson.TextListConverter());
         options.Converters.Add(new StrictJson.ElementConverter());
         ShowJson.Configure(options);

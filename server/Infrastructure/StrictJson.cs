@@ -29,17 +29,6 @@ public static class StrictJson
         public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
     }
 
-    public sealed class FiniteSingleConverter : JsonConverter<float>
-    {
-        public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            var value = reader.GetSingle();
-            return float.IsFinite(value) ? value : throw new RefusedValueException(NotFinite);
-        }
-
-        public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
-    }
-
     /// <summary>The OpenAPI document cannot see through <see cref="TextListConverter"/>: it describes the lists
     /// (JSON arrays of strings) itself.</summary>
     public static void DescribeTextLists(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>

@@ -134,6 +134,18 @@ public sealed class StrictInputTests : IDisposable
         Assert.Empty(DatabaseDump.Changed(before, await DatabaseDump.TakeAsync(_server.DatabasePath)));
     }
 
+    [Fact]
+    public async Task ContestFile_WithAFieldGivenTwice_IsRefusedAsMalformed()
+    {
+        using var coordinator = await _server.CreateStaffClientAsync();
+        var text = ContestApi.SampleContest().ToJsonString().Replace("\"year\":2023", "\"year\":2023,\"year\":1999", StringComparison.Ordinal);
+
+        var import = await ContestApi.ImportAsync(coordinator, text, "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, import.Status);
+        Assert.Contains("Duplicate", import.Errors["body"]);
+    }
+
     [Theory]
     [InlineData("http://192.168.1.10:5000\r\nSet-Cookie: amv.staff=forged")]
     [InlineData("http://192.168.1.10:5000/\n")]
