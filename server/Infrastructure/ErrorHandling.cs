@@ -55,10 +55,19 @@ public static class ErrorHandling
             }
 
             context.Response.StatusCode = bad.StatusCode;
+            // An endpoint that reads a JSON body was sent none.
+            var noBody = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not null
+                && context.Request.ContentLength is null or 0 && !context.Request.Headers.ContainsKey("Transfer-Encoding");
             var problem = bad.InnerException is JsonException json
                 ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(json)] = [MessageOf(json)] })
                 {
                     Title = "The request body is not valid.",
+                    Status = bad.StatusCode,
+                }
+                : bad.StatusCode == StatusCodes.Status400BadRequest && noBody
+                ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = ["Required: a JSON body."] })
+                {
+                    Title = "The request body is missing.",
                     Status = bad.StatusCode,
                 }
                 : new ProblemDetails

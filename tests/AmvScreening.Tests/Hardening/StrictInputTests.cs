@@ -121,6 +121,8 @@ public sealed class StrictInputTests : IDisposable
     [InlineData("PUT", "/api/contest/entries/{entry}", """{"categoryId":{category},"title":"T","editors":[7],"musicArtist":"A","musicTitle":"M"}""", "editors")]
     [InlineData("PUT", "/api/contest/entries/{entry}", """{"categoryId":{category},"title":"T","editors":["E"],"sources":["S",null],"musicArtist":"A","musicTitle":"M"}""", "sources")]
     [InlineData("PUT", "/api/contest/categories/order", """{"categoryIds":["{category}"]}""", "categoryIds[0]")]
+    [InlineData("POST", "/api/contest/entries", "", "body")]
+    [InlineData("PUT", "/api/contest/details", "[]", "body")]
     public async Task CoordinatorRequest_ThatIsNotStrictJson_Is400NamingTheField_AndNothingChanges(string method, string path, string body, string field)
     {
         var category = (await TestContest.SeedAsync(_server, categories: 1, entriesPerCategory: 1))[0];
