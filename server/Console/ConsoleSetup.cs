@@ -32,6 +32,7 @@ public static class ConsoleSetup
             o.Conventions.AuthorizePage("/SignOut", Roles.Policies.Staff);
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Denied");
+            o.Conventions.Add(new PageMethods());
         });
         return services;
     }

@@ -4,6 +4,7 @@ using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Results;
+using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -32,7 +33,7 @@ public static class ContestEndpoints
             .RequireAuthorization(Roles.Policies.Coordinator)
             .WithSummary("The whole contest as a JSON contest file (docs/import-formats.md); importing it gives the same contest.");
         group.MapGet("/export.csv", async (ContestStore store, CancellationToken ct) =>
-                TypedResults.File(ContestCsv.Write((await ExportAsync(store, ct)).Finalists), "text/csv; charset=utf-8", "finalists.csv"))
+                TypedResults.File(ContestCsv.Write((await ExportAsync(store, ct)).Finalists), CsvFiles.ContentType, "finalists.csv"))
             .RequireAuthorization(Roles.Policies.Coordinator)
             .WithSummary("The finalists as a CSV file (docs/import-formats.md).");
         group.MapPost("/import", Import)

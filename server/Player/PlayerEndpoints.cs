@@ -1,7 +1,10 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest;
+using AmvScreening.Server.Contest.Import;
+using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Room;
+using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Server.Player;
 
@@ -21,8 +24,10 @@ public static class PlayerEndpoints
     }
 }
 
-/// <summary>Builds the player's view of the show from the contest.</summary>
-public sealed class PlayerPlaylist(ContestStore contest, JoinLinks links)
+/// <summary>Builds the player's view of the show from the contest. A video path outside the media root (stored before
+/// that was refused at import and in the editor) is never handed over: the finalist gets the "technical difficulties"
+/// slate instead.</summary>
+public sealed class PlayerPlaylist(ContestStore contest, JoinLinks links, IOptions<AmvOptions> options)
 {
     public async Task<PlayerShow> GetAsync(HttpRequest? request, CancellationToken ct = default)
     {
@@ -31,8 +36,11 @@ public sealed class PlayerPlaylist(ContestStore contest, JoinLinks links)
         var categories = view.Categories.Select(c => new PlaylistCategory(
                 c.Id,
                 c.Name,
-                view.Entries.Where(e => e.CategoryId == c.Id && !e.Disqualified).Select(e => new PlaylistEntry(e.ToSummary(c.Name), e.VideoPath)).ToList()))
+                view.Entries.Where(e => e.CategoryId == c.Id && !e.Disqualified).Select(e => new PlaylistEntry(e.ToSummary(c.Name), SafePath(e.VideoPath))).ToList()))
             .ToList();
         return new PlayerShow(view.Contest.Name, room, categories);
     }
+
+    private string? SafePath(string? path) =>
+        path is not null && ContestValidator.VideoPathProblem(path, options.Value.MediaRootPath) is null ? path : null;
 }

@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest;
+using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AmvScreening.Protocol.ResultsContract;
@@ -47,7 +48,7 @@ public static class ResultsEndpoints
         results.MapGet("/export.json", async (ResultsService service, CancellationToken ct) => TypedResults.Ok(await service.ExportAsync(ct)))
             .WithSummary("Every ranked finalist: category, title, editors, mean, count, votes by score online and on paper, rank, awards, Best In Show picks.");
         results.MapGet("/export.csv", async (ResultsService service, VotingState voting, CancellationToken ct) =>
-                TypedResults.File(ResultsCsv.Results(await service.ExportAsync(ct), voting.ScoreMin, voting.ScoreMax), ResultsCsv.ContentType, "results.csv"))
+                TypedResults.File(ResultsCsv.Results(await service.ExportAsync(ct), voting.ScoreMin, voting.ScoreMax), CsvFiles.ContentType, "results.csv"))
             .WithSummary("The results export as CSV.");
 
         var coordinator = app.MapGroup("/api").WithTags("Results").RequireAuthorization(Roles.Policies.Coordinator);
@@ -62,7 +63,7 @@ public static class ResultsEndpoints
                 await service.RemoveAwardAsync(awardId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Take an award back.");
         coordinator.MapGet("/votes/export.csv", async (ResultsService service, CancellationToken ct) =>
-                TypedResults.File(ResultsCsv.Ballots(await service.ExportBallotsAsync(ct)), ResultsCsv.ContentType, "votes.csv"))
+                TypedResults.File(ResultsCsv.Ballots(await service.ExportBallotsAsync(ct)), CsvFiles.ContentType, "votes.csv"))
             .WithSummary("Every vote and Best In Show pick for audit, voters by pseudonym.");
         return app;
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
+using AmvScreening.Server.Infrastructure;
 
 namespace AmvScreening.Server.Results;
 
@@ -24,55 +23,31 @@ public sealed record ResultsExportRow(
 /// <param name="Voter">The voter's pseudonym: never the token nor the voter id.</param>
 public sealed record BallotExportRow(string Kind, string Voter, int EntryId, string Title, int? Score, DateTimeOffset VotedAt);
 
-/// <summary>The exports as CSV (RFC 4180 quoting, UTF-8 with a byte order mark so spreadsheets read titles in any script).</summary>
+/// <summary>The exports as CSV (<see cref="CsvFiles"/>: formula-safe cells, UTF-8 with a byte order mark).</summary>
 public static class ResultsCsv
 {
-    public const string ContentType = "text/csv; charset=utf-8";
-
     /// <summary>Lists (editors, awards) join with this inside one field.</summary>
     public const string ListSeparator = "; ";
 
     public static byte[] Results(IReadOnlyList<ResultsExportRow> rows, int scoreMin, int scoreMax)
     {
         var scale = Enumerable.Range(scoreMin, scoreMax - scoreMin + 1).ToList();
-        return Write(
-            ["entry_id", "category", "title", "editors", "mean", "count", .. scale.Select(s => $"online_{s}"), .. scale.Select(s => $"paper_{s}"),
-                "rank", "awards", "best_in_show_picks"],
-            rows.Select(r => (IEnumerable<string>)
+        return CsvFiles.Write(rows.Select(r => (IEnumerable<string>)
             [
                 Number(r.EntryId), r.Category, r.Title, string.Join(ListSeparator, r.Editors), r.Mean?.ToString("0.00", CultureInfo.InvariantCulture) ?? "",
                 Number(r.Count), .. scale.Select(s => Number(r.Online.GetValueOrDefault(s))), .. scale.Select(s => Number(r.Paper.GetValueOrDefault(s))),
                 Number(r.Rank), string.Join(ListSeparator, r.Awards), Number(r.BestInShowPicks),
-            ]));
+            ])
+            .Prepend(["entry_id", "category", "title", "editors", "mean", "count", .. scale.Select(s => $"online_{s}"), .. scale.Select(s => $"paper_{s}"),
+                "rank", "awards", "best_in_show_picks"]));
     }
 
-    public static byte[] Ballots(IReadOnlyList<BallotExportRow> rows) => Write(
-        ["kind", "voter", "entry_id", "title", "score", "voted_at"],
-        rows.Select(r => (IEnumerable<string>)
+    public static byte[] Ballots(IReadOnlyList<BallotExportRow> rows) => CsvFiles.Write(rows.Select(r => (IEnumerable<string>)
         [
             r.Kind, r.Voter, Number(r.EntryId), r.Title, r.Score is { } score ? Number(score) : "",
             r.VotedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        ]));
+        ])
+        .Prepend(["kind", "voter", "entry_id", "title", "score", "voted_at"]));
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static byte[] Write(IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
-        using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
-        {
-            foreach (var row in rows.Prepend(header))
-            {
-                foreach (var field in row)
-                {
-                    csv.WriteField(field);
-                }
-
-                csv.NextRecord();
-            }
-        }
-
-        return stream.ToArray();
-    }
 }

@@ -49,9 +49,13 @@ public sealed class ShowService(
         if (row is not null)
         {
             var entry = row.EntryId is { } id ? await contest.GetEntrySummaryAsync(id, ct) : null;
+            // Reports are checked as they arrive; a row written by an older version may still hold what they refuse
+            // (an infinite position cannot even be sent as JSON), so it is read as the nearest valid state.
             Volatile.Write(ref _current, new ShowState(
-                row.Sequence, Enum.Parse<ShowPhase>(row.Phase), entry, row.CategoryId, row.StartedAt,
-                row.DurationSeconds, row.PositionSeconds, row.ReportedAt, Current.Projector));
+                row.Sequence, Enum.TryParse<ShowPhase>(row.Phase, out var phase) && Enum.IsDefined(phase) ? phase : ShowPhase.Idle, entry,
+                row.CategoryId, row.StartedAt,
+                row.DurationSeconds is { } duration && double.IsFinite(duration) ? duration : null,
+                double.IsFinite(row.PositionSeconds) ? row.PositionSeconds : 0, row.ReportedAt, Current.Projector));
         }
     }
 

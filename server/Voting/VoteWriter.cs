@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace AmvScreening.Server.Voting;
@@ -78,7 +79,15 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "A batch of {Count} ballots failed to commit", batch.Count);
+                if (StorageFull.Is(e))
+                {
+                    logger.LogWarning("A batch of {Count} ballots was refused: the disk is full (the phones keep them and retry)", batch.Count);
+                }
+                else
+                {
+                    logger.LogError(e, "A batch of {Count} ballots failed to commit", batch.Count);
+                }
+
                 batch.ForEach(p => p.Done.TrySetException(e));
             }
 

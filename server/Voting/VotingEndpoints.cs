@@ -47,10 +47,24 @@ public static class VotingEndpoints
             .WithSummary("Rate an entry (idempotent: the same request again counts once; voting again replaces the score).");
         voter.MapPut("/best-in-show", Pick).WithSummary("Pick a Best In Show (one per voter, changeable while the ballot is open).");
 
+        // One literal route per action, each bound to its own mode: an action the routes do not name is a 404, and the
+        // path is matched ignoring case like every other path (…/CLOSE closes).
         var coordinator = app.MapGroup("/api/voting").WithTags("Voting control").RequireAuthorization(Roles.Policies.Coordinator);
-        coordinator.MapPost("/categories/{categoryId:int}/{action:regex(^(open|close|auto)$)}", SetCategory)
-            .WithSummary("Open a category by hand (all its entries), close it, or go back to opening entries as they play (auto).");
-        coordinator.MapPost("/best-in-show/{action:regex(^(open|close)$)}", SetBallot).WithSummary("Open or close the Best In Show ballot.");
+        coordinator.MapPost("/categories/{categoryId:int}/open", (int categoryId, VotingState voting, ResultsService results, CancellationToken ct) =>
+                SetCategory(categoryId, VotingState.Mode.Open, voting, results, ct))
+            .WithSummary("Open a category by hand: all its entries take votes.");
+        coordinator.MapPost("/categories/{categoryId:int}/close", (int categoryId, VotingState voting, ResultsService results, CancellationToken ct) =>
+                SetCategory(categoryId, VotingState.Mode.Closed, voting, results, ct))
+            .WithSummary("Close a category's voting.");
+        coordinator.MapPost("/categories/{categoryId:int}/auto", (int categoryId, VotingState voting, ResultsService results, CancellationToken ct) =>
+                SetCategory(categoryId, VotingState.Mode.Auto, voting, results, ct))
+            .WithSummary("Go back to opening a category's entries as they play.");
+        coordinator.MapPost("/best-in-show/open", (VotingState voting, ResultsService results, CancellationToken ct) =>
+                SetBallot(BallotStatus.Open, voting, results, ct))
+            .WithSummary("Open the Best In Show ballot.");
+        coordinator.MapPost("/best-in-show/close", (VotingState voting, ResultsService results, CancellationToken ct) =>
+                SetBallot(BallotStatus.Closed, voting, results, ct))
+            .WithSummary("Close the Best In Show ballot.");
         return app;
     }
 
@@ -106,9 +120,8 @@ public static class VotingEndpoints
     }
 
     private static async Task<Results<Ok<VotingSnapshot>, NotFound, ProblemHttpResult>> SetCategory(
-        int categoryId, string action, VotingState voting, ResultsService results, CancellationToken ct)
+        int categoryId, VotingState.Mode mode, VotingState voting, ResultsService results, CancellationToken ct)
     {
-        var mode = action switch { "open" => VotingState.Mode.Open, "close" => VotingState.Mode.Closed, _ => VotingState.Mode.Auto };
         if (mode != VotingState.Mode.Closed && await results.IsRevealedAsync(ResultsContract.Scopes.Category(categoryId), ct))
         {
             return AlreadyRevealed();
@@ -118,14 +131,14 @@ public static class VotingEndpoints
     }
 
     private static async Task<Results<Ok<VotingSnapshot>, ProblemHttpResult>> SetBallot(
-        string action, VotingState voting, ResultsService results, CancellationToken ct)
+        BallotStatus status, VotingState voting, ResultsService results, CancellationToken ct)
     {
-        if (action == "open" && await results.IsRevealedAsync(ResultsContract.Scopes.BestInShow, ct))
+        if (status == BallotStatus.Open && await results.IsRevealedAsync(ResultsContract.Scopes.BestInShow, ct))
         {
             return AlreadyRevealed();
         }
 
-        await voting.SetBallotAsync(action == "open" ? BallotStatus.Open : BallotStatus.Closed, ct);
+        await voting.SetBallotAsync(status, ct);
         return TypedResults.Ok(voting.Snapshot());
     }
 

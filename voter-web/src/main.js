@@ -3,7 +3,7 @@
 
 import { strings, pickLanguage } from "./strings.js";
 import { el, icon, replace, sync, text } from "./dom.js";
-import { backoffMs, load, request, retryAfterMs, save } from "./net.js";
+import { load, request, retryDelayMs, save } from "./net.js";
 import { createOutbox, pendingCount, pendingPick, pendingVote } from "./outbox.js";
 import { createLive } from "./live.js";
 
@@ -154,7 +154,7 @@ async function join() {
     }
     app.trouble = true;
     render();
-    await delay(joined.status === 429 ? retryAfterMs(joined.retryAfter) : backoffMs(attempt));
+    await delay(retryDelayMs(joined, attempt));
   }
   app.trouble = false;
   app.screen = "ready";
@@ -226,7 +226,7 @@ async function loadFinalists() {
       break;
     }
     if (response.status >= 400 && response.status < 500 && response.status !== 429) break; // not offered (yet)
-    await delay(response.status === 429 ? retryAfterMs(response.retryAfter) : backoffMs(attempt));
+    await delay(retryDelayMs(response, attempt));
   }
   finalistsLoading = false;
 }
@@ -490,7 +490,7 @@ function createRater(context, entry) {
     let kind;
     let message;
     if (pending) {
-      [kind, message] = ["wait", offline() ? T.keptOffline(pending.score, max) : T.sending(pending.score, max)];
+      [kind, message] = ["wait", offline() ? T.keptOffline(pending.score, max) : outbox.isBusy() ? T.keptBusy(pending.score, max) : T.sending(pending.score, max)];
     } else if (refusal) {
       [kind, message] = ["bad", T.refused[refusal] || T.refused.other];
     } else if (state === "open") {
@@ -600,7 +600,7 @@ function drawBis(open) {
   ui.bis.dataset.state = open ? "open" : "closed";
   if (!open) bis.none.hidden = true;
   const refusal = app.refusals.pick;
-  if (pending) setStatus(bis.status, "wait", offline() ? T.bisKept(chosenTitle) : T.bisSending(chosenTitle));
+  if (pending) setStatus(bis.status, "wait", offline() ? T.bisKept(chosenTitle) : outbox.isBusy() ? T.bisBusy(chosenTitle) : T.bisSending(chosenTitle));
   else if (refusal) setStatus(bis.status, "bad", T.refused[refusal] || T.refused.other);
   else if (!open) setStatus(bis.status, "lock", chosenTitle ? T.bisClosedPick(chosenTitle) : T.bisClosed);
   else if (chosenTitle) setStatus(bis.status, "ok", T.bisSaved(chosenTitle));

@@ -71,11 +71,21 @@ export async function request(method, path, { body, token } = {}) {
 }
 
 /** Retry-After (seconds or an HTTP date) in milliseconds, at least one second. */
-export function retryAfterMs(value) {
+function retryAfterMs(value) {
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(1000, seconds * 1000);
   const date = Date.parse(value);
   return Number.isFinite(date) ? Math.max(1000, date - Date.now()) : 30000;
+}
+
+/**
+ * How long to wait before trying a request again: as long as the server's Retry-After says when it sent one (429 too
+ * many requests, 503 busy: its storage is full), else exponential backoff.
+ */
+export function retryDelayMs(response, attempt) {
+  return (response.status === 429 || response.status === 503) && response.retryAfter != null
+    ? retryAfterMs(response.retryAfter)
+    : backoffMs(attempt);
 }
 
 /** Exponential backoff with jitter: about 1, 2, 4, 8, 16 s, then 30 s. */

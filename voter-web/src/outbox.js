@@ -2,7 +2,7 @@
 // one at a time with backoff. Each carries the phone's increasing sequence, so a retry counts once and an older retry
 // never replaces a newer vote. A ballot leaves the outbox only when the server has answered for it.
 
-import { backoffMs, load, nextSequence, request, retryAfterMs, save } from "./net.js";
+import { load, nextSequence, request, retryDelayMs, save } from "./net.js";
 
 const KEY = "outbox";
 
@@ -28,7 +28,7 @@ export function pendingCount() {
 /**
  * The sender. `hooks`: token() → the voter token or null; confirmed(kind, entryId, value) after a 200;
  * refused(kind, entryId, reason) after a refusal; unauthorized() after a 401; changed() whenever the outbox or the
- * sender's state changed.
+ * sender's state changed. isFailing(): the last try did not reach the server; isBusy(): the server asked to wait (503).
  */
 export function createOutbox(hooks) {
   let busy = false;
@@ -37,6 +37,7 @@ export function createOutbox(hooks) {
   let attempt = 0;
   let pausedUntil = 0;
   let failing = false; // the last try did not reach the server
+  let serverBusy = false; // the server answered 503 (its storage is full): it asked to wait, the ballot is kept
 
   function vote(entryId, score) {
     const box = read();
@@ -104,6 +105,7 @@ export function createOutbox(hooks) {
             settle(job);
             attempt = 0;
             failing = false;
+            serverBusy = false;
             hooks.confirmed(job.kind, job.entryId, job.kind === "vote" ? data?.score ?? job.score : data?.entryId ?? job.entryId);
           } else if (status === 401) {
             failing = true;
@@ -113,12 +115,16 @@ export function createOutbox(hooks) {
             // Refused for good: keeping it would block the rest. The page says why.
             settle(job);
             failing = false;
+            serverBusy = false;
             hooks.refused(job.kind, job.entryId, data?.reason || "other");
           } else {
-            // No answer, a timeout, a server error, or 429: keep it, try again later.
-            failing = status !== 429;
-            const wait = status === 429 ? retryAfterMs(response.retryAfter) : backoffMs(attempt++);
-            if (status === 429) pausedUntil = Date.now() + wait;
+            // No answer, a timeout, a server error, 429 or 503: keep it, try again later (as long as Retry-After says).
+            const waitAsked = (status === 429 || status === 503) && response.retryAfter != null;
+            failing = status !== 429 && status !== 503;
+            serverBusy = status === 503;
+            const wait = retryDelayMs(response, attempt);
+            if (waitAsked) pausedUntil = Date.now() + wait;
+            else attempt++;
             later(wait);
             return;
           }
@@ -137,5 +143,5 @@ export function createOutbox(hooks) {
     flush();
   }
 
-  return { vote, pick, flush, retryNow, isFailing: () => failing };
+  return { vote, pick, flush, retryNow, isFailing: () => failing, isBusy: () => serverBusy };
 }

@@ -57,7 +57,8 @@ public static class ContestEditEndpoints
     private static ContestDetails Trim(ContestDetails details) => details with
     {
         Name = details.Name.Trim(),
-        PublicBaseUrl = string.IsNullOrWhiteSpace(details.PublicBaseUrl) ? null : details.PublicBaseUrl.Trim(),
+        // Spaces around are trimmed; a line break or other control character stays, to be refused.
+        PublicBaseUrl = string.IsNullOrWhiteSpace(details.PublicBaseUrl) ? null : details.PublicBaseUrl.Trim(' '),
     };
 
     private static Results<Ok<T>, NotFound, ProblemHttpResult> Answer<T>(EditOutcome<T> outcome) =>

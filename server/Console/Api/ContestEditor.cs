@@ -1,10 +1,13 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
+using AmvScreening.Server.Contest.Import;
+using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Server.Consoles.Api;
 
@@ -26,10 +29,8 @@ public sealed record EditOutcome<T>(T? Value, IReadOnlyDictionary<string, string
 /// The same rules as an import (docs/import-formats.md), and one more: nothing that would delete or reinterpret
 /// recorded votes (a finalist with ballots is not deleted nor moved, the scale does not change once anyone voted,
 /// a revealed result does not change). Each edit is one transaction; the voting state and show reload after it.</summary>
-public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
+public sealed class ContestEditor(Db db, VotingState voting, ShowService show, IOptions<AmvOptions> options)
 {
-    public const int MaxText = 300;
-    public const int MaxListItems = 20;
 
     /// <summary>Refusal reasons (409 <c>reason</c>).</summary>
     public static class Reasons
@@ -396,99 +397,19 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
         };
     }
 
-    private static Dictionary<string, string[]> Validate(EntryFields f)
+    /// <summary>The import's rules (<see cref="ContestValidator.CheckFinalist"/>), by the API's field names.</summary>
+    private Dictionary<string, string[]> Validate(EntryFields f)
     {
         var errors = new Dictionary<string, string[]>();
-        void Text(string field, string value, bool required = true)
-        {
-            if (required && value.Length == 0)
-            {
-                errors[field] = ["Required."];
-            }
-            else if (value.Length > MaxText)
-            {
-                errors[field] = [$"At most {MaxText} characters."];
-            }
-        }
-
-        Text("title", f.Title);
-        Text("musicArtist", f.MusicArtist);
-        Text("musicTitle", f.MusicTitle);
-        Text("file", f.File ?? "", required: false);
-        Text("contentNote", f.ContentNote ?? "", required: false);
-        if (f.Editors.Count == 0)
-        {
-            errors["editors"] = ["At least one editor is required."];
-        }
-
-        foreach (var (field, list) in new[] { ("editors", f.Editors), ("sources", f.Sources ?? []) })
-        {
-            if (list.Count > MaxListItems)
-            {
-                errors[field] = [$"At most {MaxListItems} names."];
-            }
-            else if (list.Any(n => n.Contains('|') || n.Length > MaxText))
-            {
-                errors[field] = [$"A name has at most {MaxText} characters and no '|' (the CSV list separator)."];
-            }
-        }
-
+        var record = new FinalistRecord("", null, f.Title, f.Editors, f.MusicArtist, f.MusicTitle, f.Sources ?? [], f.File, f.ContentNote);
+        ContestValidator.CheckFinalist(record, options.Value.MediaRootPath, (field, message) => errors.TryAdd(field, [message]));
         return errors;
     }
 
-    private static Dictionary<string, string[]> ValidateDetails(ContestDetails c)
+    private static Dictionary<string, string[]> ValidateDetails(ContestDetails details)
     {
         var errors = new Dictionary<string, string[]>();
-        if (c.Name.Trim().Length == 0)
-        {
-            errors["name"] = ["Required."];
-        }
-        else if (c.Name.Length > MaxText)
-        {
-            errors["name"] = [$"At most {MaxText} characters."];
-        }
-
-        if (c.Year is < 1900 or > 9999)
-        {
-            errors["year"] = ["Must be a year between 1900 and 9999."];
-        }
-
-        if (c.PublicBaseUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-        {
-            errors["publicBaseUrl"] = ["Must be an absolute http:// or https:// address, or left empty."];
-        }
-
-        var v = c.Voting;
-        if (v.ScoreMin is < 0 or > 9)
-        {
-            errors["voting.scoreMin"] = ["Must be a whole number from 0 to 9."];
-        }
-
-        if (v.ScoreMax <= v.ScoreMin || v.ScoreMax > 10)
-        {
-            errors["voting.scoreMax"] = [$"Must be more than the lowest score ({v.ScoreMin}) and at most 10."];
-        }
-
-        if (!VotingSettings.Methods.Contains(v.BestInShowMethod))
-        {
-            errors["voting.bestInShowMethod"] = [$"Use {string.Join(" or ", VotingSettings.Methods.Select(m => $"'{m}'"))}."];
-        }
-
-        if (v.AutoCloseMinutes is <= 0 or > 24 * 60)
-        {
-            errors["voting.autoCloseMinutes"] = ["Minutes from 1 to 1440, or empty to close categories by hand."];
-        }
-
-        if (c.Limits.MaxFileMegabytes <= 0)
-        {
-            errors["limits.maxFileMegabytes"] = ["Must be a positive whole number."];
-        }
-
-        if (c.Limits.MaxDurationSeconds <= 0)
-        {
-            errors["limits.maxDurationSeconds"] = ["Must be a positive whole number."];
-        }
-
+        ContestValidator.CheckDetails(details, (field, message) => errors.TryAdd(field, [message]));
         return errors;
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using AmvScreening.Server.Infrastructure;
 using CsvHelper;
 using CsvHelper.Configuration;
 
@@ -69,7 +69,7 @@ internal static class ContestCsv
             }
             else
             {
-                string Cell(string column) => header.TryGetValue(column, out var i) ? record[i].Trim() : "";
+                string Cell(string column) => header.TryGetValue(column, out var i) ? CsvFiles.Unescape(record[i].Trim()) : "";
                 rows.Add(new FileRow<FinalistRecord>(
                     new FinalistRecord(
                         Cell("category"),
@@ -89,25 +89,14 @@ internal static class ContestCsv
         return new ContestFile(null, [], rows, []);
     }
 
-    /// <summary>UTF-8 with a byte order mark, so that spreadsheets open Japanese titles as they are.</summary>
-    public static byte[] Write(IEnumerable<FinalistRecord> finalists)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-        {
-            WriteRow(csv, Columns);
-            foreach (var f in finalists)
-            {
-                WriteRow(csv,
-                [
-                    f.Category, f.Order?.ToString(CultureInfo.InvariantCulture), f.Title, Join(f.Editors), f.MusicArtist, f.MusicTitle,
-                    Join(f.Sources), f.File, f.ContentNote,
-                ]);
-            }
-        }
-
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
-    }
+    /// <summary>The finalists as a CSV file (<see cref="CsvFiles"/>: formula-safe cells, which <see cref="Read"/> takes back).</summary>
+    public static byte[] Write(IEnumerable<FinalistRecord> finalists) => CsvFiles.Write(finalists
+        .Select(f => (IEnumerable<string?>)
+        [
+            f.Category, f.Order?.ToString(CultureInfo.InvariantCulture), f.Title, Join(f.Editors), f.MusicArtist, f.MusicTitle,
+            Join(f.Sources), f.File, f.ContentNote,
+        ])
+        .Prepend(Columns));
 
     /// <summary>Column name → index; null (with the errors reported) when a column is missing, unknown or twice.</summary>
     private static Dictionary<string, int>? ReadHeader(string[] names, ImportIssues issues)
@@ -135,16 +124,6 @@ internal static class ContestCsv
         }
 
         return valid ? header : null;
-    }
-
-    private static void WriteRow(CsvWriter csv, IEnumerable<string?> fields)
-    {
-        foreach (var field in fields)
-        {
-            csv.WriteField(field ?? "");
-        }
-
-        csv.NextRecord();
     }
 
     private static IReadOnlyList<string> List(string cell) =>

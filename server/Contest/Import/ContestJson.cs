@@ -28,7 +28,7 @@ internal static class ContestJson
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark));
+            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark), new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -66,7 +66,7 @@ internal static class ContestJson
         return new ContestDetails(
             contest.Text("name"),
             contest.Int("year") ?? 0,
-            contest.OptionalText("publicBaseUrl"),
+            contest.Address("publicBaseUrl"),
             new VotingSettings(
                 voting.Int("scoreMin") ?? v.ScoreMin,
                 voting.Int("scoreMax") ?? v.ScoreMax,
@@ -145,6 +145,11 @@ internal static class ContestJson
         public string Text(string name) => Field(name).Text();
 
         public string? OptionalText(string name) => Text(name) is { Length: > 0 } text ? text : null;
+
+        /// <summary>An address: only spaces are trimmed, so that a line break or other control character is kept for
+        /// the validator to refuse.</summary>
+        public string? Address(string name) =>
+            Field(name) is var field && field.Is(JsonValueKind.String, "text") && field._value.GetString()!.Trim(' ') is { Length: > 0 } text ? text : null;
 
         public int? Int(string name)
         {

@@ -2,8 +2,14 @@ namespace AmvScreening.Server.Contest.Import;
 
 /// <summary>Checks a contest file as read, whatever its format, and reports every problem it finds; the database
 /// refuses the same things again through its constraints.</summary>
+/// <remarks>The rules of a contest's details and of a finalist's own fields (<see cref="CheckDetails"/>,
+/// <see cref="CheckFinalist"/>) are the console editor's too: one set of rules, whichever way the contest is changed.</remarks>
 internal static class ContestValidator
 {
+    public const int MaxText = 300;
+    public const int MaxListItems = 20;
+    public const int MaxAutoCloseMinutes = 24 * 60;
+
     private const string Required = "Required.";
     private const string PositiveWholeNumber = "Must be a positive whole number (1, 2, 3…).";
 
@@ -43,15 +49,13 @@ internal static class ContestValidator
                 issues.Error(row.Field("order"), $"Order {order} is used twice in '{category}' (also {taken[(category, order)].Where}).");
             }
 
-            RequireText(row, "title", f.Title, issues);
-            if (f.Editors.Count == 0)
+            var fileRefused = false;
+            CheckFinalist(f, mediaRoot, (field, message) =>
             {
-                issues.Error(row.Field("editors"), "At least one editor is required.");
-            }
-
-            RequireText(row, "musicArtist", f.MusicArtist, issues);
-            RequireText(row, "musicTitle", f.MusicTitle, issues);
-            if (f.File is not null && Path.Combine(mediaRoot, f.File) is var path && !File.Exists(path))
+                fileRefused |= field == "file";
+                issues.Error(row.Field(field), message);
+            });
+            if (f.File is not null && !fileRefused && Path.Combine(mediaRoot, f.File) is var path && !File.Exists(path))
             {
                 issues.Warning(row.Field("file"), $"Video file not found: {path}");
             }
@@ -70,7 +74,7 @@ internal static class ContestValidator
         foreach (var row in rows)
         {
             var a = row.Value;
-            RequireText(row, "name", a.Name, issues);
+            CheckText("name", a.Name, required: true, (field, message) => issues.Error(row.Field(field), message));
             var category = CategoryOf(row, a.Category, categories, issues);
             if (OrderOf(row, a.Order, issues) is { } order && category is not null && !finalists.Contains((category, order)))
             {
@@ -83,55 +87,127 @@ internal static class ContestValidator
         return awards;
     }
 
-    private static void ValidateDetails(ContestDetails contest, ImportIssues issues)
-    {
-        if (contest.Name.Length == 0)
-        {
-            issues.Error("contest.name", Required);
-        }
+    private static void ValidateDetails(ContestDetails contest, ImportIssues issues) =>
+        CheckDetails(contest, (field, message) => issues.Error($"contest.{field}", message));
 
+    /// <summary>The contest's details and voting rules; <paramref name="error"/> gets each problem by field
+    /// ("voting.scoreMax").</summary>
+    public static void CheckDetails(ContestDetails contest, Action<string, string> error)
+    {
+        CheckText("name", contest.Name, required: true, error);
         if (contest.Year is < 1900 or > 9999)
         {
-            issues.Error("contest.year", "Must be a year between 1900 and 9999.");
+            error("year", "Must be a year between 1900 and 9999.");
         }
 
-        if (contest.PublicBaseUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        if (contest.PublicBaseUrl is { } url && PublicBaseUrlProblem(url) is { } problem)
         {
-            issues.Error("contest.publicBaseUrl", "Must be an absolute http:// or https:// address.");
+            error("publicBaseUrl", problem);
         }
 
         var voting = contest.Voting;
-        if (voting.ScoreMin < 0)
+        if (voting.ScoreMin is < 0 or > 9)
         {
-            issues.Error("contest.voting.scoreMin", "Must be 0 or more.");
+            error("voting.scoreMin", "Must be a whole number from 0 to 9.");
         }
 
         if (voting.ScoreMax <= voting.ScoreMin || voting.ScoreMax > 10)
         {
-            issues.Error("contest.voting.scoreMax", $"Must be more than scoreMin ({voting.ScoreMin}) and at most 10.");
+            error("voting.scoreMax", $"Must be more than scoreMin ({voting.ScoreMin}) and at most 10.");
         }
 
         if (!VotingSettings.Methods.Contains(voting.BestInShowMethod))
         {
-            issues.Error("contest.voting.bestInShowMethod",
+            error("voting.bestInShowMethod",
                 $"Unknown method '{voting.BestInShowMethod}'. Use {string.Join(" or ", VotingSettings.Methods.Select(m => $"'{m}'"))}.");
         }
 
-        if (voting.AutoCloseMinutes is <= 0)
+        if (voting.AutoCloseMinutes is <= 0 or > MaxAutoCloseMinutes)
         {
-            issues.Error("contest.voting.autoCloseMinutes", "Must be a positive number of minutes, or left out to close categories by hand.");
+            error("voting.autoCloseMinutes", $"Minutes from 1 to {MaxAutoCloseMinutes}, or left out to close categories by hand.");
         }
 
         if (contest.Limits.MaxFileMegabytes <= 0)
         {
-            issues.Error("contest.limits.maxFileMegabytes", PositiveWholeNumber);
+            error("limits.maxFileMegabytes", PositiveWholeNumber);
         }
 
         if (contest.Limits.MaxDurationSeconds <= 0)
         {
-            issues.Error("contest.limits.maxDurationSeconds", PositiveWholeNumber);
+            error("limits.maxDurationSeconds", PositiveWholeNumber);
         }
     }
+
+    /// <summary>A finalist's own fields (not its category and order, which the import and the editor name differently);
+    /// <paramref name="error"/> gets each problem by field ("musicTitle").</summary>
+    public static void CheckFinalist(FinalistRecord f, string mediaRoot, Action<string, string> error)
+    {
+        CheckText("title", f.Title, required: true, error);
+        CheckText("musicArtist", f.MusicArtist, required: true, error);
+        CheckText("musicTitle", f.MusicTitle, required: true, error);
+        CheckText("contentNote", f.ContentNote ?? "", required: false, error);
+        if (f.Editors.Count == 0)
+        {
+            error("editors", "At least one editor is required.");
+        }
+
+        foreach (var (field, names) in new[] { ("editors", f.Editors), ("sources", f.Sources) })
+        {
+            if (names.Count > MaxListItems)
+            {
+                error(field, $"At most {MaxListItems} names.");
+            }
+            else if (names.Any(n => n.Contains(ContestCsv.ListSeparator) || n.Length > MaxText))
+            {
+                error(field, $"A name has at most {MaxText} characters and no '{ContestCsv.ListSeparator}' (the CSV list separator).");
+            }
+        }
+
+        if (f.File is { } file && VideoPathProblem(file, mediaRoot) is { } problem)
+        {
+            error("file", problem);
+        }
+    }
+
+    /// <summary>Why a finalist's video path is refused, or null. The player gets it as it is and resolves a relative path
+    /// against its media folder, so it must lead to a file inside the media root: relative without a '..' that leads
+    /// out (a '\' counts as a separator too, as on Windows), or absolute inside the root; no control characters.</summary>
+    public static string? VideoPathProblem(string file, string mediaRoot)
+    {
+        if (file.Length > MaxText)
+        {
+            return $"At most {MaxText} characters.";
+        }
+
+        if (file.Any(char.IsControl))
+        {
+            return "A file path has no control characters (line breaks, tabs…).";
+        }
+
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(mediaRoot));
+        var portable = file.Replace('\\', '/');
+        // "C:…" is a drive on a Windows player even where it is a plain name to this server.
+        var otherDrive = !OperatingSystem.IsWindows() && portable.Length > 1 && portable[1] == ':';
+        var full = Path.GetFullPath(portable, root);
+        var prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        var inside = full.StartsWith(prefix, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+        return inside && !otherDrive
+            ? null
+            : $"The video must be inside the media folder ({root}): a path relative to it, with no '..' leading out of it.";
+    }
+
+    /// <summary>Why a public base URL is refused, or null: it must be an absolute http:// or https:// address with a host,
+    /// no spaces or control characters, no query or fragment (the join URL is this address + "/v/{code}").</summary>
+    public static string? PublicBaseUrlProblem(string url) =>
+        url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+        || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        || uri.Scheme is not ("http" or "https")
+        || uri.Host.Length == 0
+        || uri.Query.Length > 0
+        || uri.Fragment.Length > 0
+        || uri.UserInfo.Length > 0
+            ? "Must be an absolute http:// or https:// address (such as http://192.168.1.10:5000), with no spaces, query or fragment; or left out."
+            : null;
 
     /// <summary>The valid categories in show order, by name (names compare ignoring case, as the database does).</summary>
     private static OrderedDictionary<string, FileRow<string>> ValidateCategories(IReadOnlyList<FileRow<string>> rows, ImportIssues issues)
@@ -183,11 +259,15 @@ internal static class ContestValidator
         return null;
     }
 
-    private static void RequireText<T>(FileRow<T> row, string field, string value, ImportIssues issues)
+    private static void CheckText(string field, string value, bool required, Action<string, string> error)
     {
-        if (value.Length == 0)
+        if (required && value.Length == 0)
         {
-            issues.Error(row.Field(field), Required);
+            error(field, Required);
+        }
+        else if (value.Length > MaxText)
+        {
+            error(field, $"At most {MaxText} characters.");
         }
     }
 }

@@ -201,7 +201,7 @@ public sealed class ContestImportTests
             finalists.Remove(melting);
         }
 
-        var absolute = Path.Combine(server.DataDirectory, "elsewhere.mp4");
+        var absolute = Path.Combine(server.DataDirectory, "media", "elsewhere.mp4"); // absolute, inside the media root
         await File.WriteAllBytesAsync(absolute, [0]).WaitAsync(TimeLimit);
         Set(contest, "finalists/1/file", JsonValue.Create(absolute));
 

@@ -18,7 +18,7 @@ public sealed class RealPlayerTests : IAsyncLifetime
     private static readonly TimeSpan Show = TimeSpan.FromSeconds(60);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("amv-real-player-").FullName;
-    private readonly AmvServer _server = new();
+    private readonly AmvServer _server = new(TestMedia.ServerSettings);
     private HubConnection _voter = null!;
     private System.Threading.Channels.ChannelReader<ShowState> _shows = null!;
 

@@ -12,7 +12,7 @@ namespace AmvScreening.Tests.Web;
 [Collection(LibVlcCollection.Name)]
 public sealed class ConsoleRealPlayerTests(Browser browser) : IClassFixture<Browser>, IDisposable
 {
-    private readonly AmvServer _server = new();
+    private readonly AmvServer _server = new(TestMedia.ServerSettings);
     private readonly string _state = Directory.CreateTempSubdirectory("amv-booth-player-").FullName;
 
     public void Dispose()

@@ -46,9 +46,11 @@ internal sealed class VoterShow : IAsyncDisposable
 
     public IReadOnlyList<Finalist> InCategory(int categoryId) => Entries.Where(e => e.CategoryId == categoryId).ToList();
 
-    public static async Task<VoterShow> StartAsync()
+    /// <param name="dataDirectory">Where the server keeps its data (a temporary folder when not given).</param>
+    public static async Task<VoterShow> StartAsync(string? dataDirectory = null)
     {
-        var server = new AmvServer(new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") });
+        var server = new AmvServer(
+            new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") }, dataDirectory);
         var coordinator = await server.CreateStaffClientAsync();
         var player = server.CreatePlayerHub();
         await player.StartAndSyncAsync();

@@ -19,6 +19,9 @@ public static class TestMedia
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Made = new();
 
+    /// <summary>Settings for a server whose media root is this folder, so that it takes these files' absolute paths.</summary>
+    public static IDictionary<string, string?> ServerSettings => new Dictionary<string, string?> { ["Amv:MediaRoot"] = Folder.Value };
+
     /// <summary>A path in the media folder where no file is.</summary>
     public static string Missing => Path.Combine(Folder.Value, "no-such-finalist.mp4");
 
