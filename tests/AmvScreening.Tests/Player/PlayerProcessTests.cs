@@ -41,7 +41,7 @@ public sealed partial class PlayerProcessTests(ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task EveryMalformedMessageTheHubCanDeliver_IsLoggedAndIgnored_AndThePlayerStillObeysNext()
     {
-        var server = Own(new AmvServer());
+        var server = Own(new AmvServer(TestMedia.ServerSettings));
         var ids = await ImportAsync(server);
         var phone = await WatchAsync(server);
         var player = StartPlayer(server);
@@ -81,7 +81,7 @@ public sealed partial class PlayerProcessTests(ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task PlayerKilled_PhonesHearWithinSecondsThatTheProjectorIsLost_WithWhatItLastShowed()
     {
-        var server = Own(new AmvServer());
+        var server = Own(new AmvServer(TestMedia.ServerSettings));
         var ids = await ImportAsync(server);
         var phone = await WatchAsync(server);
         var player = StartPlayer(server);
@@ -101,7 +101,7 @@ public sealed partial class PlayerProcessTests(ITestOutputHelper output) : IAsyn
     public async Task ServerRestart_ThePlayerIsBackWithinThreeSeconds_AndReportsWhatIsOnScreen()
     {
         var data = Directory.CreateDirectory(Path.Combine(_folder, "server")).FullName;
-        var first = new AmvServer(dataDirectory: data);
+        var first = new AmvServer(TestMedia.ServerSettings, dataDirectory: data);
         var port = first.BaseAddress.Port;
         var ids = await ImportAsync(first);
         await using (var phone = await WatchAsync(first))
@@ -111,7 +111,7 @@ public sealed partial class PlayerProcessTests(ITestOutputHelper output) : IAsyn
         }
 
         await first.DisposeAsync().AsTask().WaitAsync(2 * Bound);
-        var second = Own(new AmvServer(dataDirectory: data, port: port));
+        var second = Own(new AmvServer(TestMedia.ServerSettings, dataDirectory: data, port: port));
         var clock = Stopwatch.StartNew();
         var again = await WatchAsync(second);
         var live = again.First.Projector == ProjectorStatus.Live
