@@ -140,5 +140,53 @@ public static class Migrations
             revealed_at TEXT NOT NULL
         ) STRICT;
         """,
+
+        // 3: ballot integrity — poster codes, ballot cards, and how each voter joined (docs/ballot-integrity.md).
+        """
+        ALTER TABLE contest ADD COLUMN require_cards INTEGER NOT NULL DEFAULT 0 CHECK (require_cards IN (0, 1));
+
+        CREATE TABLE poster_codes (
+            id         INTEGER PRIMARY KEY,
+            code       TEXT    NOT NULL UNIQUE,
+            label      TEXT    NOT NULL CHECK (length(trim(label)) > 0),
+            created_at TEXT    NOT NULL,
+            revoked_at TEXT
+        ) STRICT;
+
+        CREATE TABLE card_batches (
+            id         INTEGER PRIMARY KEY,
+            label      TEXT    NOT NULL CHECK (length(trim(label)) > 0),
+            size       INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10000),
+            created_at TEXT    NOT NULL,
+            revoked_at TEXT
+        ) STRICT;
+
+        -- A card's key is never stored in clear: key_hash is a keyed hash of it.
+        CREATE TABLE ballot_cards (
+            id          INTEGER PRIMARY KEY,
+            batch_id    INTEGER NOT NULL REFERENCES card_batches (id) ON DELETE CASCADE,
+            number      INTEGER NOT NULL CHECK (number > 0),
+            key_hash    TEXT    NOT NULL UNIQUE,
+            device      TEXT,
+            claimed_at  TEXT,
+            released_at TEXT,
+            UNIQUE (batch_id, number)
+        ) STRICT;
+
+        -- One row per voter token minted: when and how it joined, and when it first opened the live connection.
+        -- address is a keyed hash of the client address (never the address itself).
+        CREATE TABLE voters (
+            voter        TEXT    PRIMARY KEY,
+            joined_at    TEXT    NOT NULL,
+            via          TEXT    NOT NULL CHECK (via IN ('screen', 'poster', 'card')),
+            poster_id    INTEGER REFERENCES poster_codes (id),
+            card_id      INTEGER REFERENCES ballot_cards (id),
+            address      TEXT,
+            connected_at TEXT,
+            CHECK ((via = 'poster') = (poster_id IS NOT NULL)),
+            CHECK ((via = 'card') = (card_id IS NOT NULL))
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX voters_by_joined_at ON voters (joined_at);
+        """,
     ];
 }

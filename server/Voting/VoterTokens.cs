@@ -31,11 +31,11 @@ public sealed class VoterTokens(Db db)
         _contestUid = await connection.ExecuteScalarAsync<string>("SELECT uid FROM contest WHERE id = 1") ?? "";
     }
 
-    /// <summary>A new voter.</summary>
-    public string Mint()
+    /// <summary>A new voter: its id and the token the phone keeps.</summary>
+    public (string Voter, string Token) Mint()
     {
         var voter = Base64Url(RandomNumberGenerator.GetBytes(16));
-        return $"{voter}.{_contestUid}.{Sign(voter, _contestUid)}";
+        return (voter, $"{voter}.{_contestUid}.{Sign(voter, _contestUid)}");
     }
 
     /// <summary>The voter id in a token, or why the token is refused.</summary>
@@ -87,6 +87,10 @@ public sealed class VoterTokens(Db db)
     /// <summary>A voter's id as it appears in exports: hashed with the contest, so a published file names no token.</summary>
     public string Pseudonym(string voter) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{_contestUid}:{voter}")))[..16];
+
+    /// <summary>A keyed hash of a client address, so voters can be grouped by network without keeping the address.</summary>
+    public string AddressHash(System.Net.IPAddress? address) =>
+        address is null ? "" : Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes("address:" + address)))[..16];
 
     private string Sign(string voter, string contestUid) =>
         Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{voter}.{contestUid}")));

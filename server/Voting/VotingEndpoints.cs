@@ -29,6 +29,7 @@ public static class VotingEndpoints
 
     public static IServiceCollection AddVoting(this IServiceCollection services) =>
         services.AddSingleton<VoterTokens>()
+            .AddSingleton<VoterRegistry>()
             .AddSingleton<VotingState>()
             .AddSingleton<VoteWriter>()
             .AddHostedService(sp => sp.GetRequiredService<VoteWriter>())
@@ -55,7 +56,7 @@ public static class VotingEndpoints
     }
 
     private static async Task<Results<Created<JoinResponse>, ProblemHttpResult>> Join(
-        JoinRequest request, RoomCodes codes, VoterTokens tokens, HttpContext context, CancellationToken ct)
+        JoinRequest request, RoomCodes codes, VoterTokens tokens, VoterRegistry registry, HttpContext context, CancellationToken ct)
     {
         switch (await codes.CheckAsync(request.RoomCode, ct))
         {
@@ -65,7 +66,8 @@ public static class VotingEndpoints
                 return Problem(StatusCodes.Status404NotFound, "Unknown room code.", "Check the code, or scan the code on the screen again.", "roomCode");
         }
 
-        var token = tokens.Mint();
+        var (voter, token) = tokens.Mint();
+        await registry.RecordJoinAsync(voter, JoinVia.Screen, posterId: null, cardId: null, context, ct);
         context.Response.Cookies.Append(VoterTokens.CookieName, token, new CookieOptions
         {
             HttpOnly = true,
