@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Room;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
@@ -13,7 +14,8 @@ namespace AmvScreening.Server.Show;
 /// a report whose sequence is not greater than the last accepted one is ignored.
 /// </summary>
 public sealed class ShowService(
-    Db db, ContestStore contest, VotingState voting, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<ShowService> logger)
+    Db db, ContestStore contest, VotingState voting, RoomRotation rotation, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock,
+    ILogger<ShowService> logger)
 {
     private const string SelectState = """
         SELECT sequence AS Sequence, phase AS Phase, entry_id AS EntryId, category_id AS CategoryId, started_at AS StartedAt,
@@ -94,6 +96,7 @@ public sealed class ShowService(
             Volatile.Write(ref _current, next);
             // Voting opens before phones hear that the video started, so a vote right after the push is taken.
             await voting.OnShowChangedAsync(next, ct);
+            await rotation.OnShowChangedAsync(next, ct);
             await hub.Clients.All.ShowChanged(next);
             return next;
         }

@@ -1,5 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
+using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.Voting;
@@ -41,6 +42,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
     }
 
     private const string AnyScores = "SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM paper_counts)";
+    private const string AnyBallots = "SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM best_in_show_picks)";
     private const string AnyReveal = "SELECT EXISTS (SELECT 1 FROM reveals)";
     private const string EntryHasBallots = """
         SELECT EXISTS (SELECT 1 FROM votes WHERE entry_id = @id) OR EXISTS (SELECT 1 FROM paper_counts WHERE entry_id = @id)
@@ -49,17 +51,9 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
     private const string EntryShown = "SELECT EXISTS (SELECT 1 FROM entry_windows WHERE entry_id = @id)";
     private const string CategoryRevealed = "SELECT EXISTS (SELECT 1 FROM reveals WHERE scope = 'category:' || @categoryId OR scope = 'best-in-show')";
 
-    private const string UpdateDetails = """
-        UPDATE contest SET name = @Name, year = @Year, public_base_url = @PublicBaseUrl, score_min = @ScoreMin,
-               score_max = @ScoreMax, best_in_show_method = @BestInShowMethod,
-               best_in_show_keeps_category_prize = @BestInShowKeepsCategoryPrize, auto_close_minutes = @AutoCloseMinutes,
-               max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds
-        WHERE id = 1
-        """;
-
     private const string SelectDetails = """
         SELECT score_min AS ScoreMin, score_max AS ScoreMax, best_in_show_method AS BestInShowMethod,
-               best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize
+               best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize, require_cards AS RequireCards
         FROM contest WHERE id = 1
         """;
 
@@ -112,6 +106,12 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
                     "Votes or paper ballots are recorded on this scale: it cannot change any more.");
             }
 
+            if (before.RequireCards != voting.RequireCards && await connection.ExecuteScalarAsync<bool>(AnyBallots, transaction: tx))
+            {
+                return EditOutcome<ContestDetails>.Refused(Reasons.VotesRecorded, "voting.requireCards",
+                    "Phones have voted already: whether the contest votes with ballot cards cannot change any more.");
+            }
+
             if ((before.BestInShowMethod != voting.BestInShowMethod || before.BestInShowKeepsCategoryPrize != voting.BestInShowKeepsCategoryPrize)
                 && await connection.ExecuteScalarAsync<bool>(AnyReveal, transaction: tx))
             {
@@ -119,19 +119,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
                     "Results have been revealed: the Best In Show rules cannot change any more.");
             }
 
-            await connection.ExecuteAsync(UpdateDetails, new
-            {
-                details.Name,
-                details.Year,
-                details.PublicBaseUrl,
-                voting.ScoreMin,
-                voting.ScoreMax,
-                voting.BestInShowMethod,
-                voting.BestInShowKeepsCategoryPrize,
-                voting.AutoCloseMinutes,
-                details.Limits.MaxFileMegabytes,
-                details.Limits.MaxDurationSeconds,
-            }, tx);
+            await ContestStore.UpdateDetailsAsync(connection, tx, details);
             await tx.CommitAsync(ct);
         }
 
@@ -436,59 +424,10 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
         return errors;
     }
 
-    private static Dictionary<string, string[]> ValidateDetails(ContestDetails c)
+    private static Dictionary<string, string[]> ValidateDetails(ContestDetails details)
     {
         var errors = new Dictionary<string, string[]>();
-        if (c.Name.Trim().Length == 0)
-        {
-            errors["name"] = ["Required."];
-        }
-        else if (c.Name.Length > MaxText)
-        {
-            errors["name"] = [$"At most {MaxText} characters."];
-        }
-
-        if (c.Year is < 1900 or > 9999)
-        {
-            errors["year"] = ["Must be a year between 1900 and 9999."];
-        }
-
-        if (c.PublicBaseUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-        {
-            errors["publicBaseUrl"] = ["Must be an absolute http:// or https:// address, or left empty."];
-        }
-
-        var v = c.Voting;
-        if (v.ScoreMin is < 0 or > 9)
-        {
-            errors["voting.scoreMin"] = ["Must be a whole number from 0 to 9."];
-        }
-
-        if (v.ScoreMax <= v.ScoreMin || v.ScoreMax > 10)
-        {
-            errors["voting.scoreMax"] = [$"Must be more than the lowest score ({v.ScoreMin}) and at most 10."];
-        }
-
-        if (!VotingSettings.Methods.Contains(v.BestInShowMethod))
-        {
-            errors["voting.bestInShowMethod"] = [$"Use {string.Join(" or ", VotingSettings.Methods.Select(m => $"'{m}'"))}."];
-        }
-
-        if (v.AutoCloseMinutes is <= 0 or > 24 * 60)
-        {
-            errors["voting.autoCloseMinutes"] = ["Minutes from 1 to 1440, or empty to close categories by hand."];
-        }
-
-        if (c.Limits.MaxFileMegabytes <= 0)
-        {
-            errors["limits.maxFileMegabytes"] = ["Must be a positive whole number."];
-        }
-
-        if (c.Limits.MaxDurationSeconds <= 0)
-        {
-            errors["limits.maxDurationSeconds"] = ["Must be a positive whole number."];
-        }
-
+        ContestValidator.CheckDetails(details, (field, message) => errors.TryAdd(field, [message]));
         return errors;
     }
 
@@ -538,5 +477,6 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show)
         public int ScoreMax { get; init; }
         public string BestInShowMethod { get; init; } = "";
         public bool BestInShowKeepsCategoryPrize { get; init; }
+        public bool RequireCards { get; init; }
     }
 }

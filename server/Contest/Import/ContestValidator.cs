@@ -83,53 +83,71 @@ internal static class ContestValidator
         return awards;
     }
 
-    private static void ValidateDetails(ContestDetails contest, ImportIssues issues)
+    /// <summary>The longest contest name and the most minutes a rotation or an auto-close may wait.</summary>
+    public const int MaxName = 300;
+    public const int MaxMinutes = 24 * 60;
+
+    private static void ValidateDetails(ContestDetails contest, ImportIssues issues) =>
+        CheckDetails(contest, (field, message) => issues.Error($"contest.{field}", message));
+
+    /// <summary>The rules of a contest's details, for the import and the console's editor alike: each problem goes to
+    /// <paramref name="error"/> with its field ("voting.scoreMax", "roomCode.rotateEveryMinutes").</summary>
+    public static void CheckDetails(ContestDetails contest, Action<string, string> error)
     {
-        if (contest.Name.Length == 0)
+        if (contest.Name.Trim().Length == 0)
         {
-            issues.Error("contest.name", Required);
+            error("name", Required);
+        }
+        else if (contest.Name.Length > MaxName)
+        {
+            error("name", $"At most {MaxName} characters.");
         }
 
         if (contest.Year is < 1900 or > 9999)
         {
-            issues.Error("contest.year", "Must be a year between 1900 and 9999.");
+            error("year", "Must be a year between 1900 and 9999.");
         }
 
         if (contest.PublicBaseUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
         {
-            issues.Error("contest.publicBaseUrl", "Must be an absolute http:// or https:// address.");
+            error("publicBaseUrl", "Must be an absolute http:// or https:// address, or left out.");
         }
 
         var voting = contest.Voting;
-        if (voting.ScoreMin < 0)
+        if (voting.ScoreMin is < 0 or > 9)
         {
-            issues.Error("contest.voting.scoreMin", "Must be 0 or more.");
+            error("voting.scoreMin", "Must be a whole number from 0 to 9.");
         }
 
         if (voting.ScoreMax <= voting.ScoreMin || voting.ScoreMax > 10)
         {
-            issues.Error("contest.voting.scoreMax", $"Must be more than scoreMin ({voting.ScoreMin}) and at most 10.");
+            error("voting.scoreMax", $"Must be more than the lowest score ({voting.ScoreMin}) and at most 10.");
         }
 
         if (!VotingSettings.Methods.Contains(voting.BestInShowMethod))
         {
-            issues.Error("contest.voting.bestInShowMethod",
+            error("voting.bestInShowMethod",
                 $"Unknown method '{voting.BestInShowMethod}'. Use {string.Join(" or ", VotingSettings.Methods.Select(m => $"'{m}'"))}.");
         }
 
-        if (voting.AutoCloseMinutes is <= 0)
+        if (voting.AutoCloseMinutes is <= 0 or > MaxMinutes)
         {
-            issues.Error("contest.voting.autoCloseMinutes", "Must be a positive number of minutes, or left out to close categories by hand.");
+            error("voting.autoCloseMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to close categories by hand.");
+        }
+
+        if (contest.RoomCode.RotateEveryMinutes is <= 0 or > MaxMinutes)
+        {
+            error("roomCode.rotateEveryMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to rotate the screen code only at category cards or by hand.");
         }
 
         if (contest.Limits.MaxFileMegabytes <= 0)
         {
-            issues.Error("contest.limits.maxFileMegabytes", PositiveWholeNumber);
+            error("limits.maxFileMegabytes", PositiveWholeNumber);
         }
 
         if (contest.Limits.MaxDurationSeconds <= 0)
         {
-            issues.Error("contest.limits.maxDurationSeconds", PositiveWholeNumber);
+            error("limits.maxDurationSeconds", PositiveWholeNumber);
         }
     }
 

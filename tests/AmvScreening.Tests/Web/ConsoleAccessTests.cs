@@ -27,13 +27,13 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     public static TheoryData<string> Pages() =>
     [
         "/console", "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
-        "/console/qr", "/console/live", "/console/booth", "/console/reveal", "/console/results",
+        "/console/cards/print", "/console/qr", "/console/live", "/console/booth", "/console/reveal", "/console/results",
     ];
 
     public static TheoryData<string> CoordinatorPages() =>
     [
         "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
-        "/console/live", "/console/reveal", "/console/results",
+        "/console/cards/print", "/console/live", "/console/reveal", "/console/results",
     ];
 
     /// <summary>The state-changing actions the consoles call (method, path, JSON body or null).</summary>
@@ -50,6 +50,10 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
         { "DELETE", "/api/contest/entries/1", null },
         { "POST", "/api/contest/import", """{}""" },
         { "POST", "/api/room/rotate", null },
+        { "POST", "/api/room/posters", """{"label":"Door"}""" },
+        { "POST", "/api/room/posters/1/revoke", null },
+        { "POST", "/api/cards/batches", """{"label":"Saturday","size":10}""" },
+        { "POST", "/api/cards/batches/1/revoke", null },
         { "POST", "/api/voting/categories/1/close", null },
         { "POST", "/api/voting/best-in-show/open", null },
         { "PUT", "/api/entries/1/paper", """{"counts":{"5":1}}""" },
