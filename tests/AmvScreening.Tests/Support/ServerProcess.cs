@@ -71,6 +71,33 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes once the server has printed a line containing <paramref name="text"/> (at once if it has).</summary>
+    public Task WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data?.Contains(text, StringComparison.Ordinal) == true)
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        _process.OutputDataReceived += Check;
+        _process.ErrorDataReceived += Check;
+        if (Log.Contains(text, StringComparison.Ordinal))
+        {
+            seen.TrySetResult();
+        }
+
+        return seen.Task.WaitAsync(timeout).ContinueWith(t =>
+        {
+            _process.OutputDataReceived -= Check;
+            _process.ErrorDataReceived -= Check;
+            t.GetAwaiter().GetResult();
+        }, TaskScheduler.Default);
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush — a power cut as far as the process is concerned.</summary>
     public async Task KillAsync()
     {

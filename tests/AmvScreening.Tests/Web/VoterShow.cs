@@ -45,9 +45,15 @@ internal sealed class VoterShow : IAsyncDisposable
 
     public IReadOnlyList<Finalist> InCategory(int categoryId) => Entries.Where(e => e.CategoryId == categoryId).ToList();
 
-    public static async Task<VoterShow> StartAsync()
+    /// <param name="settings">More server settings (configuration keys).</param>
+    /// <param name="clock">The server's clock, instead of the system's.</param>
+    public static async Task<VoterShow> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
-        var server = new AmvServer(new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") });
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
+        };
+        var server = new AmvServer(all, clock: clock);
         var coordinator = await server.CreateStaffClientAsync();
         var player = server.CreatePlayerHub();
         await player.StartAndSyncAsync();
