@@ -17,7 +17,12 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     /// <summary>One server for the class: these tests read, sign in and out, and rotate the room code; nothing else changes.</summary>
     public sealed class Server : IDisposable
     {
+        private Task<HttpClient>? _booth;
+
         public AmvServer Amv { get; } = new(new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") });
+
+        /// <summary>One booth session for the whole class (sign-ins are limited per address and minute).</summary>
+        public Task<HttpClient> BoothAsync() => _booth ??= Amv.CreateStaffClientAsync(Roles.Booth);
 
         public void Dispose() => Amv.Dispose();
     }
@@ -80,7 +85,7 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     {
         using var anonymous = _server.CreateAnonymousClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(anonymous, method, path, body)).StatusCode);
-        using var booth = await _server.CreateStaffClientAsync(Roles.Booth);
+        var booth = await fixture.BoothAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(booth, method, path, body)).StatusCode);
     }
 
