@@ -1,4 +1,5 @@
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Room;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -33,7 +34,6 @@ public sealed record PrintedCard(int Number, string Key);
 public sealed class BallotCards(Db db, CardKeys keys, CardBindings bindings, VoterTokens tokens, TimeProvider clock)
 {
     public const int MaxBatch = 10_000;
-    public const int MaxLabel = 100;
 
     private const string SelectBatches = """
         SELECT b.id AS Id, b.label AS Label, b.size AS Size, b.created_at AS CreatedAt, b.revoked_at AS RevokedAt,
@@ -73,13 +73,9 @@ public sealed class BallotCards(Db db, CardKeys keys, CardBindings bindings, Vot
     public static Dictionary<string, string[]> Check(string label, int size)
     {
         var errors = new Dictionary<string, string[]>();
-        if (label.Length == 0)
+        if (RoomCodes.CheckLabel(label, "Saturday, door A") is { } problem)
         {
-            errors["label"] = ["A batch needs a label, e.g. \"Saturday, door A\"."];
-        }
-        else if (label.Length > MaxLabel)
-        {
-            errors["label"] = [$"At most {MaxLabel} characters."];
+            errors["label"] = [problem];
         }
 
         if (size is < 1 or > MaxBatch)

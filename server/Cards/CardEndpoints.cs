@@ -20,8 +20,8 @@ public static class CardEndpoints
     {
         var batches = app.MapGroup("/api/cards/batches").WithTags("Ballot cards");
         batches.MapGet("/", async (BallotCards cards, CancellationToken ct) => TypedResults.Ok(await cards.GetBatchesAsync(ct)))
-            .RequireAuthorization(Roles.Policies.Coordinator)
-            .WithSummary("The batches of ballot cards: size, cards in use, cards that voted, ballots cast and counted.");
+            .RequireAuthorization(Roles.Policies.Staff)
+            .WithSummary("The batches of ballot cards: size, cards used, cards that voted, ballots cast and counted (staff: the booth releases cards).");
         batches.MapPost("/", CreateBatch)
             .RequireAuthorization(Roles.Policies.Coordinator)
             .WithSummary($"A new batch of 1 to {BallotCards.MaxBatch} ballot cards, numbered from 1 (print them at /console/cards/print?batch={{id}}).");

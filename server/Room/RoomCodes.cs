@@ -174,9 +174,9 @@ public sealed class RoomCodes(Db db, TimeProvider clock)
         return await GetPosterAsync(id, ct);
     }
 
-    /// <summary>Why a poster label is not acceptable, or null.</summary>
-    public static string? CheckLabel(string label) =>
-        label.Length == 0 ? "A poster needs a label, e.g. \"Main entrance\"."
+    /// <summary>Why a label (of a poster, of a batch of ballot cards; already trimmed) is not acceptable, or null.</summary>
+    public static string? CheckLabel(string label, string example) =>
+        label.Length == 0 ? $"A label is needed, e.g. \"{example}\"."
         : label.Length > MaxLabel ? $"At most {MaxLabel} characters."
         : null;
 

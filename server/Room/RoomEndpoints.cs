@@ -67,7 +67,7 @@ public static class RoomEndpoints
         PosterRequest request, RoomCodes codes, JoinLinks links, HttpRequest http, CancellationToken ct)
     {
         var label = request.Label.Trim();
-        if (RoomCodes.CheckLabel(label) is { } problem)
+        if (RoomCodes.CheckLabel(label, "Main entrance") is { } problem)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["label"] = [problem] });
         }

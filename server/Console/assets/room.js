@@ -1,6 +1,7 @@
 // Room page: the screen code (rotate; the QR and code follow RoomChanged, also when another console rotates), the
 // poster codes and the ballot card batches (made, printed, revoked; a card released from a lost phone).
 import { api, $, act, el, fill, say, describe, connectHub, time } from './console.js';
+import { fillBatches, wireRelease } from './cards.js';
 
 /** How many cards one printed sheet holds at most (the sheet links split a bigger batch). */
 const SHEET = 500;
@@ -14,6 +15,15 @@ function show(room) {
   qr.src = `/qr.svg?code=${encodeURIComponent(room.code)}`;
   qr.alt = `QR code of the join address ${room.joinUrl}`;
 }
+
+/** A Revoke button: asks first, then posts to `url`, reloads the list and says so. */
+const revokeButton = (name, question, url, reload, done) => el('button', {
+  type: 'button', class: 'small danger', 'aria-label': `Revoke the ${name}`,
+  onclick: event => {
+    if (!confirm(question)) return;
+    act(event.currentTarget, async () => { await api('POST', url); await reload(); }, { done });
+  },
+}, 'Revoke');
 
 const status = (revokedAt) => revokedAt
   ? el('span', { class: 'badge bad' }, `Revoked ${time(revokedAt)}`)
@@ -33,14 +43,9 @@ async function loadPosters() {
         ' ',
         el('a', { class: 'button small', href: `/console/room/poster?poster=${p.id}&paper=letter`, target: '_blank' }, 'Letter'),
         ' ',
-        el('button', {
-          type: 'button', class: 'small danger', 'aria-label': `Revoke the poster ${p.label}`,
-          onclick: event => {
-            if (!confirm(`Revoke the poster "${p.label}"? Its code stops letting phones join, for good. Phones that joined with it keep voting.`)) return;
-            act(event.currentTarget, async () => { await api('POST', `/api/room/posters/${p.id}/revoke`); await loadPosters(); },
-              { done: `Poster "${p.label}" revoked.` });
-          },
-        }, 'Revoke'),
+        revokeButton(`poster ${p.label}`,
+          `Revoke the poster "${p.label}"? Its code stops letting phones join, for good. Phones that joined with it keep voting.`,
+          `/api/room/posters/${p.id}/revoke`, loadPosters, `Poster "${p.label}" revoked.`),
       ]))));
 }
 
@@ -67,19 +72,11 @@ async function loadBatches() {
       el('td', { class: 'num' }, b.counted === b.ballots ? String(b.ballots) : `${b.counted} of ${b.ballots}`),
       el('td', {}, status(b.revokedAt)),
       el('td', {}, b.revokedAt ? null : printLinks(b)),
-      el('td', { class: 'actions-cell' }, b.revokedAt ? null : el('button', {
-        type: 'button', class: 'small danger', 'aria-label': `Revoke the batch ${b.label}`,
-        onclick: event => {
-          if (!confirm(`Revoke the batch "${b.label}" (${b.size} cards, ${b.claimed} on a phone)? Its cards stop voting, for good, and their `
-            + `${b.ballots} ballot(s) stop counting for every result not yet revealed.`)) return;
-          act(event.currentTarget, async () => { await api('POST', `/api/cards/batches/${b.id}/revoke`); await loadBatches(); },
-            { done: `Batch "${b.label}" revoked.` });
-        },
-      }, 'Revoke')))));
-  const select = $('#release-batch');
-  const chosen = select.value;
-  fill(select, batches.filter(b => !b.revokedAt).map(b => el('option', { value: b.id }, `${b.label} (1–${b.size})`)));
-  if (chosen) select.value = chosen;
+      el('td', { class: 'actions-cell' }, b.revokedAt ? null : revokeButton(`batch ${b.label}`,
+        `Revoke the batch "${b.label}" (${b.size} cards, ${b.claimed} used)? Its cards stop voting, for good, and their `
+          + `${b.ballots} ballot(s) stop counting for every result not yet revealed.`,
+        `/api/cards/batches/${b.id}/revoke`, loadBatches, `Batch "${b.label}" revoked.`)))));
+  fillBatches($('#release-batch'), batches);
 }
 
 function formSubmit(form, action) {
@@ -103,15 +100,7 @@ formSubmit($('#new-batch'), async () => {
   say(`Batch "${batch.label}" made: ${batch.size} cards. Print them from its row.`, 'ok');
 });
 
-formSubmit($('#release'), async () => {
-  const batch = $('#release-batch');
-  const number = Number($('#release-number').value) || 0;
-  const label = batch.selectedOptions[0]?.textContent ?? '';
-  await api('POST', `/api/cards/batches/${batch.value}/cards/${number}/release`);
-  $('#release-number').value = '';
-  await loadBatches();
-  say(`Card ${number} of ${label} released: the next phone that scans it continues its ballot.`, 'ok');
-});
+wireRelease($('#release'), loadBatches);
 
 $('#rotate').addEventListener('click', event => {
   if (!confirm('Make a new screen code? The current one stops letting new phones join at once (posters keep working).')) return;

@@ -196,7 +196,7 @@ public sealed class BallotCardTests : IAsyncLifetime
             (new { label = "Door", size = 0 }, "size"),
             (new { label = "Door", size = BallotCards.MaxBatch + 1 }, "size"),
             (new { label = "  ", size = 10 }, "label"),
-            (new { label = new string('x', BallotCards.MaxLabel + 1), size = 10 }, "label"),
+            (new { label = new string('x', RoomCodes.MaxLabel + 1), size = 10 }, "label"),
         })
         {
             var response = await _coordinator.PostAsJsonAsync("/api/cards/batches", body);

@@ -15,19 +15,12 @@ public sealed class CardSecretTests
     public async Task CardKeys_NeverReachTheLog_TheExports_OrTheDatabase()
     {
         var data = Directory.CreateTempSubdirectory("amv-secrets-").FullName;
-        var settings = new Dictionary<string, string>
+        var settings = AmvServer.ProcessSettings(data);
+        foreach (var category in new[] { "Default", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Mvc" })
         {
-            ["Amv:DataDirectory"] = data,
-            ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
-            ["Amv:Auth:CoordinatorPassword"] = AmvServer.CoordinatorPassword,
-            ["Amv:Auth:BoothPassword"] = AmvServer.BoothPassword,
-            ["Amv:Auth:PlayerApiKey"] = AmvServer.PlayerApiKey,
-            ["Logging:LogLevel:Default"] = "Trace",
-            ["Logging:LogLevel:Microsoft.AspNetCore.Hosting"] = "Trace",
-            ["Logging:LogLevel:Microsoft.AspNetCore.Routing"] = "Trace",
-            ["Logging:LogLevel:Microsoft.AspNetCore.Http"] = "Trace",
-            ["Logging:LogLevel:Microsoft.AspNetCore.Mvc"] = "Trace",
-        };
+            settings[$"Logging:LogLevel:{category}"] = "Trace";
+        }
+
         var serverDll = Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll");
         try
         {

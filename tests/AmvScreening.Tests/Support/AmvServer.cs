@@ -51,6 +51,17 @@ public sealed class AmvServer : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The settings of a server run as a process of its own (<see cref="ServerProcess"/>) on this data folder:
+    /// the sample contest imported at first start, the known secrets.</summary>
+    public static Dictionary<string, string> ProcessSettings(string dataDirectory) => new()
+    {
+        ["Amv:DataDirectory"] = dataDirectory,
+        ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
+        ["Amv:Auth:CoordinatorPassword"] = CoordinatorPassword,
+        ["Amv:Auth:BoothPassword"] = BoothPassword,
+        ["Amv:Auth:PlayerApiKey"] = PlayerApiKey,
+    };
+
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseAddress { get; }
 

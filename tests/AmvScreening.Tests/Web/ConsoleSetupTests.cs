@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Contest;
 using AmvScreening.Tests.Support;
 using Microsoft.Playwright;
@@ -261,8 +262,22 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         await page.GetByLabel("Card number").FillAsync("8");
         await page.GetByRole(AriaRole.Button, new() { Name = "Release to a new phone" }).ClickAsync();
         await Expect(page.Locator("#message")).ToContainTextAsync("This card is on no phone yet");
+        // The booth, at the help desk, releases a card from its remote.
+        var held = (await CardTesting.PrintAsync(coordinator, batchId))[8];
+        var dead = await VoterClient.JoinWithCardAsync(_server.CreateAnonymousClient(), held.Key, CardTesting.NewDevice());
+        var booth = await browser.NewPhoneAsync(_server.BaseAddress);
+        var boothErrors = ConsoleSupport.CollectErrors(booth);
+        await ConsoleSupport.SignInAsync(booth, Roles.Booth, then: "/console/booth");
+        await ConsoleSupport.WaitLiveAsync(booth);
+        await booth.GetByLabel("Batch").SelectOptionAsync(new SelectOptionValue { Label = "Saturday, door A (1–25)" });
+        await booth.GetByLabel("Card number").FillAsync("9");
+        await booth.GetByRole(AriaRole.Button, new() { Name = "Release to a new phone" }).ClickAsync();
+        await Expect(booth.Locator("#message")).ToContainTextAsync("Card 9 of Saturday, door A (1–25) released");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await dead.VoteAsync(contest.A1, 1)).StatusCode);
+        ConsoleSupport.AssertNoErrors(boothErrors);
+
         await page.ReloadAsync();
-        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("1");
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("2");
         await Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("1");
         await ConsoleSupport.ScreenshotAsync(page, "room");
 

@@ -2,7 +2,6 @@ using AmvScreening.Server.Cards;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Room;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AmvScreening.Server.Consoles.Pages.Coordinator;
 
@@ -12,13 +11,10 @@ namespace AmvScreening.Server.Consoles.Pages.Coordinator;
 /// fragment (browsers never send it: it reaches no log). The keys are derived again here, never read from storage;
 /// the page is not cached.
 /// </summary>
-public sealed class CardsModel(BallotCards cards, JoinLinks links, ContestStore contest) : PageModel
+public sealed class CardsModel(BallotCards cards, JoinLinks links, ContestStore contest) : PrintablePage
 {
     public const int PerPage = 10;
     public const int MaxCards = 500;
-
-    [BindProperty(SupportsGet = true)]
-    public string Paper { get; set; } = "a4";
 
     [BindProperty(Name = "batch", SupportsGet = true)]
     public long BatchId { get; set; }
@@ -28,8 +24,6 @@ public sealed class CardsModel(BallotCards cards, JoinLinks links, ContestStore 
 
     [BindProperty(SupportsGet = true)]
     public int? To { get; set; }
-
-    public string PageSize => Paper == "letter" ? "letter portrait" : "A4 portrait";
 
     public CardBatch? Batch { get; private set; }
 
@@ -46,8 +40,7 @@ public sealed class CardsModel(BallotCards cards, JoinLinks links, ContestStore 
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Paper = Paper == "letter" ? "letter" : "a4";
-        Response.Headers.CacheControl = "no-store";
+        PreparePrint();
         var batch = await cards.GetBatchAsync(BatchId, ct);
         if (batch is null || batch.RevokedAt is not null)
         {

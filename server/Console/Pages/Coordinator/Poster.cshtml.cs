@@ -1,21 +1,15 @@
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Room;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AmvScreening.Server.Consoles.Pages.Coordinator;
 
 /// <summary>The printable poster of one poster code: the contest's name, the QR, the code and the short URL, on A4 or
 /// US Letter. Without a poster chosen (or a revoked one), it offers the valid posters.</summary>
-public sealed class PosterModel(RoomCodes codes, JoinLinks links, ContestStore contest) : PageModel
+public sealed class PosterModel(RoomCodes codes, JoinLinks links, ContestStore contest) : PrintablePage
 {
-    [BindProperty(SupportsGet = true)]
-    public string Paper { get; set; } = "a4";
-
     [BindProperty(Name = "poster", SupportsGet = true)]
     public long? PosterId { get; set; }
-
-    public string PageSize => Paper == "letter" ? "letter portrait" : "A4 portrait";
 
     public IReadOnlyList<PosterCode> Posters { get; private set; } = [];
 
@@ -30,8 +24,7 @@ public sealed class PosterModel(RoomCodes codes, JoinLinks links, ContestStore c
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Paper = Paper == "letter" ? "letter" : "a4";
-        Response.Headers.CacheControl = "no-store";
+        PreparePrint();
         Posters = [.. (await codes.GetPostersAsync(ct)).Where(p => p.RevokedAt is null)];
         Poster = Posters.FirstOrDefault(p => p.Id == PosterId);
         if (Poster is not null)
