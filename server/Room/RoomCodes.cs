@@ -77,7 +77,9 @@ public sealed class RoomCodes(Db db, TimeProvider clock)
     private const string InsertPoster = "INSERT INTO poster_codes (code, label, created_at) VALUES (@code, @label, @now) RETURNING id";
     private const string RevokePoster = "UPDATE poster_codes SET revoked_at = coalesce(revoked_at, @now) WHERE id = @id";
 
-    // The screen code is read by every join, QR and slate: kept in memory (this process is the only writer).
+    // The screen code is read by every join, QR and slate: kept in memory (this process is the only writer), changed
+    // one rotation at a time so the memory always holds the last one committed.
+    private readonly SemaphoreSlim _rotating = new(1, 1);
     private ScreenCode? _current;
 
     /// <summary>The screen code; the first call on a new database creates one.</summary>
@@ -107,16 +109,24 @@ public sealed class RoomCodes(Db db, TimeProvider clock)
     /// stops at once; by itself it keeps working for <see cref="RotationGrace"/>.</summary>
     public async Task<ScreenCode> RotateAsync(bool byHand, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var now = clock.GetUtcNow();
-        var code = await NewCodeAsync(connection, tx);
-        await connection.ExecuteAsync(RetireCurrent, new { retiredAt = byHand ? now : now + RotationGrace }, tx);
-        await connection.ExecuteAsync(Insert, new { code, now }, tx);
-        await tx.CommitAsync(ct);
-        var current = new ScreenCode(code, now);
-        Volatile.Write(ref _current, current);
-        return current;
+        await _rotating.WaitAsync(ct);
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var code = await NewCodeAsync(connection, tx);
+            await connection.ExecuteAsync(RetireCurrent, new { retiredAt = byHand ? now : now + RotationGrace }, tx);
+            await connection.ExecuteAsync(Insert, new { code, now }, tx);
+            await tx.CommitAsync(ct);
+            var current = new ScreenCode(code, now);
+            Volatile.Write(ref _current, current);
+            return current;
+        }
+        finally
+        {
+            _rotating.Release();
+        }
     }
 
     /// <summary>What <paramref name="code"/> is: a screen code (current or retired), a poster's, or none. The code must

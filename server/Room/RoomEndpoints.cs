@@ -30,7 +30,7 @@ public static class RoomEndpoints
             .RequireAuthorization(Roles.Policies.CoordinatorOrPlayer)
             .WithSummary("The screen code and its join URL (coordinator, or the player for its outro slates).");
         room.MapPost("/rotate", async (RoomRotation rotation, HttpRequest request, CancellationToken ct) =>
-                TypedResults.Ok(await rotation.RotateAsync(byHand: true, request, ct)))
+                TypedResults.Ok(await rotation.RotateByHandAsync(request, ct)))
             .RequireAuthorization(Roles.Policies.Coordinator)
             .WithSummary("Retires the screen code at once and makes a new one (pushed as RoomChanged); phones that joined keep voting, posters keep working.");
 

@@ -17,11 +17,12 @@ public sealed class RoomRotation(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int? _cardCategory;
 
-    public async Task<RoomInfo> RotateAsync(bool byHand, HttpRequest? request, CancellationToken ct = default)
+    /// <summary>The coordinator rotates the code: the old one stops at once.</summary>
+    public async Task<RoomInfo> RotateByHandAsync(HttpRequest request, CancellationToken ct = default)
     {
-        await codes.RotateAsync(byHand, ct);
+        await codes.RotateAsync(byHand: true, ct);
         var room = await links.GetAsync(request, ct);
-        await hub.Clients.Groups(ShowHubContract.Groups.Players, ShowHubContract.Groups.Booth, ShowHubContract.Groups.Coordinators).RoomChanged(room);
+        await PushAsync(room);
         return room;
     }
 
@@ -34,6 +35,7 @@ public sealed class RoomRotation(
             return;
         }
 
+        RoomInfo room;
         await _gate.WaitAsync(ct);
         try
         {
@@ -43,13 +45,15 @@ public sealed class RoomRotation(
             }
 
             _cardCategory = category;
-            await RotateAsync(byHand: false, request: null, ct);
-            logger.LogInformation("Screen code rotated at the title card of category {Category}", category);
+            room = await RotateByItselfAsync(ct);
         }
         finally
         {
             _gate.Release();
         }
+
+        logger.LogInformation("Screen code rotated at the title card of category {Category}", category);
+        await PushAsync(room);
     }
 
     /// <summary>Rotates when the screen code is older than the contest's rotation interval.</summary>
@@ -60,20 +64,35 @@ public sealed class RoomRotation(
             return;
         }
 
+        RoomInfo room;
         await _gate.WaitAsync(ct);
         try
         {
-            if ((await codes.GetScreenCodeAsync(ct)).CreatedAt.AddMinutes(minutes) <= clock.GetUtcNow())
+            if ((await codes.GetScreenCodeAsync(ct)).CreatedAt.AddMinutes(minutes) > clock.GetUtcNow())
             {
-                await RotateAsync(byHand: false, request: null, ct);
-                logger.LogInformation("Screen code rotated after {Minutes} minutes", minutes);
+                return;
             }
+
+            room = await RotateByItselfAsync(ct);
         }
         finally
         {
             _gate.Release();
         }
+
+        logger.LogInformation("Screen code rotated after {Minutes} minutes", minutes);
+        await PushAsync(room);
     }
+
+    /// <summary>A new code; the old one joins for <see cref="RoomCodes.RotationGrace"/> more.</summary>
+    private async Task<RoomInfo> RotateByItselfAsync(CancellationToken ct)
+    {
+        await codes.RotateAsync(byHand: false, ct);
+        return await links.GetAsync(request: null, ct);
+    }
+
+    private Task PushAsync(RoomInfo room) =>
+        hub.Clients.Groups(ShowHubContract.Groups.Players, ShowHubContract.Groups.Booth, ShowHubContract.Groups.Coordinators).RoomChanged(room);
 
     /// <summary>Checks every few seconds whether the screen code is due for rotation.</summary>
     public sealed class Timer(RoomRotation rotation, TimeProvider clock, ILogger<Timer> logger) : BackgroundService

@@ -235,6 +235,33 @@ public sealed class BallotCardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CardMode_ComesFromTheContestFile_AndIsFixedOnceAnyoneVoted()
+    {
+        var export = System.Text.Json.Nodes.JsonNode.Parse(await _coordinator.GetStringAsync("/api/contest/export"))!;
+        Assert.False((bool)export["contest"]!["voting"]!["requireCards"]!);
+        export["contest"]!["voting"]!["requireCards"] = true;
+        var import = await _coordinator.PostAsync("/api/contest/import", new StringContent(export.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, import.StatusCode);
+        Assert.True((await _coordinator.GetFromJsonAsync<JsonElement>("/api/voting")).GetProperty("requireCards").GetBoolean());
+        var contest = await _coordinator.GetFromJsonAsync<JsonElement>("/api/contest");
+        var entry = contest.GetProperty("entries")[0].GetProperty("id").GetInt32();
+        await TestContest.SetVotingAsync(_coordinator, contest.GetProperty("categories")[0].GetProperty("id").GetInt32(), "open");
+
+        var card = (await BatchAsync(1))[0];
+        var voter = await VoterClient.JoinWithCardAsync(_server.CreateAnonymousClient(), card.Key, CardTesting.NewDevice());
+        Assert.Equal(HttpStatusCode.OK, (await voter.VoteAsync(entry, 3)).StatusCode);
+
+        var details = System.Text.Json.Nodes.JsonNode.Parse(await _coordinator.GetStringAsync("/api/contest"))!["contest"]!;
+        details["voting"]!["requireCards"] = false;
+        var refused = await _coordinator.PutAsJsonAsync("/api/contest/details", details);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("votes-recorded", problem.GetProperty("reason").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("voting.requireCards", out _));
+        Assert.True((await _coordinator.GetFromJsonAsync<JsonElement>("/api/voting")).GetProperty("requireCards").GetBoolean());
+    }
+
+    [Fact]
     public void CardKeys_AreSixteenCharactersOfTheCodeAlphabet_AllDifferent_AndDerivedAgainTheSame()
     {
         var keys = _server.Services.GetRequiredService<CardKeys>();
