@@ -181,7 +181,7 @@ async function join(entry = linkCard ? { cardKey: linkCard } : null) {
   }
   app.screen = "ready";
   render();
-  if (following) refresh(); // the hub is live already: it will not sync again by itself
+  if (live.isLive()) refresh(); // joined again while the hub stayed up: it will not sync again by itself
   outbox.flush();
   live.start();
 }
