@@ -2,7 +2,6 @@ using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Results;
-using AmvScreening.Server.Room;
 using Dapper;
 using AmvScreening.Server.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
