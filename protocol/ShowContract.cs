@@ -223,9 +223,11 @@ public enum BallotStatus { NotOpen, Open, Closed }
 public sealed record CategoryVoting(int CategoryId, string Name, CategoryVotingStatus Status, DateTimeOffset? ClosesAt, IReadOnlyList<EntrySummary> VotableEntries);
 
 /// <summary>What phones may vote on now (server → everyone, <see cref="IShowClient.VotingChanged"/>; also GET /api/voting).</summary>
+/// <param name="RequireCards">Only phones that joined with a ballot card vote (the others follow the show).</param>
 public sealed record VotingSnapshot(
     int ScoreMin,
     int ScoreMax,
     string BestInShowMethod,
     BallotStatus BestInShow,
-    IReadOnlyList<CategoryVoting> Categories);
+    IReadOnlyList<CategoryVoting> Categories,
+    bool RequireCards = false);

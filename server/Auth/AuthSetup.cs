@@ -60,7 +60,8 @@ public static class AuthSetup
             .AddPolicy(Roles.Policies.Coordinator, p => p.RequireRole(Roles.Coordinator))
             .AddPolicy(Roles.Policies.Staff, p => p.RequireRole(Roles.Coordinator, Roles.Booth))
             .AddPolicy(Roles.Policies.Player, p => p.RequireRole(Roles.Player))
-            .AddPolicy(Roles.Policies.CoordinatorOrPlayer, p => p.RequireRole(Roles.Coordinator, Roles.Player));
+            .AddPolicy(Roles.Policies.CoordinatorOrPlayer, p => p.RequireRole(Roles.Coordinator, Roles.Player))
+            .AddPolicy(Roles.Policies.StaffOrPlayer, p => p.RequireRole(Roles.Coordinator, Roles.Booth, Roles.Player));
 
         return services;
     }

@@ -18,6 +18,8 @@ public static class Roles
         public const string Player = "player";
         /// <summary>Coordinators and the player: the room code (the player shows it on the outro slates).</summary>
         public const string CoordinatorOrPlayer = "coordinator-or-player";
+        /// <summary>Staff and the player: the QR of the screen code (slates, the full-screen QR page).</summary>
+        public const string StaffOrPlayer = "staff-or-player";
     }
 
     /// <summary>Authentication scheme names.</summary>

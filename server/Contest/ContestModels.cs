@@ -8,21 +8,31 @@ public sealed record ContestDetails(
     int Year,
     string? PublicBaseUrl,
     VotingSettings Voting,
-    ShowLimits Limits);
+    ShowLimits Limits)
+{
+    /// <summary>When the screen code rotates by itself (left out: only by hand).</summary>
+    public RoomCodeSettings RoomCode { get; init; } = new();
+}
 
 /// <summary>How the audience votes. Defaults: 1–5 stars, a Best In Show ballot, the Best In Show winner keeps its
-/// category prize, categories close only by hand.</summary>
+/// category prize, categories close only by hand, any phone that joined votes (no ballot cards).</summary>
+/// <param name="RequireCards">Only phones that joined with a ballot card vote (docs/room-codes-and-cards.md).</param>
 public sealed record VotingSettings(
     int ScoreMin = 1,
     int ScoreMax = 5,
     string BestInShowMethod = VotingSettings.Ballot,
     bool BestInShowKeepsCategoryPrize = true,
-    int? AutoCloseMinutes = null)
+    int? AutoCloseMinutes = null,
+    bool RequireCards = false)
 {
     public const string Ballot = "ballot";
     public const string TopScore = "top-score";
     public static readonly IReadOnlyList<string> Methods = [Ballot, TopScore];
 }
+
+/// <summary>When the screen code (the one on the outro slates and the full-screen QR) rotates by itself: as each
+/// category's title card comes on screen, and/or every so many minutes. The coordinator can always rotate it by hand.</summary>
+public sealed record RoomCodeSettings(bool RotateAtCategoryCard = false, int? RotateEveryMinutes = null);
 
 /// <summary>What a finalist's file may be (checked by the player's pre-flight).</summary>
 public sealed record ShowLimits(int MaxFileMegabytes = 330, int MaxDurationSeconds = 330);

@@ -11,8 +11,18 @@ public sealed class ContestStore(Db db)
         SELECT name AS Name, year AS Year, public_base_url AS PublicBaseUrl,
                score_min AS ScoreMin, score_max AS ScoreMax, best_in_show_method AS BestInShowMethod,
                best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize, auto_close_minutes AS AutoCloseMinutes,
-               max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds
+               require_cards AS RequireCards, max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds,
+               rotate_code_at_category_card AS RotateAtCategoryCard, rotate_code_minutes AS RotateEveryMinutes
         FROM contest WHERE id = 1
+        """;
+
+    private const string UpdateDetails = """
+        UPDATE contest SET name = @Name, year = @Year, public_base_url = @PublicBaseUrl, score_min = @ScoreMin,
+               score_max = @ScoreMax, best_in_show_method = @BestInShowMethod,
+               best_in_show_keeps_category_prize = @BestInShowKeepsCategoryPrize, auto_close_minutes = @AutoCloseMinutes,
+               require_cards = @RequireCards, max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds,
+               rotate_code_at_category_card = @RotateAtCategoryCard, rotate_code_minutes = @RotateEveryMinutes
+        WHERE id = 1
         """;
 
     private const string SelectCategories = "SELECT id AS Id, position AS Position, name AS Name FROM categories ORDER BY position";
@@ -75,6 +85,25 @@ public sealed class ContestStore(Db db)
         return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM entries)");
     }
 
+    /// <summary>Writes the contest's details and rules (import and console edits alike), in the caller's transaction.</summary>
+    public static Task UpdateDetailsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction tx, ContestDetails c) =>
+        connection.ExecuteAsync(UpdateDetails, new
+        {
+            c.Name,
+            c.Year,
+            c.PublicBaseUrl,
+            c.Voting.ScoreMin,
+            c.Voting.ScoreMax,
+            c.Voting.BestInShowMethod,
+            c.Voting.BestInShowKeepsCategoryPrize,
+            c.Voting.AutoCloseMinutes,
+            c.Voting.RequireCards,
+            c.Limits.MaxFileMegabytes,
+            c.Limits.MaxDurationSeconds,
+            c.RoomCode.RotateAtCategoryCard,
+            c.RoomCode.RotateEveryMinutes,
+        }, tx);
+
     private static async Task<ContestDetails> GetDetailsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? tx)
     {
         var row = await connection.QuerySingleAsync<DetailsRow>(SelectDetails, transaction: tx);
@@ -82,8 +111,11 @@ public sealed class ContestStore(Db db)
             row.Name,
             row.Year,
             row.PublicBaseUrl,
-            new VotingSettings(row.ScoreMin, row.ScoreMax, row.BestInShowMethod, row.BestInShowKeepsCategoryPrize, row.AutoCloseMinutes),
-            new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds));
+            new VotingSettings(row.ScoreMin, row.ScoreMax, row.BestInShowMethod, row.BestInShowKeepsCategoryPrize, row.AutoCloseMinutes, row.RequireCards),
+            new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds))
+        {
+            RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes),
+        };
     }
 
     private sealed class DetailsRow
@@ -96,7 +128,10 @@ public sealed class ContestStore(Db db)
         public string BestInShowMethod { get; init; } = "";
         public bool BestInShowKeepsCategoryPrize { get; init; }
         public int? AutoCloseMinutes { get; init; }
+        public bool RequireCards { get; init; }
         public int MaxFileMegabytes { get; init; }
         public int MaxDurationSeconds { get; init; }
+        public bool RotateAtCategoryCard { get; init; }
+        public int? RotateEveryMinutes { get; init; }
     }
 }

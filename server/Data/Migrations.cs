@@ -140,5 +140,77 @@ public static class Migrations
             revealed_at TEXT NOT NULL
         ) STRICT;
         """,
+
+        // 3: ballot integrity — poster codes, ballot cards, and how each voter joined (docs/ballot-integrity.md).
+        """
+        ALTER TABLE contest ADD COLUMN require_cards INTEGER NOT NULL DEFAULT 0 CHECK (require_cards IN (0, 1));
+        -- When the screen code rotates by itself (docs/room-codes-and-cards.md).
+        ALTER TABLE contest ADD COLUMN rotate_code_at_category_card INTEGER NOT NULL DEFAULT 0 CHECK (rotate_code_at_category_card IN (0, 1));
+        ALTER TABLE contest ADD COLUMN rotate_code_minutes INTEGER CHECK (rotate_code_minutes IS NULL OR rotate_code_minutes BETWEEN 1 AND 1440);
+
+        CREATE TABLE poster_codes (
+            id         INTEGER PRIMARY KEY,
+            code       TEXT    NOT NULL UNIQUE,
+            label      TEXT    NOT NULL CHECK (length(trim(label)) > 0),
+            created_at TEXT    NOT NULL,
+            revoked_at TEXT
+        ) STRICT;
+
+        CREATE TABLE card_batches (
+            id         INTEGER PRIMARY KEY,
+            label      TEXT    NOT NULL CHECK (length(trim(label)) > 0),
+            size       INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10000),
+            created_at TEXT    NOT NULL,
+            revoked_at TEXT
+        ) STRICT;
+
+        -- A card's key is never stored in clear: key_hash is a keyed hash of it. voter is the card's one ballot
+        -- identity, whichever phone holds it; device a keyed hash of the phone that holds it (released_at set: staff
+        -- released it from that phone, and the next other phone takes it).
+        CREATE TABLE ballot_cards (
+            id          INTEGER PRIMARY KEY,
+            batch_id    INTEGER NOT NULL REFERENCES card_batches (id) ON DELETE CASCADE,
+            number      INTEGER NOT NULL CHECK (number > 0),
+            key_hash    TEXT    NOT NULL UNIQUE,
+            voter       TEXT    NOT NULL UNIQUE,
+            device      TEXT,
+            claimed_at  TEXT,
+            released_at TEXT,
+            UNIQUE (batch_id, number),
+            CHECK ((device IS NULL) = (claimed_at IS NULL)),
+            CHECK (released_at IS NULL OR device IS NOT NULL)
+        ) STRICT;
+
+        -- One row per voter token minted: when and how it joined, and when it first opened the live connection.
+        -- address is a keyed hash of the client address (never the address itself).
+        CREATE TABLE voters (
+            voter        TEXT    PRIMARY KEY,
+            joined_at    TEXT    NOT NULL,
+            via          TEXT    NOT NULL CHECK (via IN ('screen', 'poster', 'card')),
+            poster_id    INTEGER REFERENCES poster_codes (id),
+            card_id      INTEGER REFERENCES ballot_cards (id),
+            address      TEXT,
+            connected_at TEXT,
+            CHECK ((via = 'poster') = (poster_id IS NOT NULL)),
+            CHECK ((via = 'card') = (card_id IS NOT NULL))
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX voters_by_joined_at ON voters (joined_at);
+
+        -- The ballots that count. A revoked batch's cards' ballots leave every result that was not yet revealed when
+        -- the batch was revoked; a result already revealed stays as it was announced.
+        CREATE VIEW counted_votes AS
+        SELECT v.* FROM votes v JOIN entries e ON e.id = v.entry_id
+        WHERE NOT EXISTS (
+            SELECT 1 FROM ballot_cards c JOIN card_batches b ON b.id = c.batch_id
+            WHERE c.voter = v.voter AND b.revoked_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM reveals r WHERE r.scope = 'category:' || e.category_id AND r.revealed_at <= b.revoked_at));
+
+        CREATE VIEW counted_picks AS
+        SELECT p.* FROM best_in_show_picks p
+        WHERE NOT EXISTS (
+            SELECT 1 FROM ballot_cards c JOIN card_batches b ON b.id = c.batch_id
+            WHERE c.voter = p.voter AND b.revoked_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM reveals r WHERE r.scope = 'best-in-show' AND r.revealed_at <= b.revoked_at));
+        """,
     ];
 }

@@ -1,4 +1,5 @@
 using AmvScreening.Server.Auth;
+using AmvScreening.Server.Cards;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Data;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Server.Infrastructure;
 
-/// <summary>What runs once before the server takes requests: schema, secrets, room code, first import, show state.</summary>
+/// <summary>What runs once before the server takes requests: schema, secrets, room code, first import, ballot cards, show state.</summary>
 public static class Startup
 {
     public static async Task InitializeAmvAsync(this WebApplication app)
@@ -26,6 +27,8 @@ public static class Startup
         }
 
         await services.GetRequiredService<VoterTokens>().InitializeAsync();
+        await services.GetRequiredService<CardKeys>().InitializeAsync();
+        await services.GetRequiredService<CardBindings>().LoadAsync(services.GetRequiredService<Db>());
         await services.GetRequiredService<VotingState>().LoadAsync();
         await services.GetRequiredService<ShowService>().LoadAsync();
     }

@@ -35,9 +35,9 @@ public sealed class ResultsService(
     Db db, ContestStore contest, VotingState voting, VoterTokens tokens, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock)
 {
     private const string SelectAggregates = """
-        SELECT entry_id, score, COUNT(*) FROM votes GROUP BY entry_id, score;
+        SELECT entry_id, score, COUNT(*) FROM counted_votes GROUP BY entry_id, score;
         SELECT entry_id, score, count FROM paper_counts WHERE count > 0;
-        SELECT entry_id, COUNT(*) FROM best_in_show_picks GROUP BY entry_id;
+        SELECT entry_id, COUNT(*) FROM counted_picks GROUP BY entry_id;
         SELECT scope AS Scope, entry_id AS EntryId, note AS Note FROM tie_decisions;
         SELECT scope AS Scope, revealed_at AS RevealedAt FROM reveals;
         """;
@@ -82,6 +82,9 @@ public sealed class ResultsService(
         Interlocked.Increment(ref _version);
         Changed?.Invoke();
     }
+
+    /// <summary>Which ballots count changed outside the vote path (a batch of ballot cards was revoked).</summary>
+    public void NotifyBallotsChanged() => OnChanged();
 
     public async Task<Standings> GetAsync(CancellationToken ct = default)
     {

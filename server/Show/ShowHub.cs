@@ -1,5 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
+using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,7 +8,9 @@ namespace AmvScreening.Server.Show;
 
 /// <summary>The show hub (docs/protocol.md). Anyone may connect; each connection joins the group of its role
 /// (anonymous connections are voters), and the methods that act check the role.</summary>
-public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence, AudienceCounter audience, PlayerCommandSender commands) : Hub<IShowClient>, IShowHub
+public sealed class ShowHub(
+    ShowService show, PlayerPresenceTracker presence, AudienceCounter audience, PlayerCommandSender commands, VoterTokens tokens, VoterRegistry voters)
+    : Hub<IShowClient>, IShowHub
 {
     public override async Task OnConnectedAsync()
     {
@@ -22,6 +25,11 @@ public sealed class ShowHub(ShowService show, PlayerPresenceTracker presence, Au
         if (group == ShowHubContract.Groups.Voters)
         {
             audience.VoterConnected(Context.ConnectionId);
+            // The phone's voter cookie comes with the WebSocket upgrade: the voter "opened the live connection".
+            if (Context.GetHttpContext() is { } http && tokens.TryValidate(VoterTokens.FromRequest(http.Request), out var voter, out _))
+            {
+                await voters.RecordConnectedAsync(voter, Context.ConnectionAborted);
+            }
         }
         else
         {

@@ -2,6 +2,7 @@ using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Results;
+using AmvScreening.Server.Room;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
@@ -17,8 +18,8 @@ namespace AmvScreening.Server.Show;
 /// report until the last player connection closes (<see cref="ProjectorLostAsync"/>); lost after a server start until
 /// the player reports again, since what was saved may no longer be on screen.</remarks>
 public sealed class ShowService(
-    Db db, ContestStore contest, VotingState voting, ResultsService results, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock,
-    ILogger<ShowService> logger)
+    Db db, ContestStore contest, VotingState voting, ResultsService results, RoomRotation rotation, IHubContext<ShowHub, IShowClient> hub,
+    TimeProvider clock, ILogger<ShowService> logger)
 {
     private const string SelectState = """
         SELECT sequence AS Sequence, phase AS Phase, entry_id AS EntryId, category_id AS CategoryId, started_at AS StartedAt,
@@ -134,6 +135,7 @@ public sealed class ShowService(
             Volatile.Write(ref _current, next);
             // Voting opens before phones hear that the video started, so a vote right after the push is taken.
             await voting.OnShowChangedAsync(next, ct);
+            await rotation.OnShowChangedAsync(next, ct);
             await hub.Clients.All.ShowChanged(next);
             return next;
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AmvScreening.Server.Cards;
 using AmvScreening.Server.Data;
 using Dapper;
 
@@ -9,8 +10,11 @@ namespace AmvScreening.Server.Voting;
 /// Anonymous voter tokens: <c>{voter id}.{contest uid}.{signature}</c>, the signature an HMAC-SHA256 with a key made
 /// at first start and kept in the database. A token is all a phone needs: it is not tied to the room code (a token
 /// minted while a code was valid stays valid after rotation) nor to the IP address (a whole room shares one).
+/// A ballot card's token, <c>{card's voter id}.{contest uid}.{phone}.{signature}</c>, also names the phone holding
+/// the card: it is valid only while that phone holds it and the card's batch is not revoked
+/// (<see cref="CardBindings"/>, docs/room-codes-and-cards.md).
 /// </summary>
-public sealed class VoterTokens(Db db)
+public sealed class VoterTokens(Db db, CardBindings cards)
 {
     public const string CookieName = "amv.voter";
     public const string HeaderName = "X-Voter-Token";
@@ -19,7 +23,7 @@ public sealed class VoterTokens(Db db)
     private byte[] _key = [];
     private string _contestUid = "";
 
-    public enum Failure { Missing, Malformed, OtherContest, BadSignature }
+    public enum Failure { Missing, Malformed, OtherContest, BadSignature, CardMoved, CardRevoked }
 
     public async Task InitializeAsync(CancellationToken ct = default)
     {
@@ -31,17 +35,27 @@ public sealed class VoterTokens(Db db)
         _contestUid = await connection.ExecuteScalarAsync<string>("SELECT uid FROM contest WHERE id = 1") ?? "";
     }
 
-    /// <summary>A new voter.</summary>
-    public string Mint()
+    /// <summary>A new voter id: 128 random bits.</summary>
+    public static string NewVoterId() => Base64Url(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>A new voter: its id and the token the phone keeps.</summary>
+    public (string Voter, string Token) Mint()
     {
-        var voter = Base64Url(RandomNumberGenerator.GetBytes(16));
-        return $"{voter}.{_contestUid}.{Sign(voter, _contestUid)}";
+        var voter = NewVoterId();
+        return (voter, $"{voter}.{_contestUid}.{Sign($"{voter}.{_contestUid}")}");
     }
 
+    /// <summary>The token of a ballot card's voter for the phone (<paramref name="device"/>, a keyed hash) holding it.</summary>
+    public string MintCard(string voter, string device) => $"{voter}.{_contestUid}.{device}.{Sign($"{voter}.{_contestUid}.{device}")}";
+
     /// <summary>The voter id in a token, or why the token is refused.</summary>
-    public bool TryValidate(string? token, out string voter, out Failure failure)
+    public bool TryValidate(string? token, out string voter, out Failure failure) => TryValidate(token, out voter, out _, out failure);
+
+    /// <summary>The voter id in a token and whether it is a ballot card's, or why the token is refused.</summary>
+    public bool TryValidate(string? token, out string voter, out bool card, out Failure failure)
     {
         voter = "";
+        card = false;
         failure = Failure.Missing;
         if (string.IsNullOrEmpty(token))
         {
@@ -50,7 +64,7 @@ public sealed class VoterTokens(Db db)
 
         var parts = token.Split('.');
         failure = Failure.Malformed;
-        if (parts.Length != 3 || parts[0].Length != 22)
+        if (parts.Length is not (3 or 4) || parts[0].Length != 22)
         {
             return false;
         }
@@ -62,8 +76,16 @@ public sealed class VoterTokens(Db db)
         }
 
         failure = Failure.BadSignature;
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(parts[2]), Encoding.ASCII.GetBytes(Sign(parts[0], parts[1]))))
+        var signed = token[..token.LastIndexOf('.')];
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(parts[^1]), Encoding.ASCII.GetBytes(Sign(signed))))
         {
+            return false;
+        }
+
+        card = parts.Length == 4;
+        if (card && cards.Check(parts[0], parts[2]) is { } refused)
+        {
+            failure = refused;
             return false;
         }
 
@@ -81,6 +103,8 @@ public sealed class VoterTokens(Db db)
         Failure.Missing => "No voter token: open the link from the QR code on the screen.",
         Failure.Malformed => "The voter token is not valid: scan the QR code on the screen again.",
         Failure.OtherContest => "This voter token belongs to another contest: scan the QR code on the screen again.",
+        Failure.CardMoved => "This ballot card is now on another phone: ask a staff member.",
+        Failure.CardRevoked => "This ballot card has been withdrawn: ask a staff member for a new one.",
         _ => "The voter token was not issued by this server: scan the QR code on the screen again.",
     };
 
@@ -88,8 +112,11 @@ public sealed class VoterTokens(Db db)
     public string Pseudonym(string voter) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{_contestUid}:{voter}")))[..16];
 
-    private string Sign(string voter, string contestUid) =>
-        Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{voter}.{contestUid}")));
+    /// <summary>A keyed hash of a client address, so voters can be grouped by network without keeping the address.</summary>
+    public string AddressHash(System.Net.IPAddress? address) =>
+        address is null ? "" : Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes("address:" + address)))[..16];
+
+    private string Sign(string text) => Base64Url(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(text)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

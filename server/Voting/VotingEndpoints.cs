@@ -2,7 +2,6 @@ using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Results;
-using AmvScreening.Server.Room;
 using Dapper;
 using AmvScreening.Server.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,9 +10,12 @@ namespace AmvScreening.Server.Voting;
 
 public static class VotingEndpoints
 {
-    public sealed record JoinRequest(string RoomCode);
+    /// <summary>Join with the screen code or a poster's code (<c>roomCode</c>), or with a ballot card's key
+    /// (<c>cardKey</c>, with <c>device</c>: the phone's own id, the same every time).</summary>
+    public sealed record JoinRequest(string? RoomCode = null, string? CardKey = null, string? Device = null);
 
-    public sealed record JoinResponse(string Token);
+    /// <summary>The voter token and how the phone joined: <c>screen</c>, <c>poster</c> or <c>card</c>.</summary>
+    public sealed record JoinResponse(string Token, string Via);
 
     /// <summary>A score. <c>sequence</c> (optional) is the phone's own counter: a retried older request never replaces a newer vote.</summary>
     public sealed record VoteRequest(int Score, long Sequence = 0);
@@ -29,6 +31,9 @@ public static class VotingEndpoints
 
     public static IServiceCollection AddVoting(this IServiceCollection services) =>
         services.AddSingleton<VoterTokens>()
+            .AddSingleton<VoterRegistry>()
+            .AddSingleton<JoinGuard>()
+            .AddSingleton<VoterJoin>()
             .AddSingleton<VotingState>()
             .AddSingleton<VoteWriter>()
             .AddHostedService(sp => sp.GetRequiredService<VoteWriter>())
@@ -37,7 +42,7 @@ public static class VotingEndpoints
     public static IEndpointRouteBuilder MapVoting(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/voters", Join).WithTags("Voting").RequireRateLimiting(RateLimits.Join)
-            .WithSummary("Join with the room code from the QR: returns a voter token (also set as an HttpOnly cookie).");
+            .WithSummary("Join with the screen or poster code, or a ballot card's key: returns a voter token (also set as an HttpOnly cookie).");
         app.MapGet("/api/voting", (VotingState voting) => TypedResults.Ok(voting.Snapshot())).WithTags("Voting")
             .WithSummary("What takes votes now: the scale, each category's status and votable entries, the Best In Show ballot (public).");
 
@@ -68,28 +73,8 @@ public static class VotingEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<JoinResponse>, ProblemHttpResult>> Join(
-        JoinRequest request, RoomCodes codes, VoterTokens tokens, HttpContext context, CancellationToken ct)
-    {
-        switch (await codes.CheckAsync(request.RoomCode, ct))
-        {
-            case RoomCodes.Status.Retired:
-                return Problem(StatusCodes.Status410Gone, "This room code has expired.", "Scan the code on the screen again.", "roomCode");
-            case RoomCodes.Status.Unknown:
-                return Problem(StatusCodes.Status404NotFound, "Unknown room code.", "Check the code, or scan the code on the screen again.", "roomCode");
-        }
-
-        var token = tokens.Mint();
-        context.Response.Cookies.Append(VoterTokens.CookieName, token, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = context.Request.IsHttps,
-            MaxAge = TimeSpan.FromDays(7),
-            Path = "/",
-        });
-        return TypedResults.Created("/api/votes", new JoinResponse(token));
-    }
+    private static Task<Results<Created<JoinResponse>, ProblemHttpResult>> Join(
+        JoinRequest request, VoterJoin join, HttpContext context, CancellationToken ct) => join.JoinAsync(request, context, ct);
 
     private static async Task<Ok<MyVotes>> GetMine(HttpContext context, Db db, CancellationToken ct)
     {
@@ -146,14 +131,22 @@ public static class VotingEndpoints
     private static ProblemHttpResult AlreadyRevealed() =>
         Conflict(ResultsContract.Reasons.AlreadyRevealed, "Its result has been revealed: voting cannot reopen.");
 
-    /// <summary>Every voter endpoint needs a valid voter token (header or cookie).</summary>
+    /// <summary>Every voter endpoint needs a valid voter token (header or cookie); in a contest that votes with ballot
+    /// cards, only a card's token votes.</summary>
     private static async ValueTask<object?> RequireVoter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var tokens = http.RequestServices.GetRequiredService<VoterTokens>();
-        if (!tokens.TryValidate(VoterTokens.FromRequest(http.Request), out var voter, out var failure))
+        if (!tokens.TryValidate(VoterTokens.FromRequest(http.Request), out var voter, out var card, out var failure))
         {
             return Problem(StatusCodes.Status401Unauthorized, "No valid voter token.", VoterTokens.Explain(failure), "token");
+        }
+
+        if (!card && !HttpMethods.IsGet(http.Request.Method) && http.RequestServices.GetRequiredService<VotingState>().RequireCards)
+        {
+            return TypedResults.Problem(detail: "This contest votes with ballot cards: ask a staff member for one.",
+                statusCode: StatusCodes.Status403Forbidden, title: "This contest votes with ballot cards.",
+                extensions: new Dictionary<string, object?> { ["reason"] = CardRequired });
         }
 
         http.Items[VoterKey] = voter;
@@ -161,6 +154,9 @@ public static class VotingEndpoints
     }
 
     private const string VoterKey = "amv.voter";
+
+    /// <summary>403 <c>reason</c>: a vote without a ballot card in a contest that votes with cards.</summary>
+    public const string CardRequired = "card-required";
 
     private static string VoterOf(HttpContext context) => (string)context.Items[VoterKey]!;
 

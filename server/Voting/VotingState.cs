@@ -74,6 +74,9 @@ public sealed class VotingState(
 
     public int ScoreMax => _model.Voting.ScoreMax;
 
+    /// <summary>Only phones that joined with a ballot card vote.</summary>
+    public bool RequireCards => _model.Voting.RequireCards;
+
     /// <summary>Whether a score for <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
     public Refusal CheckScore(int entryId, int score)
     {
@@ -227,7 +230,7 @@ public sealed class VotingState(
                     .ToList();
             return new CategoryVoting(c.Id, c.Name, status, model.Window(c.Id).ClosesAt, votable);
         }).ToList();
-        return new VotingSnapshot(model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot, categories);
+        return new VotingSnapshot(model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot, categories, model.Voting.RequireCards);
     }
 
     /// <summary>Whether the category takes no more votes (closed by hand or by its timer).</summary>

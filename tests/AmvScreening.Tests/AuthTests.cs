@@ -106,8 +106,6 @@ public sealed class AuthTests : IClassFixture<AuthTests.Server>
     [InlineData("/healthz")]
     [InlineData("/readyz")]
     [InlineData("/api/show")]
-    [InlineData("/qr.svg")]
-    [InlineData("/qr.png")]
     [InlineData("/openapi/v1.json")]
     public async Task PublicEndpoints_AnswerWithoutSignIn(string path)
     {

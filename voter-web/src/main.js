@@ -6,6 +6,7 @@ import { el, icon, replace, sync, text } from "./dom.js";
 import { load, request, retryDelayMs, save } from "./net.js";
 import { createOutbox, pendingCount, pendingPick, pendingVote } from "./outbox.js";
 import { createLive } from "./live.js";
+import { cardInLink, deviceId, parseCode } from "./codes.js";
 
 const lang = pickLanguage(navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language]);
 const T = strings[lang];
@@ -20,11 +21,18 @@ const roomCode = (() => {
   }
 })();
 
+// A ballot card's QR opens /v#card=KEY: the key comes in the fragment (which no server or proxy log sees) and leaves
+// the address bar at once.
+const linkCard = cardInLink(location.hash);
+if (/card=/.test(location.hash)) history.replaceState(null, "", location.pathname + location.search);
+
 // --- State -------------------------------------------------------------------------------------------------------
 
 const app = {
-  screen: "joining", // joining | ready | stale | unknown | nocode
+  screen: "joining", // joining | ready | stale | unknown | refused | nocode
+  problem: null, // [title, body] of a refused join
   trouble: false, // joining could not reach the server (yet)
+  busyUntil: 0, // joining got a 429: the server asked to wait until then
   conn: "connecting", // connecting | live | reconnecting
   show: null, // ShowState
   voting: null, // VotingSnapshot
@@ -35,6 +43,7 @@ const app = {
   finalists: null, // EntrySummary[] for the Best In Show ballot
 };
 let token = load("token", null);
+let via = load("via", null); // how this phone joined: screen | poster | card
 let votesKnown = false; // join has just learned this phone's votes: the refresh right after need not ask again
 const pushes = { show: 0, voting: 0, results: 0 };
 
@@ -54,6 +63,7 @@ const outbox = createOutbox({
     }
   },
   refused(kind, entryId, reason) {
+    // (a vote without a ballot card in card mode comes back as "card-required")
     const message = T.refused[reason] || T.refused.other;
     app.refusals[kind === "vote" ? entryId : "pick"] = reason;
     announce(message);
@@ -118,49 +128,108 @@ function applyMine(mine) {
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Joins with the stored token when it is still valid (whatever the URL's code), else with the URL's room code. */
-async function join() {
+/**
+ * Joins. With what was typed in the code box or the card in the link, when given; else with the stored token when it
+ * is still valid (whatever the URL's code), else with the stored ballot card or the URL's room code. Typed in the card
+ * box of a phone already following the show, a refusal leaves the phone as it was and is said beside the box.
+ */
+async function join(entry = linkCard ? { cardKey: linkCard } : null) {
+  const following = app.screen === "ready" && !!token;
   app.screen = "joining";
   render();
-  for (let attempt = 0; ; attempt++) {
-    if (token) {
-      const mine = await request("GET", "/api/votes", { token });
-      if (mine.status === 401) {
-        token = null;
-        save("token", null);
-        continue;
-      }
-      if (mine.status === 200) {
-        applyMine(mine.data);
-        votesKnown = true;
-      }
-      break; // valid, or no answer now: keep the token, the next refresh tells
-    }
-    if (!roomCode) {
+  if (token && !entry) {
+    const mine = await request("GET", "/api/votes", { token });
+    if (mine.status === 401) {
+      token = null;
+      save("token", null);
+    } else if (mine.status === 200) {
+      applyMine(mine.data);
+      votesKnown = true;
+    } // no answer now: keep the token, the next refresh tells
+  }
+  if (!token || entry) {
+    const body = entry || storedEntry();
+    if (!body) {
       app.screen = "nocode";
       return render();
     }
-    const joined = await request("POST", "/api/voters", { body: { roomCode } });
-    if ((joined.status === 201 || joined.status === 200) && joined.data?.token) {
-      token = joined.data.token;
-      save("token", token);
-      applyMine(null); // a new voter has no votes yet
-      votesKnown = true;
-      break;
-    }
-    if (joined.status === 410 || joined.status === 404 || joined.status === 400) {
-      app.screen = joined.status === 410 ? "stale" : "unknown";
+    const joined = await enter(body);
+    if (joined.problem) {
+      if (following) {
+        app.screen = "ready";
+        showCodeError(joined.problem.join(" "));
+      } else {
+        app.screen = joined.screen;
+        app.problem = joined.problem;
+      }
       return render();
     }
-    app.trouble = true;
-    render();
-    await delay(retryDelayMs(joined, attempt));
+    token = joined.token;
+    via = joined.via;
+    save("token", token);
+    save("via", via);
+    save("card", body.cardKey || null);
+    showCodeError("");
+    if (body.cardKey) {
+      votesKnown = false; // a card may have voted already, on this phone or before a release
+      app.scores = {};
+      app.pick = null;
+    } else {
+      applyMine(null); // a new voter has no votes yet
+      votesKnown = true;
+    }
   }
-  app.trouble = false;
   app.screen = "ready";
   render();
+  if (live.isLive()) refresh(); // joined again while the hub stayed up: it will not sync again by itself
   outbox.flush();
   live.start();
+}
+
+/** The way in this phone has when it has no valid token: its ballot card, or the URL's room code. */
+function storedEntry() {
+  const card = via === "card" ? load("card", null) : null;
+  return card ? { cardKey: card } : roomCode ? { roomCode } : null;
+}
+
+/** POST /api/voters until the server answers: { token, via } or { problem: [title, body], screen }. Waits as long as
+ * a 429 asks (saying the server is busy), and backs off when the server cannot be reached. */
+async function enter(body) {
+  for (let attempt = 0; ; attempt++) {
+    const joined = await request("POST", "/api/voters", { body: body.cardKey ? { ...body, device: deviceId() } : body });
+    if ((joined.status === 201 || joined.status === 200) && joined.data?.token) {
+      app.trouble = false;
+      app.busyUntil = 0;
+      return { token: joined.data.token, via: joined.data.via || (body.cardKey ? "card" : "screen") };
+    }
+    const refusal = refusalOf(joined.status, joined.data?.reason, !!body.cardKey);
+    if (refusal) {
+      app.trouble = false;
+      app.busyUntil = 0;
+      return refusal;
+    }
+    const busy = joined.status === 429 || joined.status === 503;
+    const wait = retryDelayMs(joined, attempt);
+    app.trouble = !busy;
+    app.busyUntil = busy ? Date.now() + wait : 0;
+    render();
+    await delay(wait);
+  }
+}
+
+function refusalOf(status, reason, card) {
+  if (status === 410) {
+    if (reason === "poster-revoked") return { screen: "refused", problem: [T.posterRevokedTitle, T.posterRevokedBody] };
+    if (reason === "card-revoked") return { screen: "refused", problem: [T.cardRevokedTitle, T.cardRevokedBody] };
+    return { screen: "stale", problem: [T.staleTitle, T.staleBody] };
+  }
+  if (status === 409) {
+    return { screen: "refused", problem: reason === "card-moved" ? [T.cardMovedTitle, T.cardMovedBody] : [T.cardInUseTitle, T.cardInUseBody] };
+  }
+  if (status === 404 || status === 400) {
+    return card ? { screen: "refused", problem: [T.unknownCardTitle, T.unknownCardBody] } : { screen: "unknown", problem: [T.unknownTitle, T.staleBody] };
+  }
+  return null;
 }
 
 let joining = null;
@@ -235,6 +304,8 @@ async function loadFinalists() {
 
 const scoreMax = () => app.voting?.scoreMax ?? 5;
 const scoreMin = () => app.voting?.scoreMin ?? 1;
+/** The contest votes with ballot cards and this phone did not join with one: it follows the show, it does not vote. */
+const needsCard = () => !!app.voting?.requireCards && via !== "card";
 
 function findEntry(id) {
   if (app.show?.entry?.id === id) return app.show.entry;
@@ -267,6 +338,8 @@ function skeleton() {
   ui.waiting = el("p.waiting", { hidden: true });
   ui.live = el("p.sr-only", { role: "status", "aria-live": "polite", "aria-atomic": "true" });
   ui.notice = el("section.card.notice", { "aria-labelledby": "notice-h", hidden: true });
+  ui.cardNote = el("section.card.card-note", { "aria-labelledby": "card-note-h" });
+  buildCodeForm();
   ui.now = el("section.card.now", { "aria-labelledby": "now-h" });
   ui.bis = el("section.card.bis", { "aria-labelledby": "bis-h" });
   ui.results = el("section.card.results", { "aria-labelledby": "results-h" });
@@ -308,6 +381,7 @@ function draw() {
   const ballotOpen = app.voting?.bestInShowMethod === "ballot" && app.voting.bestInShow === "open";
   const ballotClosed = app.voting?.bestInShowMethod === "ballot" && app.voting.bestInShow === "closed";
   const hasResults = !!app.results && (app.results.categories.length > 0 || !!app.results.bestInShow || !!app.results.awards);
+  if (needsCard()) drawCardNote();
   drawNow();
   drawEarlier();
   if (ballotOpen || ballotClosed) drawBis(ballotOpen);
@@ -315,6 +389,7 @@ function draw() {
   drawWaiting();
   sync(ui.main, [
     ui.waiting,
+    needsCard() && ui.cardNote,
     ballotOpen && ui.bis,
     hasResults && ui.results,
     ui.now,
@@ -340,13 +415,11 @@ function drawWaiting() {
 
 function drawNotice() {
   const [title, body] =
-    app.screen === "stale"
-      ? [T.staleTitle, T.staleBody]
-      : app.screen === "unknown"
-        ? [T.unknownTitle, T.staleBody]
-        : app.screen === "nocode"
-          ? [T.appTitle, T.noCode]
-          : [T.joining, app.trouble ? T.cannotReach : T.loading];
+    app.screen === "joining"
+      ? [T.joining, app.busyUntil ? T.busyJoin(Math.max(1, Math.round((app.busyUntil - Date.now()) / 1000))) : app.trouble ? T.cannotReach : T.loading]
+      : app.screen === "nocode"
+        ? [T.appTitle, T.noCode]
+        : app.problem;
   ui.notice.hidden = false;
   const key = `${app.screen}|${title}|${body}`;
   if (ui.notice.dataset.key === key) return;
@@ -358,7 +431,70 @@ function drawNotice() {
     problem ? icon("lock", "big") : icon("live", "big pulse"),
     el("h2#notice-h", null, title),
     el("p", null, body),
+    problem ? ui.codeForm : null,
   );
+}
+
+function drawCardNote() {
+  if (ui.cardNote.contains(ui.codeForm)) return;
+  replace(ui.cardNote, el("h2#card-note-h", null, icon("lock"), el("span", null, T.needCardTitle)), el("p", null, T.needCardBody), ui.codeForm);
+}
+
+// The code box ---------------------------------------------------------------------------------------------------------
+
+function buildCodeForm() {
+  ui.codeInput = el("input#code.code-input", {
+    type: "text",
+    autocomplete: "off",
+    autocapitalize: "characters",
+    autocorrect: "off",
+    spellcheck: "false",
+    enterkeyhint: "go",
+    maxlength: "40",
+    "aria-describedby": "code-hint code-error",
+  });
+  ui.codeError = el("p#code-error.code-error", { role: "alert" });
+  ui.codeForm = el(
+    "form.code-form",
+    { novalidate: true, onsubmit: submitCode },
+    el("label", { for: "code" }, T.codeLabel),
+    el("p#code-hint.muted", null, T.codeHint),
+    el("div.code-row", null, ui.codeInput, el("button.join", { type: "submit" }, T.codeJoin)),
+    ui.codeError,
+  );
+}
+
+function submitCode(event) {
+  event.preventDefault();
+  const parsed = parseCode(ui.codeInput.value);
+  const message =
+    parsed.error === "empty"
+      ? T.codeEmpty
+      : parsed.error === "lookAlike"
+        ? T.codeLookAlike(parsed.char, parsed.group)
+        : parsed.error === "other"
+          ? T.codeOther(parsed.char)
+          : parsed.error === "length"
+            ? T.codeLength(parsed.length)
+            : app.screen === "ready" && parsed.roomCode
+              ? T.codeNeedCard
+              : "";
+  showCodeError(message);
+  if (message) {
+    ui.codeInput.focus();
+    return;
+  }
+  if (joining) return;
+  joining = join(parsed).finally(() => {
+    joining = null;
+  });
+}
+
+function showCodeError(message) {
+  text(ui.codeError, message);
+  ui.codeError.hidden = !message;
+  if (message) ui.codeInput.setAttribute("aria-invalid", "true");
+  else ui.codeInput.removeAttribute("aria-invalid");
 }
 
 // Now playing ----------------------------------------------------------------------------------------------------------
@@ -486,13 +622,22 @@ function createRater(context, entry) {
       button.setAttribute("aria-pressed", String(n === shown));
       button.classList.toggle("on", shown != null && n <= shown);
     }
-    stars.hidden = state !== "open";
+    const locked = needsCard();
+    stars.hidden = state !== "open" || locked;
     let kind;
     let message;
+    const busy = outbox.busyFor();
     if (pending) {
-      [kind, message] = ["wait", offline() ? T.keptOffline(pending.score, max) : outbox.isBusy() ? T.keptBusy(pending.score, max) : T.sending(pending.score, max)];
+      [kind, message] = [
+        "wait",
+        outbox.isBusy() ? T.keptBusy(pending.score, max)
+          : busy ? T.busySending(pending.score, max, busy)
+          : offline() ? T.keptOffline(pending.score, max) : T.sending(pending.score, max),
+      ];
     } else if (refusal) {
       [kind, message] = ["bad", T.refused[refusal] || T.refused.other];
+    } else if (locked && state === "open") {
+      [kind, message] = ["lock", T.needCard];
     } else if (state === "open") {
       [kind, message] = saved != null ? ["ok", T.saved(saved, max)] : ["info", T.tapToRate];
     } else if (state === "closed") {
@@ -589,7 +734,8 @@ function buildBis() {
   bis.built = null;
 }
 
-function drawBis(open) {
+function drawBis(ballotOpen) {
+  const open = ballotOpen && !needsCard();
   const pending = pendingPick();
   const chosen = pending ? pending.entryId : app.pick;
   const chosenTitle = chosen != null ? findEntry(chosen)?.title ?? "…" : null;
@@ -600,7 +746,12 @@ function drawBis(open) {
   ui.bis.dataset.state = open ? "open" : "closed";
   if (!open) bis.none.hidden = true;
   const refusal = app.refusals.pick;
-  if (pending) setStatus(bis.status, "wait", offline() ? T.bisKept(chosenTitle) : outbox.isBusy() ? T.bisBusy(chosenTitle) : T.bisSending(chosenTitle));
+  const busy = outbox.busyFor();
+  if (pending) {
+    setStatus(bis.status, "wait", outbox.isBusy() ? T.bisKeptBusy(chosenTitle)
+      : busy ? T.bisBusy(chosenTitle, busy) : offline() ? T.bisKept(chosenTitle) : T.bisSending(chosenTitle));
+  }
+  else if (ballotOpen && !open) setStatus(bis.status, "lock", T.needCard);
   else if (refusal) setStatus(bis.status, "bad", T.refused[refusal] || T.refused.other);
   else if (!open) setStatus(bis.status, "lock", chosenTitle ? T.bisClosedPick(chosenTitle) : T.bisClosed);
   else if (chosenTitle) setStatus(bis.status, "ok", T.bisSaved(chosenTitle));

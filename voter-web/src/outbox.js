@@ -111,8 +111,8 @@ export function createOutbox(hooks) {
             failing = true;
             hooks.unauthorized();
             return;
-          } else if (status === 400 || status === 404 || status === 409 || status === 422) {
-            // Refused for good: keeping it would block the rest. The page says why.
+          } else if (status === 400 || status === 403 || status === 404 || status === 409 || status === 422) {
+            // Refused for good: keeping it would block the rest. The page says why (403: the contest votes with cards).
             settle(job);
             failing = false;
             serverBusy = false;
@@ -137,11 +137,14 @@ export function createOutbox(hooks) {
     }
   }
 
-  /** The network is back or the page is visible again: forget the backoff and send now. */
+  /** The network is back or the page is visible again: forget the backoff and send now (a 429's wait still holds). */
   function retryNow() {
     attempt = 0;
     flush();
   }
 
-  return { vote, pick, flush, retryNow, isFailing: () => failing, isBusy: () => serverBusy };
+  /** Seconds left of the wait a 429 or 503 asked for (the server is busy, not unreachable), or 0. */
+  const busyFor = () => Math.max(0, Math.ceil((pausedUntil - Date.now()) / 1000));
+
+  return { vote, pick, flush, retryNow, busyFor, isFailing: () => failing, isBusy: () => serverBusy };
 }

@@ -42,6 +42,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
     }
 
     private const string AnyScores = "SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM paper_counts)";
+    private const string AnyBallots = "SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM best_in_show_picks)";
     private const string AnyReveal = "SELECT EXISTS (SELECT 1 FROM reveals)";
     private const string EntryHasBallots = """
         SELECT EXISTS (SELECT 1 FROM votes WHERE entry_id = @id) OR EXISTS (SELECT 1 FROM paper_counts WHERE entry_id = @id)
@@ -50,17 +51,9 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
     private const string EntryShown = "SELECT EXISTS (SELECT 1 FROM entry_windows WHERE entry_id = @id)";
     private const string CategoryRevealed = "SELECT EXISTS (SELECT 1 FROM reveals WHERE scope = 'category:' || @categoryId OR scope = 'best-in-show')";
 
-    private const string UpdateDetails = """
-        UPDATE contest SET name = @Name, year = @Year, public_base_url = @PublicBaseUrl, score_min = @ScoreMin,
-               score_max = @ScoreMax, best_in_show_method = @BestInShowMethod,
-               best_in_show_keeps_category_prize = @BestInShowKeepsCategoryPrize, auto_close_minutes = @AutoCloseMinutes,
-               max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds
-        WHERE id = 1
-        """;
-
     private const string SelectDetails = """
         SELECT score_min AS ScoreMin, score_max AS ScoreMax, best_in_show_method AS BestInShowMethod,
-               best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize
+               best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize, require_cards AS RequireCards
         FROM contest WHERE id = 1
         """;
 
@@ -113,6 +106,12 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
                     "Votes or paper ballots are recorded on this scale: it cannot change any more.");
             }
 
+            if (before.RequireCards != voting.RequireCards && await connection.ExecuteScalarAsync<bool>(AnyBallots, transaction: tx))
+            {
+                return EditOutcome<ContestDetails>.Refused(Reasons.VotesRecorded, "voting.requireCards",
+                    "Phones have voted already: whether the contest votes with ballot cards cannot change any more.");
+            }
+
             if ((before.BestInShowMethod != voting.BestInShowMethod || before.BestInShowKeepsCategoryPrize != voting.BestInShowKeepsCategoryPrize)
                 && await connection.ExecuteScalarAsync<bool>(AnyReveal, transaction: tx))
             {
@@ -120,19 +119,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
                     "Results have been revealed: the Best In Show rules cannot change any more.");
             }
 
-            await connection.ExecuteAsync(UpdateDetails, new
-            {
-                details.Name,
-                details.Year,
-                details.PublicBaseUrl,
-                voting.ScoreMin,
-                voting.ScoreMax,
-                voting.BestInShowMethod,
-                voting.BestInShowKeepsCategoryPrize,
-                voting.AutoCloseMinutes,
-                details.Limits.MaxFileMegabytes,
-                details.Limits.MaxDurationSeconds,
-            }, tx);
+            await ContestStore.UpdateDetailsAsync(connection, tx, details);
             await tx.CommitAsync(ct);
         }
 
@@ -459,5 +446,6 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
         public int ScoreMax { get; init; }
         public string BestInShowMethod { get; init; } = "";
         public bool BestInShowKeepsCategoryPrize { get; init; }
+        public bool RequireCards { get; init; }
     }
 }

@@ -1,6 +1,7 @@
 // Booth remote: what is on screen and what is next, the player's connection, and the commands. A command is "sent"
 // until the player reports a change of what is on screen (the next ShowChanged), then "done".
-import { el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest } from './console.js';
+import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest } from './console.js';
+import { fillBatches, wireRelease } from './cards.js';
 
 const names = {
   pause: 'Pause', resume: 'Resume', next: 'Next', previous: 'Previous', restart: 'Restart', skipSlate: 'Skip slate',
@@ -98,9 +99,11 @@ const hub = connectHub({
   fill($('#jump-entry'), contest.categories.map(c => el('optgroup', { label: c.name },
     contest.entries.filter(e => e.categoryId === c.id).map(e => el('option', { value: String(e.id), disabled: e.disqualified },
       `${e.position}. ${e.title}${e.disqualified ? ' (disqualified)' : ''}`)))));
+  fillBatches($('#release-batch'), await api('GET', '/api/cards/batches'));
   presence = await connection.invoke('GetPlayerPresence');
   renderPresence();
   show = await connection.invoke('GetShow');
   renderShow();
 });
+wireRelease($('#release'));
 setInterval(tick, 1000);

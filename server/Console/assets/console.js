@@ -6,6 +6,8 @@ export const csrfToken = () => document.querySelector('meta[name="csrf-token"]')
 
 // Buttons marked data-print print the page (no inline handlers: the Content-Security-Policy allows none).
 document.addEventListener('click', event => { if (event.target.closest?.('[data-print]')) window.print(); });
+// A choice marked data-autosubmit sends its form as soon as it changes.
+document.addEventListener('change', event => { if (event.target.matches?.('[data-autosubmit]')) event.target.form?.submit(); });
 
 /** Sends the browser to the sign-in page, back here afterwards (the session expired or was ended). */
 export function signInAgain() {

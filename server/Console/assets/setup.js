@@ -12,6 +12,9 @@ function fillForm(c) {
   for (const radio of form.querySelectorAll('input[name="bestInShowMethod"]')) radio.checked = radio.value === c.voting.bestInShowMethod;
   $('#keeps').checked = c.voting.bestInShowKeepsCategoryPrize;
   $('#autoClose').value = c.voting.autoCloseMinutes ?? '';
+  $('#requireCards').checked = c.voting.requireCards;
+  $('#rotateAtCategoryCard').checked = c.roomCode.rotateAtCategoryCard;
+  $('#rotateEveryMinutes').value = c.roomCode.rotateEveryMinutes ?? '';
   $('#maxFileMegabytes').value = c.limits.maxFileMegabytes;
   $('#maxDurationSeconds').value = c.limits.maxDurationSeconds;
 }
@@ -31,7 +34,9 @@ form.addEventListener('submit', async event => {
       bestInShowMethod: form.querySelector('input[name="bestInShowMethod"]:checked')?.value ?? '',
       bestInShowKeepsCategoryPrize: $('#keeps').checked,
       autoCloseMinutes: number($('#autoClose')),
+      requireCards: $('#requireCards').checked,
     },
+    roomCode: { rotateAtCategoryCard: $('#rotateAtCategoryCard').checked, rotateEveryMinutes: number($('#rotateEveryMinutes')) },
     limits: { maxFileMegabytes: number($('#maxFileMegabytes')) ?? 0, maxDurationSeconds: number($('#maxDurationSeconds')) ?? 0 },
   };
   try {

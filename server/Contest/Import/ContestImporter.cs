@@ -29,14 +29,6 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
         SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM best_in_show_picks) OR EXISTS (SELECT 1 FROM paper_counts)
         """;
 
-    private const string UpdateContest = """
-        UPDATE contest SET name = @Name, year = @Year, public_base_url = @PublicBaseUrl, score_min = @ScoreMin,
-               score_max = @ScoreMax, best_in_show_method = @BestInShowMethod,
-               best_in_show_keeps_category_prize = @BestInShowKeepsCategoryPrize, auto_close_minutes = @AutoCloseMinutes,
-               max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds
-        WHERE id = 1
-        """;
-
     private const string DeleteFinalists = "DELETE FROM awards; DELETE FROM entries;";
     private const string DeleteCategories = "DELETE FROM categories;";
     private const string InsertCategory = "INSERT INTO categories (position, name) VALUES (@Position, @Name)";
@@ -102,19 +94,7 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
         await connection.ExecuteAsync(DeleteFinalists, transaction: tx);
         if (document.Contest is { } c)
         {
-            await connection.ExecuteAsync(UpdateContest, new
-            {
-                c.Name,
-                c.Year,
-                c.PublicBaseUrl,
-                c.Voting.ScoreMin,
-                c.Voting.ScoreMax,
-                c.Voting.BestInShowMethod,
-                c.Voting.BestInShowKeepsCategoryPrize,
-                c.Voting.AutoCloseMinutes,
-                c.Limits.MaxFileMegabytes,
-                c.Limits.MaxDurationSeconds,
-            }, tx);
+            await ContestStore.UpdateDetailsAsync(connection, tx, c);
             await connection.ExecuteAsync(DeleteCategories, transaction: tx);
             await connection.ExecuteAsync(InsertCategory, document.Categories.Select((name, i) => new { Position = i + 1, Name = name }), tx);
         }

@@ -10,8 +10,10 @@ namespace AmvScreening.Server.Contest.Import;
 internal static class ContestJson
 {
     private static readonly string[] RootFields = ["contest", "categories", "finalists", "awards"];
-    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits"];
-    private static readonly string[] VotingFields = ["scoreMin", "scoreMax", "bestInShowMethod", "bestInShowKeepsCategoryPrize", "autoCloseMinutes"];
+    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode"];
+    private static readonly string[] VotingFields =
+        ["scoreMin", "scoreMax", "bestInShowMethod", "bestInShowKeepsCategoryPrize", "autoCloseMinutes", "requireCards"];
+    private static readonly string[] RoomCodeFields = ["rotateAtCategoryCard", "rotateEveryMinutes"];
     private static readonly string[] LimitsFields = ["maxFileMegabytes", "maxDurationSeconds"];
     private static readonly string[] FinalistFields =
         ["category", "order", "title", "editors", "musicArtist", "musicTitle", "sources", "file", "contentNote", "disqualified"];
@@ -61,6 +63,7 @@ internal static class ContestJson
     {
         var voting = contest.Object("voting", VotingFields);
         var limits = contest.Object("limits", LimitsFields);
+        var roomCode = contest.Object("roomCode", RoomCodeFields);
         VotingSettings v = new();
         ShowLimits l = new();
         return new ContestDetails(
@@ -72,8 +75,12 @@ internal static class ContestJson
                 voting.Int("scoreMax") ?? v.ScoreMax,
                 voting.OptionalText("bestInShowMethod") ?? v.BestInShowMethod,
                 voting.Bool("bestInShowKeepsCategoryPrize") ?? v.BestInShowKeepsCategoryPrize,
-                voting.Int("autoCloseMinutes")),
-            new ShowLimits(limits.Int("maxFileMegabytes") ?? l.MaxFileMegabytes, limits.Int("maxDurationSeconds") ?? l.MaxDurationSeconds));
+                voting.Int("autoCloseMinutes"),
+                voting.Bool("requireCards") ?? v.RequireCards),
+            new ShowLimits(limits.Int("maxFileMegabytes") ?? l.MaxFileMegabytes, limits.Int("maxDurationSeconds") ?? l.MaxDurationSeconds))
+        {
+            RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes")),
+        };
     }
 
     private static FinalistRecord ReadFinalist(JsonFields f) => new(

@@ -8,7 +8,7 @@ internal static class ContestValidator
 {
     public const int MaxText = 300;
     public const int MaxListItems = 20;
-    public const int MaxAutoCloseMinutes = 24 * 60;
+    public const int MaxMinutes = 24 * 60;
 
     private const string Required = "Required.";
     private const string PositiveWholeNumber = "Must be a positive whole number (1, 2, 3…).";
@@ -122,9 +122,14 @@ internal static class ContestValidator
                 $"Unknown method '{voting.BestInShowMethod}'. Use {string.Join(" or ", VotingSettings.Methods.Select(m => $"'{m}'"))}.");
         }
 
-        if (voting.AutoCloseMinutes is <= 0 or > MaxAutoCloseMinutes)
+        if (voting.AutoCloseMinutes is <= 0 or > MaxMinutes)
         {
-            error("voting.autoCloseMinutes", $"Minutes from 1 to {MaxAutoCloseMinutes}, or left out to close categories by hand.");
+            error("voting.autoCloseMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to close categories by hand.");
+        }
+
+        if (contest.RoomCode.RotateEveryMinutes is <= 0 or > MaxMinutes)
+        {
+            error("roomCode.rotateEveryMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to rotate the screen code only at category cards or by hand.");
         }
 
         if (contest.Limits.MaxFileMegabytes <= 0)

@@ -17,7 +17,7 @@ public sealed class DiskFullPhoneTests(Browser browser) : IClassFixture<Browser>
     public async Task VoteWhileTheDiskIsFull_IsKeptOnThePhone_AsServerBusy_AndSavedWhenSpaceReturns()
     {
         await using var disk = await SmallDisk.MountAsync(megabytes: 24);
-        await using var show = await VoterShow.StartAsync(disk.Path);
+        await using var show = await VoterShow.StartAsync(dataDirectory: disk.Path);
         var entry = show.Entries[0];
         await show.PlayAsync(entry.Id);
         var page = await show.OpenPhoneAsync(browser);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
 using AmvScreening.Server.Room;
 using AmvScreening.Tests.Support;
 
@@ -35,33 +36,37 @@ public sealed class RoomCodeTests : IDisposable
         Assert.NotEqual(before!.Code, rotated!.Code);
         Assert.Equal(rotated, after);
         var codes = _server.Services.GetRequiredService<RoomCodes>();
-        Assert.Equal(RoomCodes.Status.Retired, await codes.CheckAsync(before.Code));
-        Assert.Equal(RoomCodes.Status.Current, await codes.CheckAsync(after!.Code.ToLowerInvariant()));
-        Assert.Equal(RoomCodes.Status.Unknown, await codes.CheckAsync("AAAAAA"));
-        Assert.Equal(RoomCodes.Status.Unknown, await codes.CheckAsync("not a code"));
+        Assert.Equal(CodeKind.RetiredScreen, (await codes.CheckAsync(before.Code)).Kind);
+        Assert.Equal(CodeKind.Screen, (await codes.CheckAsync(RoomCodes.Normalize(after!.Code.ToLowerInvariant())!)).Kind);
+        Assert.Equal(CodeKind.Unknown, (await codes.CheckAsync("AAAAAA")).Kind);
+        Assert.Null(RoomCodes.Normalize("not a code"));
+        Assert.Equal(after.Code, RoomCodes.Normalize($" {after.Code[..3].ToLowerInvariant()}-{after.Code[3..]} "));
     }
 
-    [Fact]
-    public async Task PublicQrPng_DecodesToTheCurrentJoinUrl_AndFollowsARotation()
+    [Theory]
+    [InlineData(Roles.Coordinator)]
+    [InlineData(Roles.Booth)]
+    [InlineData(Roles.Player)]
+    public async Task QrPng_ForStaffAndThePlayer_DecodesToTheCurrentJoinUrl_AndFollowsARotation(string role)
     {
         const string path = "/qr.png";
         var zbarimg = ExternalProcess.Require("zbarimg", "zbar-tools");
         using var coordinator = await _server.CreateStaffClientAsync();
-        using var anonymous = _server.CreateAnonymousClient();
+        using var reader = role == Roles.Player ? _server.CreatePlayerClient() : await _server.CreateStaffClientAsync(role);
 
         foreach (var _ in Enumerable.Range(0, 2))
         {
             var room = await coordinator.GetFromJsonAsync<RoomInfo>("/api/room");
-            Assert.Equal(room!.JoinUrl, await DecodeAsync(zbarimg, anonymous, path));
+            Assert.Equal(room!.JoinUrl, await DecodeAsync(zbarimg, reader, path));
             Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync("/api/room/rotate", null)).StatusCode);
         }
     }
 
     [Fact]
-    public async Task PublicQrSvg_IsAnSvgDocument()
+    public async Task QrSvg_IsAnSvgDocument()
     {
-        using var anonymous = _server.CreateAnonymousClient();
-        var response = await anonymous.GetAsync("/qr.svg");
+        using var booth = await _server.CreateStaffClientAsync(Roles.Booth);
+        var response = await booth.GetAsync("/qr.svg");
         Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
         var svg = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("svg", svg.Root?.Name.LocalName);

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,11 +22,14 @@ public sealed class AmvServer : WebApplicationFactory<Program>
     public const string PlayerApiKey = "player-api-key-0123456789";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _clock;
     private readonly bool _ownsDataDirectory;
 
     /// <param name="port">0 for a free port; a given port lets a test restart the server where clients reconnect.</param>
-    public AmvServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null, int port = 0)
+    /// <param name="clock">The server's clock (a <see cref="ManualClock"/>), instead of the system's.</param>
+    public AmvServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null, int port = 0, TimeProvider? clock = null)
     {
+        _clock = clock;
         _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("amv-test-").FullName;
         _settings = new Dictionary<string, string?>
@@ -47,6 +51,17 @@ public sealed class AmvServer : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The settings of a server run as a process of its own (<see cref="ServerProcess"/>) on this data folder:
+    /// the sample contest imported at first start, the known secrets.</summary>
+    public static Dictionary<string, string> ProcessSettings(string dataDirectory) => new()
+    {
+        ["Amv:DataDirectory"] = dataDirectory,
+        ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
+        ["Amv:Auth:CoordinatorPassword"] = CoordinatorPassword,
+        ["Amv:Auth:BoothPassword"] = BoothPassword,
+        ["Amv:Auth:PlayerApiKey"] = PlayerApiKey,
+    };
+
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseAddress { get; }
 
@@ -60,6 +75,11 @@ public sealed class AmvServer : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 

@@ -59,6 +59,15 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes once the server has printed a line containing <paramref name="text"/> (at once if it has).</summary>
+    public async Task WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        if (await _process.WaitForLinesAsync(line => line.Contains(text, StringComparison.Ordinal), 1, timeout) == 0)
+        {
+            throw new TimeoutException($"The server did not print '{text}' within {timeout.TotalSeconds} s:\n{Log}");
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush — a power cut as far as the process is concerned.</summary>
     public Task KillAsync() => _process.KillAsync();
 

@@ -18,6 +18,19 @@ public sealed class VoterClient(HttpClient http, string token)
         return new VoterClient(http, body.GetProperty("token").GetString()!);
     }
 
+    /// <summary>Joins with a ballot card's key, as the phone does: the phone's own id (<paramref name="device"/>) with it.</summary>
+    public static async Task<VoterClient> JoinWithCardAsync(HttpClient http, string key, string device)
+    {
+        var response = await JoinWithCardResponseAsync(http, key, device);
+        Assert.True(response.IsSuccessStatusCode, $"joining with a card: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("card", body.GetProperty("via").GetString());
+        return new VoterClient(http, body.GetProperty("token").GetString()!);
+    }
+
+    public static Task<HttpResponseMessage> JoinWithCardResponseAsync(HttpClient http, string key, string device) =>
+        http.PostAsJsonAsync("/api/voters", new { cardKey = key, device });
+
     public Task<HttpResponseMessage> VoteAsync(int entryId, int score, long sequence = 0) =>
         SendAsync(HttpMethod.Put, $"/api/votes/{entryId}", JsonContent.Create(new { score, sequence }));
 

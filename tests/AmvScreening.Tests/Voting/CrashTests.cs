@@ -21,14 +21,7 @@ public sealed class CrashTests
     public async Task Sigkill_InTheMiddleOfABurst_LosesNoAcknowledgedVote_AndTheDatabaseIsIntact()
     {
         var data = Directory.CreateTempSubdirectory("amv-crash-").FullName;
-        var settings = new Dictionary<string, string>
-        {
-            ["Amv:DataDirectory"] = data,
-            ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
-            ["Amv:Auth:CoordinatorPassword"] = AmvServer.CoordinatorPassword,
-            ["Amv:Auth:BoothPassword"] = AmvServer.BoothPassword,
-            ["Amv:Auth:PlayerApiKey"] = AmvServer.PlayerApiKey,
-        };
+        var settings = AmvServer.ProcessSettings(data);
         var serverDll = Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll");
         var acknowledged = new ConcurrentBag<(string Token, int EntryId, int Score)>();
         try

@@ -17,7 +17,12 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     /// <summary>One server for the class: these tests read, sign in and out, and rotate the room code; nothing else changes.</summary>
     public sealed class Server : IDisposable
     {
+        private Task<HttpClient>? _booth;
+
         public AmvServer Amv { get; } = new(new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") });
+
+        /// <summary>One booth session for the whole class (sign-ins are limited per address and minute).</summary>
+        public Task<HttpClient> BoothAsync() => _booth ??= Amv.CreateStaffClientAsync(Roles.Booth);
 
         public void Dispose() => Amv.Dispose();
     }
@@ -27,13 +32,13 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     public static TheoryData<string> Pages() =>
     [
         "/console", "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
-        "/console/qr", "/console/live", "/console/booth", "/console/reveal", "/console/results",
+        "/console/cards/print", "/console/qr", "/console/live", "/console/booth", "/console/reveal", "/console/results",
     ];
 
     public static TheoryData<string> CoordinatorPages() =>
     [
         "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
-        "/console/live", "/console/reveal", "/console/results",
+        "/console/cards/print", "/console/live", "/console/reveal", "/console/results",
     ];
 
     /// <summary>The state-changing actions the consoles call (method, path, JSON body or null).</summary>
@@ -50,6 +55,10 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
         { "DELETE", "/api/contest/entries/1", null },
         { "POST", "/api/contest/import", """{}""" },
         { "POST", "/api/room/rotate", null },
+        { "POST", "/api/room/posters", """{"label":"Door"}""" },
+        { "POST", "/api/room/posters/1/revoke", null },
+        { "POST", "/api/cards/batches", """{"label":"Saturday","size":10}""" },
+        { "POST", "/api/cards/batches/1/revoke", null },
         { "POST", "/api/voting/categories/1/close", null },
         { "POST", "/api/voting/best-in-show/open", null },
         { "PUT", "/api/entries/1/paper", """{"counts":{"5":1}}""" },
@@ -76,7 +85,7 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     {
         using var anonymous = _server.CreateAnonymousClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(anonymous, method, path, body)).StatusCode);
-        using var booth = await _server.CreateStaffClientAsync(Roles.Booth);
+        var booth = await fixture.BoothAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(booth, method, path, body)).StatusCode);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Contest;
 using AmvScreening.Tests.Support;
 using Microsoft.Playwright;
@@ -81,6 +82,12 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         await page.GetByLabel("the scores: the finalist with the best mean").CheckAsync();
         await page.GetByLabel("The Best In Show winner also keeps its category prize").UncheckAsync();
         await page.GetByLabel("Close a category by itself after (minutes)").FillAsync("15");
+        await page.GetByLabel("Vote with ballot cards: only phones holding a card vote").CheckAsync();
+        await page.GetByLabel("at each category’s title card").CheckAsync();
+        await page.GetByLabel("every (minutes)").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save details and rules" }).ClickAsync();
+        await Expect(page.Locator(".field-error[data-for='roomCode.rotateEveryMinutes']")).ToContainTextAsync("Minutes from 1 to 1440");
+        await page.GetByLabel("every (minutes)").FillAsync("30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save details and rules" }).ClickAsync();
         await Expect(page.Locator("#message")).ToHaveTextAsync("Saved.");
         await Expect(page.Locator(".field-error")).ToHaveCountAsync(0);
@@ -92,6 +99,15 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         Assert.Equal(2027, details.GetProperty("year").GetInt32());
         Assert.Equal(15, details.GetProperty("voting").GetProperty("autoCloseMinutes").GetInt32());
         Assert.False(details.GetProperty("voting").GetProperty("bestInShowKeepsCategoryPrize").GetBoolean());
+        Assert.True(details.GetProperty("voting").GetProperty("requireCards").GetBoolean());
+        Assert.True(voting.RequireCards);
+        Assert.True(details.GetProperty("roomCode").GetProperty("rotateAtCategoryCard").GetBoolean());
+        Assert.Equal(30, details.GetProperty("roomCode").GetProperty("rotateEveryMinutes").GetInt32());
+
+        // The room page says how the contest votes and when its code rotates.
+        await page.GotoAsync("/console/room");
+        await Expect(page.Locator("#rotation")).ToContainTextAsync("at each category's title card and every 30 minutes");
+        await Expect(page.Locator("main")).ToContainTextAsync("This contest votes with ballot cards");
         ConsoleSupport.AssertNoErrors(errors);
     }
 
@@ -157,7 +173,6 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         await screen.GotoAsync("/console/qr");
         await Expect(screen.Locator("body")).ToHaveAttributeAsync("data-live", "true");
         await Expect(screen.Locator("#room-code")).ToHaveTextAsync(before.Code);
-        await ConsoleSupport.ScreenshotAsync(room, "room");
 
         room.Dialog += (_, dialog) => dialog.AcceptAsync();
         await room.GetByRole(AriaRole.Button, new() { Name = "Rotate the code" }).ClickAsync();
@@ -179,16 +194,98 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         Assert.Equal(await coordinator.GetStringAsync("/qr.svg"), shown);
         await ConsoleSupport.ScreenshotAsync(screen, "qr", fullPage: false);
 
-        // The poster: the code, the join URL and the page size asked for.
-        await screen.GotoAsync("/console/room/poster?paper=letter");
-        await Expect(screen.Locator(".poster-sheet #room-code")).ToHaveTextAsync(after.Code);
-        await Expect(screen.Locator(".poster-sheet")).ToContainTextAsync(after.JoinUrl);
+        // A poster made on the room page: its own code (not the screen's), its join URL, its QR, the page size asked for.
+        await room.GetByLabel("Label").First.FillAsync("Main entrance");
+        await room.GetByRole(AriaRole.Button, new() { Name = "New poster code" }).ClickAsync();
+        var row = room.Locator("#posters tr", new() { HasText = "Main entrance" });
+        await Expect(row).ToHaveCountAsync(1);
+        var posterCode = await row.Locator("code").InnerTextAsync();
+        Assert.NotEqual(after.Code, posterCode);
+        var posterUrl = after.JoinUrl.Replace(after.Code, posterCode);
+        await screen.GotoAsync((await row.GetByRole(AriaRole.Link, new() { Name = "Letter" }).GetAttributeAsync("href"))!);
+        await Expect(screen.Locator(".poster-sheet #room-code")).ToHaveTextAsync(posterCode);
+        await Expect(screen.Locator(".poster-sheet")).ToContainTextAsync(posterUrl);
+        await Expect(screen.Locator(".poster-sheet")).ToContainTextAsync("Main entrance");
         Assert.Contains("size: letter portrait", await screen.Locator("head style").InnerTextAsync());
-        await screen.GotoAsync("/console/room/poster?paper=a4");
+        await screen.GotoAsync((await row.GetByRole(AriaRole.Link, new() { Name = "Print A4" }).GetAttributeAsync("href"))!);
         Assert.Contains("size: A4 portrait", await screen.Locator("head style").InnerTextAsync());
         await screen.SetViewportSizeAsync(794, 1123); // A4 at 96 dpi
         await screen.EmulateMediaAsync(new() { Media = Media.Print });
         await ConsoleSupport.ScreenshotAsync(screen, "poster-print", fullPage: false);
+        var picture = Path.Combine(Path.GetTempPath(), $"amv-poster-{Guid.NewGuid():N}.png");
+        try
+        {
+            await screen.Locator(".poster-sheet .qr").ScreenshotAsync(new() { Path = picture });
+            var decoded = await ExternalProcess.RunAsync(ExternalProcess.Require("zbarimg", "zbar-tools"), ["--quiet", "--raw", picture], TimeSpan.FromSeconds(20));
+            Assert.Equal(posterUrl, decoded.StandardOutput.Trim());
+        }
+        finally
+        {
+            File.Delete(picture);
+        }
+
         ConsoleSupport.AssertNoErrors(errors, screenErrors);
+    }
+
+    [Fact]
+    public async Task RoomPage_MakesABatchOfCards_ReleasesACardFromALostPhone_AndRevokesTheBatch()
+    {
+        using var coordinator = await _server.CreateStaffClientAsync();
+        var contest = await ConsoleSupport.ImportSmallContestAsync(coordinator);
+        await TestContest.SetVotingAsync(coordinator, contest.Action, "open");
+        var page = await browser.NewLaptopAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(page);
+        await ConsoleSupport.SignInAsync(page, then: "/console/room");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+
+        await page.GetByLabel("How many cards").FillAsync("0");
+        await page.GetByLabel("Label").Nth(1).FillAsync("Saturday, door A");
+        await page.GetByRole(AriaRole.Button, new() { Name = "New batch" }).ClickAsync();
+        await Expect(page.Locator("#message")).ToContainTextAsync("size: From 1 to 10000 cards.");
+        await page.GetByLabel("How many cards").FillAsync("25");
+        await page.GetByRole(AriaRole.Button, new() { Name = "New batch" }).ClickAsync();
+        var row = page.Locator("#batches tr", new() { HasText = "Saturday, door A" });
+        await Expect(row).ToHaveCountAsync(1);
+        var batchId = long.Parse((await row.GetAttributeAsync("data-batch"))!, CultureInfo.InvariantCulture);
+        Assert.Equal($"/console/cards/print?batch={batchId}&from=1&to=25", await row.GetByRole(AriaRole.Link, new() { Name = "Print cards 1 to 25 of Saturday, door A" }).GetAttributeAsync("href"));
+
+        // A phone holds card 7 and votes; it is lost: staff release the card from the page, a new phone takes over.
+        var card = (await CardTesting.PrintAsync(coordinator, batchId))[6];
+        var lost = await VoterClient.JoinWithCardAsync(_server.CreateAnonymousClient(), card.Key, CardTesting.NewDevice());
+        (await lost.VoteAsync(contest.A1, 5)).EnsureSuccessStatusCode();
+        await page.GetByLabel("Card number").FillAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Release to a new phone" }).ClickAsync();
+        await Expect(page.Locator("#message")).ToContainTextAsync("Card 7 of Saturday, door A (1–25) released");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await lost.VoteAsync(contest.A1, 1)).StatusCode);
+        await VoterClient.JoinWithCardAsync(_server.CreateAnonymousClient(), card.Key, CardTesting.NewDevice());
+        await page.GetByLabel("Card number").FillAsync("8");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Release to a new phone" }).ClickAsync();
+        await Expect(page.Locator("#message")).ToContainTextAsync("This card is on no phone yet");
+        // The booth, at the help desk, releases a card from its remote.
+        var held = (await CardTesting.PrintAsync(coordinator, batchId))[8];
+        var dead = await VoterClient.JoinWithCardAsync(_server.CreateAnonymousClient(), held.Key, CardTesting.NewDevice());
+        var booth = await browser.NewPhoneAsync(_server.BaseAddress);
+        var boothErrors = ConsoleSupport.CollectErrors(booth);
+        await ConsoleSupport.SignInAsync(booth, Roles.Booth, then: "/console/booth");
+        await ConsoleSupport.WaitLiveAsync(booth);
+        await booth.GetByLabel("Batch").SelectOptionAsync(new SelectOptionValue { Label = "Saturday, door A (1–25)" });
+        await booth.GetByLabel("Card number").FillAsync("9");
+        await booth.GetByRole(AriaRole.Button, new() { Name = "Release to a new phone" }).ClickAsync();
+        await Expect(booth.Locator("#message")).ToContainTextAsync("Card 9 of Saturday, door A (1–25) released");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await dead.VoteAsync(contest.A1, 1)).StatusCode);
+        ConsoleSupport.AssertNoErrors(boothErrors);
+
+        await page.ReloadAsync();
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("2");
+        await Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("1");
+        await ConsoleSupport.ScreenshotAsync(page, "room");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke the batch Saturday, door A" }).ClickAsync();
+        await Expect(page.Locator("#message")).ToHaveTextAsync("Batch \"Saturday, door A\" revoked.");
+        await Expect(row).ToContainTextAsync("Revoked");
+        await Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("0 of 1");
+        await Expect(row.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        ConsoleSupport.AssertNoErrors(errors);
     }
 }

@@ -46,11 +46,17 @@ internal sealed class VoterShow : IAsyncDisposable
 
     public IReadOnlyList<Finalist> InCategory(int categoryId) => Entries.Where(e => e.CategoryId == categoryId).ToList();
 
+    /// <param name="settings">More server settings (configuration keys).</param>
+    /// <param name="clock">The server's clock, instead of the system's.</param>
     /// <param name="dataDirectory">Where the server keeps its data (a temporary folder when not given).</param>
-    public static async Task<VoterShow> StartAsync(string? dataDirectory = null)
+    public static async Task<VoterShow> StartAsync(
+        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? dataDirectory = null)
     {
-        var server = new AmvServer(
-            new Dictionary<string, string?> { ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json") }, dataDirectory);
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
+        };
+        var server = new AmvServer(all, dataDirectory, clock: clock);
         var coordinator = await server.CreateStaffClientAsync();
         var player = server.CreatePlayerHub();
         await player.StartAndSyncAsync();
