@@ -26,10 +26,18 @@ public sealed class DiskFullTests
             var room = (await coordinator.GetFromJsonAsync<JsonElement>("/api/room").WaitAsync(Bound)).GetProperty("code").GetString()!;
             using var http = server.CreateAnonymousClient();
 
-            // Vote n: a new voter (or the given one) gives entry n % 3 the score 1 + n % 5, with sequence n.
+            // Joining writes too (the voter's row): the voters of votes 5 to 499 join before the disk fills, three votes each.
+            var joinedBefore = new List<VoterClient>();
+            for (var i = 0; i < 165; i++)
+            {
+                joinedBefore.Add(await VoterClient.JoinAsync(http, room).WaitAsync(Bound));
+            }
+
+            // Vote n: a voter (joined before the disk filled for n in 5..499, else a new one, or the given one) gives
+            // entry n % 3 the score 1 + n % 5, with sequence n.
             async Task<(VoterClient Voter, HttpResponseMessage Response)> VoteAsync(int n, VoterClient? voter = null)
             {
-                voter ??= await VoterClient.JoinAsync(http, room).WaitAsync(Bound);
+                voter ??= n is >= 5 and < 500 ? joinedBefore[(n - 5) / 3] : await VoterClient.JoinAsync(http, room).WaitAsync(Bound);
                 var (entry, score) = (category.Entries[n % 3], 1 + n % 5);
                 var response = await voter.VoteAsync(entry, score, sequence: n).WaitAsync(Bound);
                 if (response.StatusCode == HttpStatusCode.OK)
@@ -75,7 +83,9 @@ public sealed class DiskFullTests
             Assert.Equal("storage-full", problem.GetProperty("reason").GetString());
             Assert.Equal(503, problem.GetProperty("status").GetInt32());
 
-            // Other writes are refused the same way (here: rotating the room code).
+            // Other writes are refused the same way (here: joining, and rotating the room code).
+            var join = await http.PostAsJsonAsync("/api/voters", new { roomCode = room }).WaitAsync(Bound);
+            Assert.True(join.StatusCode is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, $"join: {(int)join.StatusCode}");
             var rotate = await coordinator.PostAsync("/api/room/rotate", null).WaitAsync(Bound);
             Assert.True(rotate.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)rotate.StatusCode}");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz").WaitAsync(Bound)).StatusCode);
