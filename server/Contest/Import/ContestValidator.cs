@@ -127,7 +127,12 @@ internal static class ContestValidator
             error("voting.autoCloseMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to close categories by hand.");
         }
 
-        if (contest.RoomCode.RotateEveryMinutes is <= 0 or > MaxMinutes)
+        // An init-only property: a JSON null reaches it past the serializer's nullability check.
+        if (contest.RoomCode is null)
+        {
+            error("roomCode", "Must be an object, or left out.");
+        }
+        else if (contest.RoomCode.RotateEveryMinutes is <= 0 or > MaxMinutes)
         {
             error("roomCode.rotateEveryMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to rotate the screen code only at category cards or by hand.");
         }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Text.Json;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Support;
@@ -48,13 +50,22 @@ public sealed class SecurityPolicyTests(Browser browser, SecurityPolicyTests.Ser
             Assert.Empty(await page.EvaluateAsync<string[]>("() => window.__violations"));
         }
 
-        // The print buttons work without inline handlers.
-        foreach (var (path, button) in new[] { ("/console/results", "Print the announcer’s sheet"), ("/console/room/poster", "Print") })
+        // The print buttons and the poster choice work without inline handlers.
+        using var coordinator = await _server.CreateStaffClientAsync();
+        var poster = await (await coordinator.PostAsJsonAsync("/api/room/posters", new { label = "Policy door" })).Content.ReadFromJsonAsync<JsonElement>();
+        await page.GotoAsync("/console/room/poster");
+        await page.GetByLabel("Poster:").SelectOptionAsync(poster.GetProperty("id").GetInt32().ToString(CultureInfo.InvariantCulture));
+        await page.WaitForURLAsync("**poster=*");
+        var batch = await (await coordinator.PostAsJsonAsync("/api/cards/batches", new { label = "Policy", size = 2 })).Content.ReadFromJsonAsync<JsonElement>();
+        var cards = $"/console/cards/print?batch={batch.GetProperty("id").GetInt64()}";
+        foreach (var (path, button) in new[] { ("/console/results", "Print the announcer’s sheet"), (page.Url, "Print"), (cards, "Print") })
         {
             await page.GotoAsync(path);
             await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
             Assert.Equal(1, await page.EvaluateAsync<int>("() => window.__printed"));
         }
+
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.__violations"));
 
         ConsoleSupport.AssertNoErrors(errors);
     }
