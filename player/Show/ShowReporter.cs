@@ -46,7 +46,7 @@ public sealed class ShowReporter : IAsyncDisposable
     /// <summary>Reports not yet taken by the server, oldest first (only the latest while the server is away).</summary>
     private readonly Queue<OnScreenReport> _unsent = new();
     /// <summary>Completes when the connection closes for good (not while the automatic reconnect is at work).</summary>
-    private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="onCommand">Takes a command from the server (the sequencer checks it and logs what it ignores).</param>
     /// <param name="screenNow">What is on screen now (null before the first item), and <paramref name="positionNow"/>
@@ -103,9 +103,9 @@ public sealed class ShowReporter : IAsyncDisposable
             _logger.LogInformation("Reconnected to the show hub at {Hub}", Hub);
             return SyncAsync(CancellationToken.None);
         };
-        _connection.Closed += _ =>
+        _connection.Closed += error =>
         {
-            _closed.TrySetResult();
+            _closed.TrySetResult(error);
             return Task.CompletedTask;
         };
     }
@@ -158,26 +158,26 @@ public sealed class ShowReporter : IAsyncDisposable
             var failed = 0L;
             while (true)
             {
-                _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                string problem;
                 try
                 {
+                    _closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
                     await _connection.StartAsync(ct);
+                    failed = 0;
+                    _logger.LogInformation("Connected to the show hub at {Hub}", Hub);
+                    await SyncAsync(ct);
+                    // From here the automatic reconnect keeps the connection up: it closes only when the server does not
+                    // allow a reconnect.
+                    problem = (await _closed.Task.WaitAsync(ct))?.Message ?? "the server closed the connection without allowing a reconnect";
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    var delay = _retry.Delay(++failed);
-                    _logger.LogWarning("Cannot reach the show hub at {Hub} ({Error}); trying again in {Seconds:0.##} s", Hub, e.Message, delay.TotalSeconds);
-                    await Task.Delay(delay, _clock, ct);
-                    continue;
+                    problem = e.Message;
                 }
 
-                failed = 0;
-                _logger.LogInformation("Connected to the show hub at {Hub}", Hub);
-                await SyncAsync(ct);
-                // From here the automatic reconnect keeps the connection up; it closes only when the server refuses a
-                // reconnect.
-                await _closed.Task.WaitAsync(ct);
-                _logger.LogWarning("The show hub at {Hub} closed the connection; connecting again", Hub);
+                var delay = _retry.Delay(++failed);
+                _logger.LogWarning("Cannot reach the show hub at {Hub} ({Problem}); trying again in {Seconds:0.##} s", Hub, problem, delay.TotalSeconds);
+                await Task.Delay(delay, _clock, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
