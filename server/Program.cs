@@ -11,6 +11,7 @@ using AmvScreening.Server.Room;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.VoterWeb;
 using AmvScreening.Server.Voting;
+using Microsoft.AspNetCore.SignalR;
 
 var builder = WebApplication.CreateBuilder(args);
 var amv = builder.Configuration.GetSection(AmvOptions.Section).Get<AmvOptions>() ?? new AmvOptions();
@@ -25,7 +26,7 @@ builder.Services.AddAmvAuth(amv);
 builder.Services.AddAmvRateLimits(amv);
 builder.Services.AddAmvHealth();
 builder.Services.AddOpenApi();
-builder.Services.AddSignalR().AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
+builder.Services.AddSignalR(o => o.AddFilter<StoppingHubFilter>()).AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
 builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
 builder.Services.AddContest();
 builder.Services.AddSingleton<RoomCodes>().AddSingleton<JoinLinks>();
