@@ -30,7 +30,8 @@ public static class ShowHubClient
             })
             .AddJsonProtocol(o => ShowJson.ConfigureStrict(o.PayloadSerializerOptions));
 
-    /// <summary>Opens the socket as the client would (the options' headers and cookies), within <see cref="ConnectTimeout"/>.</summary>
+    /// <summary>Opens the socket as the client would, within <see cref="ConnectTimeout"/>. Of the options, the headers and
+    /// cookies apply (the only ones the project sets).</summary>
     private static async ValueTask<WebSocket> OpenSocketAsync(WebSocketConnectionContext context, CancellationToken ct)
     {
         var socket = new ClientWebSocket();
