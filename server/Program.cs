@@ -12,6 +12,7 @@ using AmvScreening.Server.Room;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.VoterWeb;
 using AmvScreening.Server.Voting;
+using Microsoft.AspNetCore.SignalR;
 
 var builder = WebApplication.CreateBuilder(args);
 if (AmvSettings.Load(builder) is not { } amv)
@@ -30,7 +31,7 @@ builder.Services.AddAmvRateLimits(amv);
 builder.Services.AddTrustedProxies(amv);
 builder.Services.AddAmvHealth();
 builder.Services.AddOpenApi();
-builder.Services.AddSignalR().AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
+builder.Services.AddSignalR(o => o.AddFilter<StoppingHubFilter>()).AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
 builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
 builder.Services.AddContest();
 builder.Services.AddRoom();

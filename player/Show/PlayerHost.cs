@@ -28,8 +28,8 @@ public sealed record PlayerSettings
     public bool ResumePosition { get; init; }
     public ShowOptions Show { get; init; } = new();
     public RundownOptions Rundown { get; init; } = new();
-    /// <summary>Waits between attempts to reach the server.</summary>
-    public IReadOnlyList<TimeSpan> Backoff { get; init; } = ShowReporter.DefaultBackoff;
+    /// <summary>Waits between attempts to reach the server (the hub connection and the first read of the playlist).</summary>
+    public ReconnectPolicy Retry { get; init; } = new();
 
     public static string DefaultStateFolder { get; } =
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "AmvScreening", "player");
@@ -79,7 +79,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         await using var reporter = new ShowReporter(
             api, settings.ApiKey, live, command => sequencer.Post(command),
             () => sequencer.Current, () => sequencer.Position,
-            Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0), settings.Backoff, _clock, _logs);
+            Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0), settings.Retry, _clock, _logs);
         sequencer.ScreenChanged += screen =>
         {
             var report = reporter.Report(screen);
@@ -193,7 +193,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
     /// (or, without one, the server again until it answers).</summary>
     private async Task<PlayerShow> LoadShowAsync(PlayerApi api, PlayerStateStore store, ILogger logger, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        for (var failed = 1L; ; failed++)
         {
             try
             {
@@ -209,7 +209,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
                     return kept;
                 }
 
-                var delay = Backoff.Delay(settings.Backoff, attempt);
+                var delay = settings.Retry.Delay(failed);
                 logger.LogWarning("Cannot reach the server at {Server} ({Error}) and no playlist is kept; trying again in {Seconds} s", api.Server, e.Message, delay.TotalSeconds);
                 await Task.Delay(delay, _clock, ct);
             }

@@ -28,6 +28,21 @@ public sealed record Cover(bool Difficulties = false, bool Blackout = false, Ent
 /// <summary>The item is on screen: since when, for how long (null: unknown), and whether it is paused.</summary>
 public sealed record OnAir(DateTimeOffset At, TimeSpan? Length, bool Paused = false);
 
+/// <summary>What is on screen: the player's own account of it, made by the machine (<see cref="ShowEffect.Report"/>),
+/// raised after every change (<see cref="ShowSequencer.ScreenChanged"/>) and sent to the server as an
+/// <see cref="OnScreenReport"/>.</summary>
+/// <param name="Step">The running-order step on screen, or under the pause, blackout or winner slate.</param>
+/// <param name="Position">Where in the item the screen is when the change happens.</param>
+public sealed record OnScreen(
+    ShowPhase Phase,
+    EntrySummary? Entry,
+    int? CategoryId,
+    string? Category,
+    int Step,
+    DateTimeOffset StartedAt,
+    TimeSpan? Duration,
+    TimeSpan Position);
+
 /// <summary>What happens to the show: its item starts or ends, the projectionist gives a command, or it is quit.</summary>
 public abstract record ShowEvent
 {

@@ -13,10 +13,12 @@ namespace AmvScreening.Player.Show;
 /// The player's link to the show hub. It numbers every change of screen (<see cref="Report"/>) and sends each, in
 /// order, to the server; commands pushed by the server go to the sequencer, room and results pushes to
 /// <see cref="LiveInfo"/>. While the server cannot be reached the show goes on: only the latest report is kept, and
-/// after each (re)connect the screen as it is then is reported afresh. It connects, and reconnects, forever, with a
-/// short backoff.
+/// after each (re)connect the screen as it is then is reported afresh.
 /// </summary>
 /// <remarks>
+/// <para>One mechanism keeps the link up, forever: the official client's automatic reconnect with the player's
+/// <see cref="ReconnectPolicy"/>. The client does not cover the first connect, nor a close the server does not allow
+/// to be reconnected: for those <see cref="RunAsync"/> starts the connection again, with the same policy.</para>
 /// <para>Sequences grow strictly across restarts: they start above the last one the player saved, and after each
 /// (re)connect above the server's (GetShow); a report the server found stale is numbered again and sent again.</para>
 /// <para>Every message the server pushes goes through one guard (<see cref="Listen{T}"/>): it is read strictly
@@ -25,12 +27,6 @@ namespace AmvScreening.Player.Show;
 /// </remarks>
 public sealed class ShowReporter : IAsyncDisposable
 {
-    /// <summary>Waits between connection attempts: a quick first retry, then a little longer, the last one repeated
-    /// forever; each is spread by ±20 % (<see cref="Backoff"/>). Short, because there is one player and the show is
-    /// waiting: after a server restart the player is back within about 2 s.</summary>
-    public static readonly IReadOnlyList<TimeSpan> DefaultBackoff =
-        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)];
-
     private static readonly JsonSerializerOptions StrictJson = CreateStrictJson();
 
     private readonly HubConnection _connection;
@@ -40,7 +36,7 @@ public sealed class ShowReporter : IAsyncDisposable
     private readonly Func<TimeSpan> _positionNow;
     /// <summary>The screen of the last <see cref="Report"/>.</summary>
     private OnScreen? _reported;
-    private readonly IReadOnlyList<TimeSpan> _backoff;
+    private readonly ReconnectPolicy _retry;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -49,12 +45,14 @@ public sealed class ShowReporter : IAsyncDisposable
     private OnScreenReport? _latest;
     /// <summary>Reports not yet taken by the server, oldest first (only the latest while the server is away).</summary>
     private readonly Queue<OnScreenReport> _unsent = new();
-    private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes when the connection closes for good (not while the automatic reconnect is at work).</summary>
+    private TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="onCommand">Takes a command from the server (the sequencer checks it and logs what it ignores).</param>
     /// <param name="screenNow">What is on screen now (null before the first item), and <paramref name="positionNow"/>
     /// where in it: reported afresh after each (re)connect.</param>
     /// <param name="lastSequence">The highest sequence known to be used already (the saved state's, the server's).</param>
+    /// <param name="retry">The waits between attempts to reach the server.</param>
     /// <param name="logs">The player's logs; the SignalR client's own errors (a message it cannot bind) go there too.</param>
     public ShowReporter(
         PlayerApi api,
@@ -64,19 +62,19 @@ public sealed class ShowReporter : IAsyncDisposable
         Func<OnScreen?> screenNow,
         Func<TimeSpan> positionNow,
         long lastSequence,
-        IReadOnlyList<TimeSpan>? backoff = null,
+        ReconnectPolicy? retry = null,
         TimeProvider? clock = null,
         ILoggerFactory? logs = null)
     {
         (_api, _live, _screenNow, _positionNow, _sequence) = (api, live, screenNow, positionNow, lastSequence);
-        _backoff = backoff ?? DefaultBackoff;
+        _retry = retry ?? new ReconnectPolicy();
         _clock = clock ?? TimeProvider.System;
         logs ??= NullLoggerFactory.Instance;
         _logger = logs.CreateLogger<ShowReporter>();
+        Hub = new Uri(api.Server, ShowHubContract.Path);
         var builder = new HubConnectionBuilder()
-            .WithWebSocketTransport(new Uri(api.Server, ShowHubContract.Path), o => o.SetRequestHeader(ShowHubContract.ApiKeyHeader, apiKey))
-            .AddJsonProtocol(o => ShowJson.Configure(o.PayloadSerializerOptions))
-            .WithAutomaticReconnect(new Forever(_backoff));
+            .WithShowHub(Hub, o => o.Headers[ShowHubContract.ApiKeyHeader] = apiKey)
+            .WithAutomaticReconnect(_retry);
         // Errors only: the client warns about every push the player has no use for (ShowChanged, VotingChanged).
         builder.Services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error).AddProvider(new Forward(logs)));
         _connection = builder.Build();
@@ -94,18 +92,26 @@ public sealed class ShowReporter : IAsyncDisposable
             _connection.On<JsonElement>(unused, _ => { });
         }
 
+        // The client's errors do not name the hub: the player's messages do.
         _connection.Reconnecting += error =>
         {
-            _logger.LogWarning("Lost the server ({Error}); reconnecting", error?.Message);
+            _logger.LogWarning("Lost the show hub at {Hub} ({Error}); reconnecting", Hub, error?.Message);
             return Task.CompletedTask;
         };
-        _connection.Reconnected += _ => SyncAsync(CancellationToken.None);
-        _connection.Closed += _ =>
+        _connection.Reconnected += _ =>
         {
-            _closed.TrySetResult();
+            _logger.LogInformation("Reconnected to the show hub at {Hub}", Hub);
+            return SyncAsync(CancellationToken.None);
+        };
+        _connection.Closed += error =>
+        {
+            _closed.TrySetResult(error);
             return Task.CompletedTask;
         };
     }
+
+    /// <summary>The show hub's address (the server's, with <see cref="ShowHubContract.Path"/>).</summary>
+    public Uri Hub { get; }
 
     public HubConnectionState State => _connection.State;
 
@@ -141,19 +147,37 @@ public sealed class ShowReporter : IAsyncDisposable
         return report;
     }
 
-    /// <summary>Connects (again each time the connection is closed) and sends the latest report whenever it changes
-    /// or the connection comes back, until <paramref name="ct"/> is cancelled.</summary>
+    /// <summary>Connects, and connects again whenever the connection is closed for good, trying with the policy's waits
+    /// until the server answers; sends the latest report whenever it changes or the connection comes back; until
+    /// <paramref name="ct"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         var sending = SendLoopAsync(ct);
         try
         {
-            while (!ct.IsCancellationRequested)
+            var failed = 0L;
+            while (true)
             {
-                _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await ConnectAsync(ct);
-                await _closed.Task.WaitAsync(ct);
-                _logger.LogWarning("The connection to the server closed; connecting again");
+                string problem;
+                try
+                {
+                    _closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    await _connection.StartAsync(ct);
+                    failed = 0;
+                    _logger.LogInformation("Connected to the show hub at {Hub}", Hub);
+                    await SyncAsync(ct);
+                    // From here the automatic reconnect keeps the connection up: it closes only when the server does not
+                    // allow a reconnect.
+                    problem = (await _closed.Task.WaitAsync(ct))?.Message ?? "the server closed the connection without allowing a reconnect";
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    problem = e.Message;
+                }
+
+                var delay = _retry.Delay(++failed);
+                _logger.LogWarning("Cannot reach the show hub at {Hub} ({Problem}); trying again in {Seconds:0.##} s", Hub, problem, delay.TotalSeconds);
+                await Task.Delay(delay, _clock, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -167,31 +191,6 @@ public sealed class ShowReporter : IAsyncDisposable
     public Task FlushAsync(CancellationToken ct) => SendUnsentAsync(ct);
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
-
-    private async Task ConnectAsync(CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await _connection.StartAsync(ct);
-                _logger.LogInformation("Connected to the show hub at {Server}", _api.Server);
-                await SyncAsync(ct);
-                return;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                var delay = Backoff.Delay(_backoff, attempt);
-                _logger.LogWarning("Cannot reach the server at {Server} ({Error}); trying again in {Seconds} s", _api.Server, e.Message, delay.TotalSeconds);
-                if (_connection.State != HubConnectionState.Disconnected)
-                {
-                    await _connection.StopAsync(CancellationToken.None);
-                }
-
-                await Task.Delay(delay, _clock, ct);
-            }
-        }
-    }
 
     /// <summary>After each (re)connect: reports the screen as it is now, above the server's sequence (a server that
     /// restarted counts the projector as lost until it hears from it), then reads the room and results (what changed
@@ -355,11 +354,6 @@ public sealed class ShowReporter : IAsyncDisposable
         return options;
     }
 
-    private sealed class Forever(IReadOnlyList<TimeSpan> backoff) : IRetryPolicy
-    {
-        public TimeSpan? NextRetryDelay(RetryContext context) => Backoff.Delay(backoff, context.PreviousRetryCount);
-    }
-
     /// <summary>Hands the SignalR client's loggers out of the player's own logs.</summary>
     private sealed class Forward(ILoggerFactory logs) : ILoggerProvider
     {
@@ -369,12 +363,4 @@ public sealed class ShowReporter : IAsyncDisposable
         {
         }
     }
-}
-
-/// <summary>Waits between attempts to reach the server: the list in order, then its last one forever, each spread by
-/// ±20 % at random so that attempts do not fall in step with whatever keeps failing them.</summary>
-internal static class Backoff
-{
-    public static TimeSpan Delay(IReadOnlyList<TimeSpan> backoff, long attempt) =>
-        backoff[(int)Math.Min(attempt, backoff.Count - 1)] * (0.8 + (0.4 * Random.Shared.NextDouble()));
 }

@@ -7,19 +7,6 @@ using static AmvScreening.Protocol.ShowPhase;
 
 namespace AmvScreening.Player.Show;
 
-/// <summary>What is on screen, raised after every change (<see cref="ShowSequencer.ScreenChanged"/>).</summary>
-/// <param name="Step">The running-order step on screen, or under the pause, blackout or winner slate.</param>
-/// <param name="Position">Where in the item the screen is when the change happens.</param>
-public sealed record OnScreen(
-    ShowPhase Phase,
-    EntrySummary? Entry,
-    int? CategoryId,
-    string? Category,
-    int Step,
-    DateTimeOffset StartedAt,
-    TimeSpan? Duration,
-    TimeSpan Position);
-
 /// <summary>Where the show starts: a step of the running order, and for a video the position to start it at.</summary>
 public sealed record ShowStart(int Step, TimeSpan Position = default);
 

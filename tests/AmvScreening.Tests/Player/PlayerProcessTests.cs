@@ -110,7 +110,9 @@ public sealed partial class PlayerProcessTests(ITestOutputHelper output) : IAsyn
             await phone.NextAsync(s => s is { Phase: IntroSlate, Projector: ProjectorStatus.Live } && s.Entry?.Id == ids[0], Startup, player);
         }
 
-        await first.DisposeAsync().AsTask().WaitAsync(2 * Bound);
+        var stopping = Stopwatch.StartNew();
+        await first.DisposeAsync().AsTask().WaitAsync(2 * Bound); // not held up by the player reconnecting meanwhile
+        output.WriteLine($"The first server stopped in {stopping.ElapsedMilliseconds} ms.");
         var second = Own(new AmvServer(TestMedia.ServerSettings, dataDirectory: data, port: port));
         var clock = Stopwatch.StartNew();
         var again = await WatchAsync(second);

@@ -213,7 +213,7 @@ internal sealed class PlayerRun : IAsyncDisposable
             ApiKey = AmvServer.PlayerApiKey,
             MediaFolder = ShowRig.Media,
             StateFolder = stateFolder,
-            Backoff = [TimeSpan.FromMilliseconds(100)],
+            Retry = new ReconnectPolicy([TimeSpan.FromMilliseconds(100)]),
         };
         var run = new PlayerRun(new PlayerHost(configure?.Invoke(settings) ?? settings, engine, slates), engine);
         run._run = run.Host.RunAsync(run._stop.Token);

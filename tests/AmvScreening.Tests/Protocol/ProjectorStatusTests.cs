@@ -2,6 +2,7 @@ using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Hosting;
 using static AmvScreening.Tests.Support.HubTesting;
 
 namespace AmvScreening.Tests.Protocol;
@@ -73,5 +74,44 @@ public sealed class ProjectorStatusTests : IDisposable
         var reported = await back.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(8, ShowPhase.Video, entry)).WaitAsync(Bound);
         Assert.Equal(ProjectorStatus.Live, reported.Projector);
         Assert.Equal(ProjectorStatus.Live, (await after.GetShowOverHttpAsync()).Projector);
+    }
+
+    [Fact]
+    public async Task AStoppingServer_ClosesAConnectionThatArrivesMeanwhile_SoItDoesNotHoldUpTheStop()
+    {
+        var server = new AmvServer();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var goOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Holds the stop after it began and before Kestrel stops accepting, as a busy machine does for a moment: a
+        // player reconnects within about 0.25 s and can arrive just then. The connection must be closed while the stop
+        // is held (left open, it would hold up the stop until Kestrel's shutdown timeout).
+        server.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+        {
+            stopping.TrySetResult();
+            goOn.Task.Wait(3 * Bound);
+        });
+        var stop = Task.Run(() => server.DisposeAsync().AsTask());
+        try
+        {
+            await stopping.Task.WaitAsync(Bound);
+            await using var player = server.CreatePlayerHub();
+            var closed = player.WhenClosed();
+
+            // Refused during the handshake, or closed right after it: either way not left open.
+            var refused = await Record.ExceptionAsync(() => player.StartAsync().WaitAsync(Bound));
+            Assert.IsNotType<TimeoutException>(refused);
+            if (refused is null)
+            {
+                await closed.WaitAsync(Bound);
+            }
+
+            Assert.Equal(HubConnectionState.Disconnected, player.State);
+        }
+        finally
+        {
+            goOn.TrySetResult();
+        }
+
+        await stop.WaitAsync(Bound);
     }
 }

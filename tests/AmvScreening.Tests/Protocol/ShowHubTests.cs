@@ -36,6 +36,22 @@ public sealed class ShowHubTests
         Assert.Equal(state, await server.GetShowOverHttpAsync());
     }
 
+    [Fact]
+    public async Task EveryPhase_RoundTripsBetweenClientAndServer()
+    {
+        await using var server = new AmvServer();
+        await using var player = server.CreatePlayerHub();
+        await player.StartAndSyncAsync();
+
+        var sequence = 0L;
+        // Every phase but the winner slate, which needs an entry whose win is revealed (RevealedOnlyTests).
+        foreach (var phase in Enum.GetValues<ShowPhase>().Where(p => p != ShowPhase.Winner))
+        {
+            var state = await player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(++sequence, phase)).WaitAsync(Bound);
+            Assert.Equal((sequence, phase), (state.Sequence, state.Phase));
+        }
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(5)]

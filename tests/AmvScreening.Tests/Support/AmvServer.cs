@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -105,14 +105,12 @@ public sealed class AmvServer : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>A show hub connection (not started) through the project's WebSocket transport and JSON settings, as
-    /// the player builds it. <paramref name="configure"/> sets headers or cookies; <paramref name="reconnectDelays"/>
-    /// turns on automatic reconnect.</summary>
-    public HubConnection CreateHubConnection(Action<ClientWebSocketOptions>? configure = null, TimeSpan[]? reconnectDelays = null)
+    /// <summary>A show hub connection (not started), built as the player builds it (<see cref="ShowHubClient"/>).
+    /// <paramref name="configure"/> sets headers or cookies; <paramref name="reconnectDelays"/> turns on automatic
+    /// reconnect.</summary>
+    public HubConnection CreateHubConnection(Action<HttpConnectionOptions>? configure = null, TimeSpan[]? reconnectDelays = null)
     {
-        var builder = new HubConnectionBuilder()
-            .WithWebSocketTransport(HubUrl, configure)
-            .AddJsonProtocol(o => ShowJson.Configure(o.PayloadSerializerOptions));
+        var builder = new HubConnectionBuilder().WithShowHub(HubUrl, configure);
         if (reconnectDelays is not null)
         {
             builder.WithAutomaticReconnect(reconnectDelays);
@@ -126,7 +124,7 @@ public sealed class AmvServer : WebApplicationFactory<Program>
 
     /// <summary>The player's connection, with its API key (or another one).</summary>
     public HubConnection CreatePlayerHub(string apiKey = PlayerApiKey, TimeSpan[]? reconnectDelays = null) =>
-        CreateHubConnection(o => o.SetRequestHeader(ShowHubContract.ApiKeyHeader, apiKey), reconnectDelays);
+        CreateHubConnection(o => o.Headers[ShowHubContract.ApiKeyHeader] = apiKey, reconnectDelays);
 
     /// <summary>A coordinator's or booth's connection, carrying the session cookie from a real sign-in.</summary>
     public async Task<HubConnection> CreateStaffHubAsync(string role = Roles.Coordinator)

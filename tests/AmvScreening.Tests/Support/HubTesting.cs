@@ -33,10 +33,11 @@ public static class HubTesting
         return channel.Reader;
     }
 
-    /// <summary>The next message that matches <paramref name="match"/> (skipping the others), within the bound.</summary>
-    public static async Task<T> NextMatchingAsync<T>(this ChannelReader<T> reader, Func<T, bool> match)
+    /// <summary>The next message that matches <paramref name="match"/> (skipping the others), within the bound (or
+    /// <paramref name="bound"/>).</summary>
+    public static async Task<T> NextMatchingAsync<T>(this ChannelReader<T> reader, Func<T, bool> match, TimeSpan? bound = null)
     {
-        using var timeout = new CancellationTokenSource(Bound);
+        using var timeout = new CancellationTokenSource(bound ?? Bound);
         await foreach (var message in reader.ReadAllAsync(timeout.Token))
         {
             if (match(message))
