@@ -3,7 +3,7 @@
 /**
  * el("p#id.note.big", { "aria-live": "polite" }, "text", child, …): tag, optional id, classes. Attributes: on*
  * functions become listeners, true/false add or leave out the attribute, everything else setAttribute. Children:
- * strings become text nodes; null and false are skipped; arrays are flattened.
+ * strings become text nodes; null and false are skipped; arrays (nested too) are flattened.
  */
 export function el(spec, attrs, ...children) {
   const [head, ...classes] = spec.split(".");
@@ -25,7 +25,7 @@ export function setAttrs(node, attrs) {
 }
 
 export function append(node, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child == null || child === false) continue;
     node.append(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
   }

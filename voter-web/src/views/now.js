@@ -1,0 +1,58 @@
+// What is on screen: the phase, the entry with its details and stars, or a message between entries. When the
+// projector stops reporting, it says so instead of presenting what was last shown as what is on screen.
+
+import { el, icon, replace } from "../dom.js";
+import { T } from "../lang.js";
+import * as app from "../state.js";
+import { createRater, entryDetails } from "./entry.js";
+
+export function nowView() {
+  const head = el("h2#now-h.eyebrow");
+  const body = el("div.now-body");
+  const section = el("section.card.now", { "aria-labelledby": "now-h" }, head, body);
+  let rater = null;
+
+  /** Fills the body with what `content()` makes, unless `key` says it already shows that. */
+  function show(key, content) {
+    if (body.dataset.key === key) return;
+    body.dataset.key = key;
+    replace(body, content());
+  }
+
+  function draw() {
+    const phase = app.show?.phase || "idle";
+    const entry = app.show?.entry || null;
+    const lost = app.show?.projector === "lost" && phase !== "idle";
+    const label = lost ? T.lostTitle : T.phase[phase] || T.nowTitle;
+    if (head.textContent !== label) replace(head, icon(phase === "video" && !lost ? "play" : "film"), el("span", null, label));
+    section.dataset.phase = phase;
+    section.dataset.projector = lost ? "lost" : "live";
+    if (lost && !entry) {
+      show("lost", () => el("p.now-message", null, T.lostBody));
+      return;
+    }
+    if (!entry) {
+      const message = betweenEntries(phase);
+      show(`msg|${message}`, () => [el("p.now-message", null, message), message === T.idleBody && el("p.muted", null, T.idleHint)]);
+      return;
+    }
+    show(`entry|${entry.id}|${lost}`, () => {
+      rater = createRater("now-title", entry);
+      return [lost && el("p.now-message", null, T.lostBody), el("p.chip", null, entry.category), entryDetails(entry, "h3.title", "now-title"), rater.root];
+    });
+    rater.update(entry);
+  }
+
+  return { section, draw };
+}
+
+/** What the card says when no entry is on screen. */
+function betweenEntries(phase) {
+  const categoryName = app.voting?.categories.find((c) => c.categoryId === app.show?.categoryId)?.name;
+  if (phase === "categoryCard" && categoryName) return T.categoryCardBody(categoryName);
+  if (phase === "intermission") return T.intermissionBody;
+  if (phase === "difficulties") return T.difficultiesBody;
+  if (phase === "blackout") return T.blackoutBody;
+  if (phase === "endCard" || phase === "winner") return T.endBody;
+  return T.idleBody;
+}
