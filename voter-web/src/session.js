@@ -2,11 +2,11 @@
 // token), the hub's pushes, the full refresh after every (re)connect or wake, the Best In Show finalists, and the outbox
 // that sends ballots. It changes the state only through state.js; the views draw what follows.
 
+import { createLive } from "./live.js"; // first: see main.js
+import { createOutbox } from "./outbox.js";
 import * as app from "./state.js";
 import { T } from "./lang.js";
 import { delay, load, oneAtATime, request, retryDelayMs } from "./net.js";
-import { createOutbox } from "./outbox.js";
-import { createLive } from "./live.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
 

@@ -1,7 +1,8 @@
-// The app's state, all of it here. Each piece is a `let` exported as a live binding: any module reads it
+// What the page shows, all of it here. Each piece is a `let` exported as a live binding: any module reads it
 // (`import * as app from "./state.js"`, then `app.show`), no other module can assign it (imports are read-only: esbuild
 // refuses to build such an assignment). It changes only through the named functions below, and each of them schedules
-// one draw of the page (several changes in a row draw once, after the last).
+// one draw of the page (several changes in a row draw once, after the last). The session's own bookkeeping (requests
+// under way, pushes counted) stays in session.js; the views keep only their DOM nodes.
 
 import { load, save } from "./net.js";
 

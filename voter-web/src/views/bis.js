@@ -1,11 +1,12 @@
 // The Best In Show ballot: every finalist in the running grouped by category, a search box, one pick (a toggle
 // button per finalist), changeable until the ballot closes; then the pick it holds.
 
-import { el, icon, replace, text } from "../dom.js";
-import { T, joinNames } from "../lang.js";
+import { el, iconText, replace, text } from "../dom.js";
+import { T } from "../lang.js";
 import { pendingPick } from "../outbox.js";
 import * as app from "../state.js";
 import { pendingText, pickBestInShow } from "../session.js";
+import { byline } from "./entry.js";
 import { setStatus } from "./status.js";
 
 const normalize = (value) => String(value).normalize("NFKC").toLowerCase();
@@ -17,11 +18,11 @@ export function bisView() {
   const lists = el("div.bis-lists");
   const none = el("p.muted", { hidden: true }, T.bisNone);
   const intro = el("p", null, T.bisBody);
-  const searchBox = el("div.search-box", null, el("label", { for: "bis-q" }, icon("search"), el("span", null, T.bisSearch)), search);
+  const searchBox = el("div.search-box", null, el("label", { for: "bis-q" }, iconText("search", T.bisSearch)), search);
   const section = el(
     "section.card.bis",
     { "aria-labelledby": "bis-h" },
-    el("h2#bis-h.section-title", null, icon("trophy"), el("span", null, T.bisTitle)),
+    el("h2#bis-h.section-title", null, iconText("trophy", T.bisTitle)),
     intro,
     status,
     searchBox,
@@ -52,12 +53,13 @@ export function bisView() {
 
   /** A finalist's list item: its toggle button, remembered with the text the search looks in. */
   function finalist(entry, block) {
+    const by = byline(entry);
     const button = el(
       "button.pick",
       { type: "button", onclick: () => pickBestInShow(entry.id) },
       el("span.pick-title", null, entry.title),
-      entry.editors?.length ? el("span.pick-by", null, T.by(joinNames(entry.editors))) : null,
-      el("span.badge", null, icon("check"), el("span", null, T.bisYourPick)),
+      by && el("span.pick-by", null, by),
+      el("span.badge", null, iconText("check", T.bisYourPick)),
     );
     const item = el("li", null, button);
     const haystack = [entry.title, entry.category, ...(entry.editors || []), entry.musicArtist, entry.musicTitle, ...(entry.sources || [])];

@@ -1,7 +1,7 @@
 // "Rate what you've seen": per open category, the entries already shown (all but the one on screen), each with its
 // stars, so a late joiner rates what they saw while the category is open.
 
-import { el, icon, replace, sync, text } from "../dom.js";
+import { el, iconText, replace, sync, text } from "../dom.js";
 import { T, lang } from "../lang.js";
 import * as app from "../state.js";
 import { createRater, entryDetails } from "./entry.js";
@@ -22,7 +22,7 @@ export function earlierView() {
     }
     text(found.head, category.name);
     found.closes.hidden = !category.closesAt;
-    if (category.closesAt) replace(found.closes, icon("clock"), el("span", null, T.closesAt(time.format(new Date(category.closesAt)))));
+    if (category.closesAt) replace(found.closes, iconText("clock", T.closesAt(time.format(new Date(category.closesAt)))));
     sync(found.list, entries.map(item));
     return found.root;
   }

@@ -1,21 +1,27 @@
 // One entry as the phone shows it: its details, and the star buttons that rate it with their status line.
 
-import { el, icon, replace } from "../dom.js";
+import { el, icon, iconText, replace } from "../dom.js";
 import { T, joinNames } from "../lang.js";
 import { pendingVote } from "../outbox.js";
 import * as app from "../state.js";
 import { pendingText, vote } from "../session.js";
 import { setStatus } from "./status.js";
 
+/** "by A & B", or null when the entry names no editors. */
+export const byline = (entry) => (entry.editors?.length ? T.by(joinNames(entry.editors)) : null);
+
+/** A line of details with its icon, or nothing without words. */
+export const meta = (name, words, spec = "p.meta") => (words ? el(spec, null, iconText(name, words)) : null);
+
 /** Title (as `titleSpec`, with the id `titleId`), editors, music, sources and content note. */
 export function entryDetails(entry, titleSpec, titleId) {
   const music = entry.musicArtist || entry.musicTitle ? T.music(entry.musicArtist || "", entry.musicTitle || "") : null;
   return [
     el(titleSpec, { id: titleId }, entry.title),
-    entry.editors?.length ? el("p.meta", null, icon("person"), el("span", null, T.by(joinNames(entry.editors)))) : null,
-    music ? el("p.meta", null, icon("music"), el("span", null, music)) : null,
-    entry.sources?.length ? el("p.meta", null, icon("film"), el("span", null, T.from(joinNames(entry.sources)))) : null,
-    entry.contentNote ? el("p.meta.note", null, icon("info"), el("span", null, entry.contentNote)) : null,
+    meta("person", byline(entry)),
+    meta("music", music),
+    meta("film", entry.sources?.length ? T.from(joinNames(entry.sources)) : null),
+    meta("info", entry.contentNote, "p.meta.note"),
   ];
 }
 

@@ -1,7 +1,7 @@
 // The notice that stands for the page while it is not following the show (joining, no code, a refused code), the card
 // note of a phone without a ballot card in a contest that votes with cards, and the code box both of them hold.
 
-import { el, icon, replace, setAttrs, text } from "../dom.js";
+import { el, icon, iconText, replace, setAttrs, text } from "../dom.js";
 import { T } from "../lang.js";
 import { parseCode } from "../codes.js";
 import * as app from "../state.js";
@@ -80,7 +80,7 @@ export function noticeView() {
     }
     if (app.screen !== "ready") drawNotice();
     else if (app.needsCard() && !cardNote.contains(form)) {
-      replace(cardNote, el("h2#card-note-h", null, icon("lock"), el("span", null, T.needCardTitle)), el("p", null, T.needCardBody), form);
+      replace(cardNote, el("h2#card-note-h", null, iconText("lock", T.needCardTitle)), el("p", null, T.needCardBody), form);
     }
   }
 

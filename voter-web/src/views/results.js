@@ -1,8 +1,9 @@
 // The results as they are revealed: Best In Show, the category winners and the awards, on top of the page.
 
-import { el, icon, replace } from "../dom.js";
-import { T, joinNames } from "../lang.js";
+import { el, iconText, replace } from "../dom.js";
+import { T } from "../lang.js";
 import * as app from "../state.js";
+import { byline, meta } from "./entry.js";
 
 export function resultsView() {
   const section = el("section.card.results", { "aria-labelledby": "results-h" });
@@ -14,7 +15,7 @@ export function resultsView() {
     drawn = results;
     replace(
       section,
-      el("h2#results-h.section-title", null, icon("trophy"), el("span", null, T.resultsTitle)),
+      el("h2#results-h.section-title", null, iconText("trophy", T.resultsTitle)),
       results.bestInShow && el("div.bis-winner", null, el("h3.eyebrow", null, T.resultsBestInShow), winner(results.bestInShow.winner)),
       results.categories.length > 0 && [
         el("h3", null, T.resultsCategories),
@@ -35,7 +36,7 @@ function winner(entry, extra) {
     "div.winner-entry",
     null,
     el("p.winner-title", null, entry.title),
-    entry.editors?.length ? el("p.meta", null, icon("person"), el("span", null, T.by(joinNames(entry.editors)))) : null,
+    meta("person", byline(entry)),
     extra,
   );
 }

@@ -1,6 +1,6 @@
 // The status line under the stars and on the Best In Show ballot: words and an icon, never colour alone.
 
-import { el, icon, replace } from "../dom.js";
+import { iconText, replace } from "../dom.js";
 
 const ICONS = { ok: "check", wait: "clock", bad: "cross", lock: "lock", clock: "clock", info: "star" };
 
@@ -9,5 +9,5 @@ export function setStatus(node, kind, message) {
   if (node.dataset.kind === kind && node.textContent === message) return;
   node.dataset.kind = kind;
   node.className = `status ${kind}`;
-  replace(node, icon(ICONS[kind]), el("span", null, message));
+  replace(node, iconText(ICONS[kind], message));
 }
