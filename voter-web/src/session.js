@@ -10,7 +10,7 @@ import { delay, load, oneAtATime, request, retryDelayMs } from "./net.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
 
-const roomCode = codeInPath(location.pathname);
+const roomCode = codeInPath(location.pathname); // from the QR of the screen or a poster: /v/{code}
 
 // A ballot card's QR opens /v#card=KEY: the key comes in the fragment (which no server or proxy log sees) and leaves
 // the address bar at once.
