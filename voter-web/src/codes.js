@@ -20,6 +20,15 @@ export function parseCode(typed) {
   return { error: "length", length: clean.length };
 }
 
+/** The room code of the page's path (`/v/{code}`), or "" (none, or a mangled link). */
+export function codeInPath(pathname) {
+  try {
+    return decodeURIComponent(pathname.split("/")[2] || "").trim();
+  } catch {
+    return "";
+  }
+}
+
 /** The ballot card key in the page's fragment (`#card=KEY`, from a card's QR code), or null. */
 export function cardInLink(hash) {
   const match = /(?:^#|&)card=([^&]*)/.exec(hash || "");

@@ -3,7 +3,7 @@
 /**
  * el("p#id.note.big", { "aria-live": "polite" }, "text", child, …): tag, optional id, classes. Attributes: on*
  * functions become listeners, true/false add or leave out the attribute, everything else setAttribute. Children:
- * strings become text nodes; null and false are skipped; arrays are flattened.
+ * strings become text nodes; null and false are skipped; arrays (nested too) are flattened.
  */
 export function el(spec, attrs, ...children) {
   const [head, ...classes] = spec.split(".");
@@ -25,7 +25,7 @@ export function setAttrs(node, attrs) {
 }
 
 export function append(node, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child == null || child === false) continue;
     node.append(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
   }
@@ -69,6 +69,9 @@ const PATHS = {
   info: "M12 3a9 9 0 100 18 9 9 0 000-18zM12 11v5.5M12 7.5h.01",
 };
 const FILLED = new Set(["star", "live", "play"]);
+
+/** An icon with the words that say what it shows: [icon, <span>words</span>]. */
+export const iconText = (name, words) => [icon(name), el("span", null, words)];
 
 /** A decorative icon (aria-hidden: the text beside it carries the meaning). `filled` for solid shapes. */
 export function icon(name, extraClass = "") {

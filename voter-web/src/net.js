@@ -1,4 +1,4 @@
-// HTTP and the phone's own storage.
+// HTTP, the phone's own storage, and when to try again.
 
 const PREFIX = "amv.";
 const memory = new Map(); // when localStorage is unavailable (some private modes), the page still works until reload
@@ -92,4 +92,30 @@ export function retryDelayMs(response, attempt) {
 export function backoffMs(attempt) {
   const base = Math.min(30000, 1000 * 2 ** Math.min(attempt, 5));
   return Math.round(base * (0.6 + Math.random() * 0.4));
+}
+
+export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `task` one run at a time: a call while it runs gets the run under way, and with `again` also asks for one more run
+ * after it (what the task reads may have changed meanwhile). `.busy()`: a run is under way. */
+export function oneAtATime(task, again = false) {
+  let running = null;
+  let more = false;
+  const run = (...args) => {
+    if (running) {
+      more = again;
+      return running;
+    }
+    running = (async () => {
+      do {
+        more = false;
+        await task(...args);
+      } while (more);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  run.busy = () => running !== null;
+  return run;
 }

@@ -73,9 +73,7 @@ export const strings = {
     from: (sources) => `From ${sources}`,
 
     // Rating
-    rateGroup: (title) => `Your rating for ${title}`,
     rate: (n, max, title) => `Rate ${n} of ${max} stars for ${title}`,
-    yourScore: (n, max) => `Your score: ${n} of ${max}`,
     tapToRate: "Tap a star to rate.",
     saved: (n, max) => `Saved: ${n} of ${max}. Tap to change.`,
     savedAnnounce: (n, max, title) => `Saved: ${n} of ${max} stars for ${title}.`,
@@ -190,9 +188,7 @@ export const strings = {
     music: (artist, title) => `${artist}「${title}」`,
     from: (sources) => `使用作品：${sources}`,
 
-    rateGroup: (title) => `「${title}」の評価`,
     rate: (n, max, title) => `「${title}」を${max}点中${n}点で評価`,
-    yourScore: (n, max) => `あなたの評価：${max}点中${n}点`,
     tapToRate: "星をタップして評価してください。",
     saved: (n, max) => `保存しました：${max}点中${n}点。タップで変更できます。`,
     savedAnnounce: (n, max, title) => `「${title}」の評価${max}点中${n}点を保存しました。`,

@@ -1,0 +1,157 @@
+// The phone app's modules that need no page, run by Node's own test runner (no packages):
+//   node --test tests/node/voter-modules.test.mjs
+// The browser tests (tests/AmvScreening.Tests/Web/Voter*.cs) hold the whole app to its behaviour; these pin the rules
+// the state and the session lean on. Each test imports its own copy of state.js (a fresh module per query string).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { codeInPath } from "../../voter-web/src/codes.js";
+import { oneAtATime, retryDelayMs } from "../../voter-web/src/net.js";
+
+let copies = 0;
+const freshState = () => import(`../../voter-web/src/state.js?copy=${++copies}`);
+// Not a sleep: a timer of 0 runs once every microtask queued before it has run (the draw, the next run of a task).
+const afterMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const voting = (categories, extra = {}) => ({ scoreMin: 1, scoreMax: 5, categories, ...extra });
+const category = (categoryId, status, votableEntries) => ({ categoryId, name: `C${categoryId}`, status, votableEntries });
+
+test("The state cannot be assigned from outside its module", async () => {
+  const app = await freshState();
+  assert.throws(() => {
+    app.screen = "ready";
+  }, TypeError);
+  assert.equal(app.screen, "joining");
+});
+
+test("Several changes in one turn draw the page once, after the last", async () => {
+  const app = await freshState();
+  const drawn = [];
+  app.onChange(() => drawn.push([app.screen, app.conn]));
+  app.setScreen("ready");
+  app.setConn("live");
+  app.markSynced();
+  assert.deepEqual(drawn, []);
+  await afterMicrotasks();
+  assert.deepEqual(drawn, [["ready", "live"]]);
+});
+
+test("A show state older than the one held is not taken (a refresh's answer crossing a push)", async () => {
+  const app = await freshState();
+  assert.equal(app.setShow(null), false);
+  assert.equal(app.setShow({ sequence: 5, phase: "video" }), true);
+  assert.equal(app.setShow({ sequence: 4, phase: "introSlate" }), false);
+  assert.equal(app.show.phase, "video");
+  assert.equal(app.setShow({ sequence: 5, phase: "paused" }), true);
+  assert.equal(app.show.phase, "paused");
+});
+
+test("An entry's status follows its category: open, not open yet, closed, disqualified, unknown", async () => {
+  const app = await freshState();
+  const shown = { id: 1, categoryId: 1 };
+  const dropped = { id: 2, categoryId: 1 };
+  const later = { id: 3, categoryId: 2 };
+  app.setVoting(voting([category(1, "open", [shown]), category(2, "notOpen", []), category(3, "closed", [])]));
+  assert.equal(app.entryStatus(shown), "open");
+  assert.equal(app.entryStatus(dropped), "disqualified");
+  assert.equal(app.entryStatus(later), "notOpen");
+  assert.equal(app.entryStatus({ id: 4, categoryId: 3 }), "closed");
+  assert.equal(app.entryStatus({ id: 5, categoryId: 9 }), "unknown");
+});
+
+test("The Best In Show ballot shows only with the ballot method, once open", async () => {
+  const app = await freshState();
+  assert.equal(app.ballot(), null);
+  for (const [method, status, expected] of [
+    ["ballot", "notOpen", null],
+    ["ballot", "open", "open"],
+    ["ballot", "closed", "closed"],
+    ["judges", "open", null],
+  ]) {
+    app.setVoting(voting([], { bestInShowMethod: method, bestInShow: status }));
+    assert.equal(app.ballot(), expected, `${method}/${status}`);
+  }
+});
+
+test("In card mode a phone that joined without a card follows but does not vote", async () => {
+  const app = await freshState();
+  app.setVoting(voting([], { requireCards: true }));
+  app.setVoter("t1", "screen", null);
+  assert.equal(app.needsCard(), true);
+  app.setVoter("t2", "card", "ACEFHJKMNPRTWXY3");
+  assert.equal(app.needsCard(), false);
+  app.setVoting(voting([], { requireCards: false }));
+  app.setVoter("t3", "poster", null);
+  assert.equal(app.needsCard(), false);
+});
+
+test("A confirmed ballot forgets the refusal before it; a new tap forgets it too", async () => {
+  const app = await freshState();
+  app.setRefusal(7, "closed");
+  app.setRefusal("pick", "ballot-not-open");
+  app.confirmVote(7, 4);
+  assert.equal(app.scores[7], 4);
+  assert.equal(app.refusals[7], undefined);
+  app.setRefusal("pick", null);
+  assert.deepEqual(app.refusals, {});
+  app.setMine({ scores: { 3: 2 }, bestInShow: 9 });
+  assert.deepEqual([app.scores, app.pick], [{ 3: 2 }, 9]);
+  app.setMine(null);
+  assert.deepEqual([app.scores, app.pick], [{}, null]);
+});
+
+test("One run at a time: a call during a run gets that run", async () => {
+  let runs = 0;
+  let release;
+  const task = oneAtATime(async (value) => {
+    runs++;
+    await new Promise((resolve) => (release = resolve));
+    return value;
+  });
+  const first = task("a");
+  const second = task("b");
+  assert.equal(first, second);
+  assert.equal(task.busy(), true);
+  release();
+  await first;
+  assert.equal(runs, 1);
+  assert.equal(task.busy(), false);
+});
+
+test("One run at a time, again: calls during a run ask for one more run after it, however many they are", async () => {
+  let runs = 0;
+  let release;
+  const refresh = oneAtATime(async () => {
+    runs++;
+    await new Promise((resolve) => (release = resolve));
+  }, true);
+  const run = refresh();
+  refresh();
+  refresh();
+  release();
+  await afterMicrotasks();
+  assert.equal(runs, 2);
+  release();
+  await run;
+  assert.equal(runs, 2);
+  assert.equal(refresh.busy(), false);
+});
+
+test("Retry-After is honoured on 429 and 503 (seconds or a date); otherwise the phone backs off", () => {
+  assert.equal(retryDelayMs({ status: 429, retryAfter: "2" }, 0), 2000);
+  assert.equal(retryDelayMs({ status: 503, retryAfter: "0" }, 0), 1000);
+  const date = retryDelayMs({ status: 503, retryAfter: new Date(Date.now() + 10000).toUTCString() }, 0);
+  assert.ok(date > 8000 && date <= 10000, String(date));
+  for (const response of [{ status: 0, retryAfter: null }, { status: 500, retryAfter: "60" }, { status: 429, retryAfter: null }]) {
+    const wait = retryDelayMs(response, 2);
+    assert.ok(wait >= 2400 && wait <= 4000, `${response.status}: ${wait}`);
+  }
+});
+
+test("The room code comes from the link's path; none, or a mangled one, is no code", () => {
+  assert.equal(codeInPath("/v/K7XM4P"), "K7XM4P");
+  assert.equal(codeInPath("/v/%20K7XM4P%20"), "K7XM4P");
+  assert.equal(codeInPath("/v"), "");
+  assert.equal(codeInPath("/v/"), "");
+  assert.equal(codeInPath("/v/%E0%A4%A"), "");
+});
