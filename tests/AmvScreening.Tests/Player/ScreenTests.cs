@@ -51,7 +51,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
     [Fact]
     public async Task SlatesAndVideos_InTheFullscreenWindow_NeverUncoverTheDesktop()
     {
-        var slates = new SvgSlateRenderer(log: TextWriter.Null);
+        var slates = new SvgSlateRenderer();
         var room = new RoomInfo("K7QX", "http://192.168.1.10:5000/v/K7QX");
         var clip = new MediaItem(await TestMedia.ClipAsync(seconds: 2, size: "1280x720"));
         MediaItem Slate(SlateKind kind, EntrySummary entry) =>
@@ -61,7 +61,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
         using var sampler = new ScreenSampler(xvfb.Display.Name);
         await sampler.WaitForAsync(Look.Black, Bound);
         var shown = new List<(string Phase, PlaybackResult Result)>();
-        await using (var engine = new VlcEngine(screen.ForEngine(new VlcEngineOptions { Muted = true })))
+        await using (var engine = new VlcEngine(new VlcEngineOptions { Muted = true }.DrawingInto(screen)))
         {
             foreach (var (phase, item) in new[]
                      {
@@ -104,13 +104,13 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
         using var server = new AmvServer(new Dictionary<string, string?> { ["Amv:PublicBaseUrl"] = "http://192.168.1.10:5000" });
         using var coordinator = await server.CreateStaffClientAsync();
         var room = (await coordinator.GetFromJsonAsync<RoomInfo>("/api/room"))!;
-        var slates = new SvgSlateRenderer(log: TextWriter.Null);
+        var slates = new SvgSlateRenderer();
         var folder = Directory.CreateTempSubdirectory("amv-screen-").FullName;
         try
         {
             using var screen = SdlScreen.Open(new ScreenOptions());
             using var sampler = new ScreenSampler(xvfb.Display.Name);
-            await using var engine = new VlcEngine(screen.ForEngine(new VlcEngineOptions { Muted = true }));
+            await using var engine = new VlcEngine(new VlcEngineOptions { Muted = true }.DrawingInto(screen));
 
             var intro = Path.Combine(folder, "player-intro.png");
             await ShowAsync(screen, engine, sampler, slates.Render(new SlateData(SlateKind.Intro, ContestName, First.Category, First, room)), intro);
@@ -137,7 +137,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
     {
         // The control experiment: what the projector shows when libvlc opens a window of its own for each item. The
         // sampler must see the desktop here, or the test above proves nothing.
-        var slates = new SvgSlateRenderer(log: TextWriter.Null);
+        var slates = new SvgSlateRenderer();
         var slate = new MediaItem(slates.Render(new SlateData(SlateKind.Intro, ContestName, First.Category, First)), StillFor: TimeSpan.FromSeconds(1));
         var clip = new MediaItem(await TestMedia.ClipAsync(seconds: 2, size: "1280x720"));
 
@@ -247,7 +247,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
 
         Assert.Equal(new ScreenBounds(0, 0, 1280, 720), screen.Bounds);
         Assert.Equal(Look.Black, ScreenLooks.Classify(x11.Grid(64, 36)));
-        var options = screen.ForEngine(new VlcEngineOptions { Muted = true, Headless = true });
+        var options = new VlcEngineOptions { Muted = true, Headless = true }.DrawingInto(screen);
         Assert.Equal(screen.XWindow, options.XWindow);
         Assert.False(options.Headless);
         Assert.True(options.Muted);
