@@ -53,7 +53,8 @@ static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency
         // Set-up: open every category and read the room code, as a coordinator.
         var login = await http.PostAsJsonAsync("/api/auth/login", new { role = "coordinator", password });
         login.EnsureSuccessStatusCode();
-        var cookie = login.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+        // Every cookie the login sets (the staff cookie, and the consoles' antiforgery cookie), as a browser would send them.
+        var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         var snapshot = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!;
         foreach (var category in snapshot.Categories)
         {
