@@ -42,7 +42,7 @@ public sealed class ProjectorKeys(ShowSequencer sequencer, TimeProvider? clock =
         else
         {
             _quitAsked = now;
-            _logger.LogWarning("Quit? Press q again within {Seconds:0} s to end the show.", QuitWindow.TotalSeconds);
+            _logger.LogInformation("Quit? Press q again within {Seconds:0} s to end the show.", QuitWindow.TotalSeconds);
         }
     }
 }
