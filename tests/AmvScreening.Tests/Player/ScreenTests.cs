@@ -192,6 +192,30 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
     }
 
     [Fact]
+    public async Task AKeyHandlerThatThrows_IsLoggedInThePlayersLog_AndTheNextKeyStillArrives()
+    {
+        var log = new LogLines();
+        using var screen = SdlScreen.Open(new ScreenOptions(), log.CreateLogger("screen"));
+        var next = new TaskCompletionSource<char>(TaskCreationOptions.RunContinuationsAsynchronously);
+        screen.KeyPressed += key =>
+        {
+            if (key == 'x')
+            {
+                throw new InvalidOperationException("a broken handler");
+            }
+
+            next.TrySetResult(key);
+        };
+
+        var typed = await ExternalProcess.RunAsync(XvfbDisplay.Find("xdotool", "xdotool"), ["mousemove", "640", "360", "key", "--delay", "20", "x", "n"], Bound,
+            environment: new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display.Name });
+        Assert.True(typed.ExitCode == 0, typed.StandardError);
+
+        Assert.Equal('n', await next.Task.WaitAsync(Bound));
+        Assert.StartsWith("ERROR Screen: a KeyPressed handler failed", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dispose_FromAKeyHandler_ClosesTheWindow()
     {
         var screen = SdlScreen.Open(new ScreenOptions());
