@@ -24,12 +24,17 @@ public static class PlayerCommandLine
     /// <summary>The root command, with <c>run</c> and <c>preflight</c>; <paramref name="run"/> gets the settings of a
     /// valid <c>run</c> and returns the exit code.</summary>
     /// <param name="preflightEngine">Makes the engine <c>preflight</c> probes the files with. Default: headless libvlc.</param>
-    public static RootCommand Create(Func<PlayerSettings, CancellationToken, Task<int>> run, Func<IMediaEngine>? preflightEngine = null) =>
-        new("AmvScreening player: the fullscreen show on the projector, with slates, booth keys and recovery.")
+    public static RootCommand Create(Func<PlayerSettings, CancellationToken, Task<int>> run, Func<IMediaEngine>? preflightEngine = null)
+    {
+        var root = new RootCommand("AmvScreening player: the fullscreen show on the projector, with slates, booth keys and recovery.")
         {
             RunCommand(run),
             PreflightCommand.Create(preflightEngine),
         };
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new HelpWithDetails((HelpAction)help.Action!);
+        return root;
+    }
 
     /// <summary>
     /// Parses <paramref name="args"/> and runs the command. A usage error (a bad value, an unknown option) prints
@@ -234,10 +239,32 @@ public static class PlayerCommandLine
         });
 }
 
-/// <summary>A command that knows its usage line(s), printed after a usage error, and the exit code of one.</summary>
+/// <summary>A command that knows its usage line(s), printed after a usage error, and the exit code of one; and what its
+/// <c>--help</c> adds after the options.</summary>
 internal sealed class UsageCommand(string name, string description, string usage, int usageExitCode) : Command(name, description)
 {
     public string Usage { get; } = usage;
 
     public int UsageExitCode { get; } = usageExitCode;
+
+    /// <summary>Printed after the options by <c>--help</c> (the exit codes, say).</summary>
+    public string? HelpDetails { get; init; }
+}
+
+/// <summary>System.CommandLine's help, then the command's <see cref="UsageCommand.HelpDetails"/>.</summary>
+internal sealed class HelpWithDetails(HelpAction help) : SynchronousCommandLineAction
+{
+    public override bool ClearsParseErrors => help.ClearsParseErrors;
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        var exitCode = help.Invoke(parseResult);
+        if (parseResult.CommandResult.Command is UsageCommand { HelpDetails: { } details })
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(details);
+            parseResult.InvocationConfiguration.Output.WriteLine();
+        }
+
+        return exitCode;
+    }
 }

@@ -46,10 +46,14 @@ public static class PreflightCommand
                preflight --contest FILE.json [--media DIR] [--json FILE] [--server URL --api-key KEY]
         """;
 
-    private const string Description = """
+    private const string Description = "Check every finalist's video file before the show";
+
+    private const string HelpDetails = $"""
         Checks every finalist's video before the show: the file is there, within the contest's size and length limits,
         libvlc opens it, it has picture and sound; records its resolution and frame rate. The finalists and limits come
-        from the server (--server URL --api-key KEY) or from a contest file (--contest FILE.json).
+        from the server (--server URL --api-key KEY) or from a contest file (--contest FILE.json):
+
+        {Usage}
 
         Exit codes: 0 every finalist will play (warnings allowed); 1 at least one would fail; 2 the server refused the
         API key; 3 nothing could be checked (server unreachable, contest file unreadable, libvlc missing); 4 checked,
@@ -70,7 +74,12 @@ public static class PreflightCommand
         var contest = PlayerCommandLine.Valued("--contest",
             "Read the finalists and limits from a JSON contest file instead of the server (with --server too, the report is still sent)",
             "FILE.json", (_, text) => text);
-        var command = new UsageCommand("preflight", Description, Usage, PreflightExitCodes.Usage) { server, apiKey, media, json, contest };
+        var command = new UsageCommand("preflight", Description, Usage, PreflightExitCodes.Usage) { HelpDetails = HelpDetails };
+        foreach (var option in new Option[] { server, apiKey, media, json, contest })
+        {
+            command.Options.Add(option);
+        }
+
         command.Validators.Add(r =>
         {
             if (r.GetResult(server) is null && r.GetResult(contest) is null)

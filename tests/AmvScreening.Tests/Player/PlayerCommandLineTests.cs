@@ -67,7 +67,7 @@ public sealed class PlayerCommandLineTests
         (string Name, string Value)[] needed = command == "run" || option == "--contest"
             ? [("--server", "http://localhost:5000"), ("--api-key", "k")]
             : [("--contest", "c.json")];
-        var (exit, error, ran) = await InvokeAsync([command, .. needed.Where(o => o.Name != option).SelectMany(o => new[] { o.Name, o.Value }), option]);
+        var (exit, error, ran, _) = await InvokeAsync([command, .. needed.Where(o => o.Name != option).SelectMany(o => new[] { o.Name, o.Value }), option]);
 
         Assert.Equal(command == "run" ? PlayerCommandLine.RunUsageExitCode : PreflightExitCodes.Usage, exit);
         Assert.False(ran);
@@ -78,13 +78,26 @@ public sealed class PlayerCommandLineTests
     }
 
     [Theory]
+    [InlineData("run", "--intro <SECONDS>", "[default: 8]")]
+    [InlineData("preflight", "--contest <FILE.json>", "Exit codes: 0 every finalist will play")]
+    [InlineData("preflight", "--json <FILE>", "       preflight --contest FILE.json [--media DIR]")]
+    public async Task Help_ListsTheOptions_AndWhatTheCommandAddsToThem(string command, string option, string text)
+    {
+        var (exit, error, ran, output) = await InvokeAsync([command, "--help"]);
+
+        Assert.Equal((0, "", false), (exit, error, ran));
+        Assert.Contains(option, output, StringComparison.Ordinal);
+        Assert.Contains(text, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("run", "--fast")]
     [InlineData("preflight", "--fast")]
     [InlineData("run", "extra")]
     public async Task AnUnknownOptionOrArgument_IsNamed_AndNothingRuns(string command, string token)
     {
         string[] valid = command == "run" ? ["run", "--server", "http://localhost:5000", "--api-key", "k"] : ["preflight", "--contest", "c.json"];
-        var (exit, error, ran) = await InvokeAsync([.. valid, token]);
+        var (exit, error, ran, _) = await InvokeAsync([.. valid, token]);
 
         Assert.Equal(command == "run" ? PlayerCommandLine.RunUsageExitCode : PreflightExitCodes.Usage, exit);
         Assert.False(ran);
@@ -112,7 +125,7 @@ public sealed class PlayerCommandLineTests
 
     /// <summary>The whole command line as the player runs it, with a <c>run</c> that only notes it ran and a
     /// <c>preflight</c> engine that must not be made.</summary>
-    private static async Task<(int Exit, string Error, bool Ran)> InvokeAsync(string[] args)
+    private static async Task<(int Exit, string Error, bool Ran, string Output)> InvokeAsync(string[] args)
     {
         var ran = false;
         var root = PlayerCommandLine.Create((_, _) =>
@@ -120,9 +133,9 @@ public sealed class PlayerCommandLineTests
             ran = true;
             return Task.FromResult(0);
         }, () => throw new InvalidOperationException("preflight ran"));
-        var error = new StringWriter { NewLine = "\n" };
-        var exit = await PlayerCommandLine.InvokeAsync(root, args, new InvocationConfiguration { Output = new StringWriter(), Error = error });
-        return (exit, error.ToString(), ran);
+        var (output, error) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
+        var exit = await PlayerCommandLine.InvokeAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
+        return (exit, error.ToString(), ran, output.ToString());
     }
 
     private static PlayerSettings? Parse(params string[] args)
