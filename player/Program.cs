@@ -10,19 +10,35 @@ namespace AmvScreening.Player;
 /// <summary>Entry point (a named class: the tests reference both the server's and the player's assemblies).</summary>
 public static class PlayerProgram
 {
-    public static int Main(string[] args) => args is ["preflight", .. var rest]
-        ? Preflight.PreflightCommand.RunAsync(rest).GetAwaiter().GetResult()
-        : PlayerCommandLine.Create(RunAsync).Parse(args).Invoke();
+    public static Task<int> Main(string[] args) => PlayerCommandLine.InvokeAsync(PlayerCommandLine.Create(RunAsync), args);
+
+    /// <summary>The player's logs, set up here once for every part (show, server link, slates, screen, keys): in the
+    /// booth (<paramref name="booth"/>, a terminal) the last lines at the bottom of the booth panel, on standard error
+    /// until the panel is up; as a service, one line per entry on standard output.</summary>
+    private static ILoggerFactory CreateLogs(RecentLog? booth) => LoggerFactory.Create(b =>
+    {
+        if (booth is not null)
+        {
+            b.AddProvider(booth);
+        }
+        else
+        {
+            b.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));
+        }
+    });
 
     /// <summary>The screen: the projector window (player/Screen) unless headless, libvlc drawing into it (player/Vlc),
     /// and the SVG slates (player/Slates).</summary>
-    private static (SdlScreen? Screen, IMediaEngine Engine, ISlateRenderer Slates) CreateScreen(PlayerSettings settings)
+    private static (IScreen? Screen, IMediaEngine Engine, ISlateRenderer Slates) CreateScreen(PlayerSettings settings, ILoggerFactory logs)
     {
-        var screen = settings.Headless ? null : SdlScreen.Open(new ScreenOptions { Display = settings.Display, Windowed = settings.Windowed });
+        IScreen? screen = settings.Headless
+            ? null
+            : SdlScreen.Open(new ScreenOptions { Display = settings.Display, Windowed = settings.Windowed }, logs.CreateLogger<SdlScreen>());
         try
         {
-            var engine = new VlcEngine(screen?.ForEngine() ?? new VlcEngineOptions { Headless = true });
-            return (screen, engine, new SvgSlateRenderer(settings.TemplatesFolder, Path.Combine(settings.StateFolder, "slates")));
+            var engine = new VlcEngine(screen is null ? new VlcEngineOptions { Headless = true } : new VlcEngineOptions().DrawingInto(screen));
+            var slates = new SvgSlateRenderer(settings.TemplatesFolder, Path.Combine(settings.StateFolder, "slates"), logs.CreateLogger<SvgSlateRenderer>());
+            return (screen, engine, slates);
         }
         catch
         {
@@ -31,61 +47,61 @@ public static class PlayerProgram
         }
     }
 
+    /// <summary>Runs the show; what stops it early is said on standard error, after the booth panel is gone, with the
+    /// exit code: 3 the screen or libvlc cannot start, 2 the server refused the API key.</summary>
     private static async Task<int> RunAsync(PlayerSettings settings, CancellationToken ct)
     {
-        SdlScreen? screen;
+        var (exitCode, message) = await ShowAsync(settings, ct);
+        if (message is not null)
+        {
+            await Console.Error.WriteLineAsync($"error: {message}");
+        }
+
+        return exitCode;
+    }
+
+    private static async Task<(int ExitCode, string? Message)> ShowAsync(PlayerSettings settings, CancellationToken ct)
+    {
+        // The booth panel needs a terminal to draw on and to read keys from; otherwise (a service) plain log lines.
+        var booth = !Console.IsInputRedirected && !Console.IsOutputRedirected ? new RecentLog() : null;
+        using var logs = CreateLogs(booth);
+        IScreen? screen;
         IMediaEngine engine;
         ISlateRenderer slates;
         try
         {
-            (screen, engine, slates) = CreateScreen(settings);
+            (screen, engine, slates) = CreateScreen(settings, logs);
         }
         catch (Exception e) when (e is VlcException or ScreenException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 3;
+            return (3, e.Message);
         }
 
         using (screen)
         await using (engine)
         {
-            // The booth panel needs a terminal to draw on and to read keys from; otherwise (a service) plain log lines.
-            var booth = !Console.IsInputRedirected && !Console.IsOutputRedirected;
-            var recent = new RecentLog();
-            using var logs = LoggerFactory.Create(b =>
-            {
-                if (booth)
-                {
-                    b.AddProvider(recent);
-                }
-                else
-                {
-                    b.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss "));
-                }
-            });
             var host = new PlayerHost(settings, engine, slates, logs);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var show = host.RunAsync(stop.Token);
             var ready = await Task.WhenAny(host.Ready, show) == host.Ready;
             if (ready && screen is not null)
             {
-                var keys = new ProjectorKeys(host.Sequencer!);
+                var keys = new ProjectorKeys(host.Sequencer!, logger: logs.CreateLogger<ProjectorKeys>());
                 screen.KeyPressed += keys.OnKey;
                 screen.QuitRequested += keys.OnQuitRequested;
             }
 
-            var panel = booth && ready
-                ? new BoothTerminal(host.Sequencer!, host.Reporter!, host.Live!, recent).RunAsync(stop.Token)
+            var panel = booth is not null && ready
+                ? new BoothTerminal(host.Sequencer!, host.Reporter!, host.Live!, booth).RunAsync(stop.Token)
                 : Task.CompletedTask;
             try
             {
                 await show;
-                return 0;
+                return (0, null);
             }
             catch (PlayerApiKeyException e)
             {
-                Console.Error.WriteLine($"error: {e.Message} Check --api-key (the server prints the key at its first start).");
-                return 2;
+                return (2, $"{e.Message} Check --api-key (the server prints the key at its first start).");
             }
             finally
             {

@@ -1,7 +1,9 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmvScreening.Bench;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Voting;
 using AmvScreening.Tests.Support;
@@ -10,112 +12,119 @@ using Microsoft.Data.Sqlite;
 // A burst of votes from thousands of distinct voters over real HTTP on loopback, against the server run as its own
 // process with its default settings (synchronous=FULL, group commit). Prints votes per second and acknowledgement
 // latency. Usage: bench [--voters N] [--votes-per-voter K] [--concurrency C]
-var voters = Option("--voters", 4000);
-var votesPerVoter = Option("--votes-per-voter", 5);
-var concurrency = Option("--concurrency", 64);
-const string password = "bench-coordinator-password";
-
-var data = Directory.CreateTempSubdirectory("amv-bench-").FullName;
-try
+var votersOption = BenchCommandLine.Count("--voters", 4000, "How many voters join (each from its own phone)");
+var votesOption = BenchCommandLine.Count("--votes-per-voter", 5, "How many different entries each voter rates");
+var concurrencyOption = BenchCommandLine.Count("--concurrency", 64, "How many requests are in flight at once");
+var command = new RootCommand(
+    "Vote burst benchmark: the server as its own process, thousands of voters over HTTP on loopback; prints votes per " +
+    "second and acknowledgement latency (docs/benchmarks.md).")
 {
-    await using var server = await ServerProcess.StartAsync(
-        Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll"),
-        new Dictionary<string, string>
+    votersOption, votesOption, concurrencyOption,
+};
+command.SetAction(result => BurstAsync(result.GetValue(votersOption), result.GetValue(votesOption), result.GetValue(concurrencyOption)));
+return await BenchCommandLine.RunAsync(command, args);
+
+static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency)
+{
+    const string password = "bench-coordinator-password";
+
+    var data = Directory.CreateTempSubdirectory("amv-bench-").FullName;
+    try
+    {
+        await using var server = await ServerProcess.StartAsync(
+            Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll"),
+            new Dictionary<string, string>
+            {
+                ["Amv:DataDirectory"] = data,
+                ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
+                ["Amv:Auth:CoordinatorPassword"] = password,
+                // Thousands of phones join from this one address within seconds, which the per-address join cap (meant
+                // against scripts minting voters) would stop; the votes themselves run under the default limits.
+                ["Amv:Voting:PerAddressJoinsPerMinute"] = "1000000",
+            },
+            TimeSpan.FromSeconds(60));
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseCookies = false })
         {
-            ["Amv:DataDirectory"] = data,
-            ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
-            ["Amv:Auth:CoordinatorPassword"] = password,
-            // Thousands of phones join from this one address within seconds, which the per-address join cap (meant
-            // against scripts minting voters) would stop; the votes themselves run under the default limits.
-            ["Amv:Voting:PerAddressJoinsPerMinute"] = "1000000",
-        },
-        TimeSpan.FromSeconds(60));
+            BaseAddress = server.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
 
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseCookies = false })
-    {
-        BaseAddress = server.BaseAddress,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+        // Set-up: open every category and read the room code, as a coordinator.
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { role = "coordinator", password });
+        login.EnsureSuccessStatusCode();
+        // Every cookie the login sets (the staff cookie, and the consoles' antiforgery cookie), as a browser would send them.
+        var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var snapshot = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!;
+        foreach (var category in snapshot.Categories)
+        {
+            (await http.SendAsync(Staff(HttpMethod.Post, $"/api/voting/categories/{category.CategoryId}/open"))).EnsureSuccessStatusCode();
+        }
 
-    // Set-up: open every category and read the room code, as a coordinator.
-    var login = await http.PostAsJsonAsync("/api/auth/login", new { role = "coordinator", password });
-    login.EnsureSuccessStatusCode();
-    var cookie = login.Headers.GetValues("Set-Cookie").First().Split(';')[0];
-    var snapshot = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!;
-    foreach (var category in snapshot.Categories)
-    {
-        (await http.SendAsync(Staff(HttpMethod.Post, $"/api/voting/categories/{category.CategoryId}/open"))).EnsureSuccessStatusCode();
+        var entries = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!.Categories.SelectMany(c => c.VotableEntries).Select(e => e.Id).ToArray();
+        var room = (await (await http.SendAsync(Staff(HttpMethod.Get, "/api/room"))).Content.ReadFromJsonAsync<RoomInfo>())!;
+
+        // Voters join (not timed as votes, reported apart).
+        var joinWatch = Stopwatch.StartNew();
+        var tokens = new string[voters];
+        await Parallel.ForAsync(0, voters, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        {
+            var response = await http.PostAsJsonAsync("/api/voters", new { roomCode = room.Code }, ct);
+            response.EnsureSuccessStatusCode();
+            tokens[i] = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("token").GetString()!;
+        });
+        joinWatch.Stop();
+
+        // The burst: every voter rates votesPerVoter different entries, all requests interleaved.
+        var random = new Random(2023);
+        var votes = Enumerable.Range(0, voters)
+            .SelectMany(v => random.GetItems(entries, entries.Length).Distinct().Take(votesPerVoter).Select(e => (Voter: v, Entry: e, Score: random.Next(1, 6))))
+            .ToArray();
+        random.Shuffle(votes);
+        var latencies = new double[votes.Length];
+        var statuses = new int[votes.Length];
+        var burst = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, votes.Length, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        {
+            var (voter, entry, score) = votes[i];
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/votes/{entry}") { Content = JsonContent.Create(new { score }) };
+            request.Headers.Add(VoterTokens.HeaderName, tokens[voter]);
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request, ct);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            statuses[i] = (int)response.StatusCode;
+        });
+        burst.Stop();
+
+        var acknowledged = statuses.Count(s => s == (int)HttpStatusCode.OK);
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "amv.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM votes";
+        var stored = (long)(await count.ExecuteScalarAsync())!;
+
+        Array.Sort(latencies);
+        Console.WriteLine($"AmvScreening vote burst — {Environment.ProcessorCount} cores, {voters} voters × {votesPerVoter} votes, {concurrency} concurrent requests");
+        Console.WriteLine($"  joins:          {voters} in {joinWatch.Elapsed.TotalSeconds:F2} s ({voters / joinWatch.Elapsed.TotalSeconds:F0}/s)");
+        Console.WriteLine($"  votes sent:     {votes.Length} in {burst.Elapsed.TotalSeconds:F2} s");
+        Console.WriteLine($"  acknowledged:   {acknowledged} ({acknowledged / burst.Elapsed.TotalSeconds:F0} votes/s)");
+        Console.WriteLine($"  refused:        {string.Join(", ", statuses.Where(s => s != 200).GroupBy(s => s).Select(g => $"{g.Key}×{g.Count()}").DefaultIfEmpty("none"))}");
+        Console.WriteLine($"  latency ms:     p50 {Percentile(50):F1}  p90 {Percentile(90):F1}  p99 {Percentile(99):F1}  max {latencies[^1]:F1}");
+        Console.WriteLine($"  in the database: {stored} votes ({(stored == acknowledged ? "= acknowledged" : "MISMATCH")})");
+        return stored == acknowledged && acknowledged == votes.Length ? 0 : 1;
+
+        double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p / 100 * latencies.Length) - 1)];
+
+        HttpRequestMessage Staff(HttpMethod method, string path)
+        {
+            var request = new HttpRequestMessage(method, path);
+            request.Headers.Add("Cookie", cookie);
+            return request;
+        }
     }
-
-    var entries = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!.Categories.SelectMany(c => c.VotableEntries).Select(e => e.Id).ToArray();
-    var room = (await (await http.SendAsync(Staff(HttpMethod.Get, "/api/room"))).Content.ReadFromJsonAsync<RoomInfo>())!;
-
-    // Voters join (not timed as votes, reported apart).
-    var joinWatch = Stopwatch.StartNew();
-    var tokens = new string[voters];
-    await Parallel.ForAsync(0, voters, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+    finally
     {
-        var response = await http.PostAsJsonAsync("/api/voters", new { roomCode = room.Code }, ct);
-        response.EnsureSuccessStatusCode();
-        tokens[i] = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("token").GetString()!;
-    });
-    joinWatch.Stop();
-
-    // The burst: every voter rates votesPerVoter different entries, all requests interleaved.
-    var random = new Random(2023);
-    var votes = Enumerable.Range(0, voters)
-        .SelectMany(v => random.GetItems(entries, entries.Length).Distinct().Take(votesPerVoter).Select(e => (Voter: v, Entry: e, Score: random.Next(1, 6))))
-        .ToArray();
-    random.Shuffle(votes);
-    var latencies = new double[votes.Length];
-    var statuses = new int[votes.Length];
-    var burst = Stopwatch.StartNew();
-    await Parallel.ForAsync(0, votes.Length, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
-    {
-        var (voter, entry, score) = votes[i];
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/votes/{entry}") { Content = JsonContent.Create(new { score }) };
-        request.Headers.Add(VoterTokens.HeaderName, tokens[voter]);
-        var started = Stopwatch.GetTimestamp();
-        using var response = await http.SendAsync(request, ct);
-        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        statuses[i] = (int)response.StatusCode;
-    });
-    burst.Stop();
-
-    var acknowledged = statuses.Count(s => s == (int)HttpStatusCode.OK);
-    await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "amv.db")};Mode=ReadOnly;Pooling=False");
-    await connection.OpenAsync();
-    await using var count = connection.CreateCommand();
-    count.CommandText = "SELECT COUNT(*) FROM votes";
-    var stored = (long)(await count.ExecuteScalarAsync())!;
-
-    Array.Sort(latencies);
-    Console.WriteLine($"AmvScreening vote burst — {Environment.ProcessorCount} cores, {voters} voters × {votesPerVoter} votes, {concurrency} concurrent requests");
-    Console.WriteLine($"  joins:          {voters} in {joinWatch.Elapsed.TotalSeconds:F2} s ({voters / joinWatch.Elapsed.TotalSeconds:F0}/s)");
-    Console.WriteLine($"  votes sent:     {votes.Length} in {burst.Elapsed.TotalSeconds:F2} s");
-    Console.WriteLine($"  acknowledged:   {acknowledged} ({acknowledged / burst.Elapsed.TotalSeconds:F0} votes/s)");
-    Console.WriteLine($"  refused:        {string.Join(", ", statuses.Where(s => s != 200).GroupBy(s => s).Select(g => $"{g.Key}×{g.Count()}").DefaultIfEmpty("none"))}");
-    Console.WriteLine($"  latency ms:     p50 {Percentile(50):F1}  p90 {Percentile(90):F1}  p99 {Percentile(99):F1}  max {latencies[^1]:F1}");
-    Console.WriteLine($"  in the database: {stored} votes ({(stored == acknowledged ? "= acknowledged" : "MISMATCH")})");
-    return stored == acknowledged && acknowledged == votes.Length ? 0 : 1;
-
-    double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p / 100 * latencies.Length) - 1)];
-
-    HttpRequestMessage Staff(HttpMethod method, string path)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("Cookie", cookie);
-        return request;
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(data, recursive: true);
     }
-}
-finally
-{
-    SqliteConnection.ClearAllPools();
-    Directory.Delete(data, recursive: true);
-}
-
-int Option(string name, int fallback)
-{
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) && value > 0 ? value : fallback;
 }

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using AmvScreening.Bench;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
 using AmvScreening.Player.Slates;
@@ -12,112 +14,118 @@ using AmvScreening.Tests.Player.Vlc;
 // libvlc drawing into it, on a virtual X server (Xvfb 1280×720), its centre sampled straight from the X server about
 // a thousand times a second. For each transition: the time from the last sample showing the slate to the first one
 // showing the video. Usage: bench-gap [--transitions N] [--mode ended|replace|both]
-var transitions = Option("--transitions", 20);
-var mode = args.SkipWhile(a => a != "--mode").Skip(1).FirstOrDefault() ?? "both";
-if (mode is not ("ended" or "replace" or "both"))
+var transitionsOption = BenchCommandLine.Count("--transitions", 20, "How many slate → video transitions to measure in each mode");
+var modeOption = new Option<string>("--mode")
 {
-    Console.Error.WriteLine("--mode is ended (the slate's time runs out, then the video starts), replace (the video replaces a slate that is up) or both.");
-    return 2;
-}
-
-var bound = TimeSpan.FromSeconds(30);
-using var xvfb = await XvfbDisplay.StartAsync(1280, 720);
-await xvfb.PaintRootAsync(ScreenLooks.RootColour);
-xvfb.UseInThisProcess();
-
-var room = new RoomInfo("K7QX", "http://192.168.1.10:5000/v/K7QX");
-var entry = new EntrySummary(11, 2, "Intensity", "全集中 (Total Concentration)", ["Akaza Cuts"], "LiSA", "紅蓮華", ["鬼滅の刃", "Jujutsu Kaisen"], "flashing lights");
-var slates = new SvgSlateRenderer(log: TextWriter.Null);
-var slate = slates.Render(new SlateData(SlateKind.Intro, "Kumoricon 2024 AMV Contest", entry.Category, entry, room));
-var clip = await TestMedia.ClipAsync(seconds: 1, size: "1280x720");
-
-using var screen = SdlScreen.Open(new ScreenOptions());
-using var sampler = new CentreSampler(xvfb.Name);
-await using var engine = new VlcEngine(screen.ForEngine(new VlcEngineOptions { Muted = true }));
-
-// The slate's centre as it looks on screen: what "the slate is showing" means below.
-var warmUp = engine.PlayAsync(new MediaItem(slate, StillFor: Timeout.InfiniteTimeSpan));
-await sampler.WaitUntilAsync(s => s.Look != Look.Black, bound);
-await Task.Delay(TimeSpan.FromSeconds(1)); // let the still settle: the experiment, not a synchronisation
-sampler.Reference = sampler.Latest();
-engine.Stop();
-await warmUp.WaitAsync(bound);
-
-var results = new List<(string Mode, double[] Gaps, double[] Latencies, int WithBlack, int Direct)>();
-foreach (var m in mode == "both" ? ["ended", "replace"] : new[] { mode })
+    Description = "ended (the slate's time runs out, then the video starts), replace (the video replaces a slate that is up) or both",
+    DefaultValueFactory = _ => "both",
+};
+modeOption.AcceptOnlyFromAmong("ended", "replace", "both");
+var command = new RootCommand(
+    "Slate → video gap benchmark: the player's fullscreen window on a virtual X server (Xvfb), libvlc drawing into it; " +
+    "prints the black gap between the last slate frame and the first video frame (docs/benchmarks.md).")
 {
-    var gaps = new List<double>();
-    var latencies = new List<double>();
-    var withBlack = 0;
-    var direct = 0;
-    for (var i = 0; i < transitions; i++)
+    transitionsOption, modeOption,
+};
+command.SetAction(result => MeasureAsync(result.GetValue(transitionsOption), result.GetValue(modeOption)!));
+return await BenchCommandLine.RunAsync(command, args);
+
+static async Task<int> MeasureAsync(int transitions, string mode)
+{
+    var bound = TimeSpan.FromSeconds(30);
+    using var xvfb = await XvfbDisplay.StartAsync(1280, 720);
+    await xvfb.PaintRootAsync(ScreenLooks.RootColour);
+    xvfb.UseInThisProcess();
+
+    var room = new RoomInfo("K7QX", "http://192.168.1.10:5000/v/K7QX");
+    var entry = new EntrySummary(11, 2, "Intensity", "全集中 (Total Concentration)", ["Akaza Cuts"], "LiSA", "紅蓮華", ["鬼滅の刃", "Jujutsu Kaisen"], "flashing lights");
+    var slates = new SvgSlateRenderer();
+    var slate = slates.Render(new SlateData(SlateKind.Intro, "Kumoricon 2024 AMV Contest", entry.Category, entry, room));
+    var clip = await TestMedia.ClipAsync(seconds: 1, size: "1280x720");
+
+    using var screen = SdlScreen.Open(new ScreenOptions());
+    using var sampler = new CentreSampler(xvfb.Name);
+    await using var engine = new VlcEngine(new VlcEngineOptions { Muted = true }.DrawingInto(screen));
+
+    // The slate's centre as it looks on screen: what "the slate is showing" means below.
+    var warmUp = engine.PlayAsync(new MediaItem(slate, StillFor: Timeout.InfiniteTimeSpan));
+    await sampler.WaitUntilAsync(s => s.Look != Look.Black, bound);
+    await Task.Delay(TimeSpan.FromSeconds(1)); // let the still settle: the experiment, not a synchronisation
+    sampler.Reference = sampler.Latest();
+    engine.Stop();
+    await warmUp.WaitAsync(bound);
+
+    var results = new List<(string Mode, double[] Gaps, double[] Latencies, int WithBlack, int Direct)>();
+    foreach (var m in mode == "both" ? ["ended", "replace"] : new[] { mode })
     {
-        if (m == "ended")
+        var gaps = new List<double>();
+        var latencies = new List<double>();
+        var withBlack = 0;
+        var direct = 0;
+        for (var i = 0; i < transitions; i++)
         {
-            await engine.PlayAsync(new MediaItem(slate, StillFor: TimeSpan.FromSeconds(0.8))).WaitAsync(bound);
-        }
-        else
-        {
-            _ = engine.PlayAsync(new MediaItem(slate, StillFor: Timeout.InfiniteTimeSpan));
-            await sampler.WaitUntilAsync(s => s.Look == Look.Slate, bound);
-            await Task.Delay(TimeSpan.FromSeconds(0.5)); // the slate stays up a while: the experiment
+            if (m == "ended")
+            {
+                await engine.PlayAsync(new MediaItem(slate, StillFor: TimeSpan.FromSeconds(0.8))).WaitAsync(bound);
+            }
+            else
+            {
+                _ = engine.PlayAsync(new MediaItem(slate, StillFor: Timeout.InfiniteTimeSpan));
+                await sampler.WaitUntilAsync(s => s.Look == Look.Slate, bound);
+                await Task.Delay(TimeSpan.FromSeconds(0.5)); // the slate stays up a while: the experiment
+            }
+
+            var started = sampler.Now;
+            var video = engine.PlayAsync(new MediaItem(clip));
+            var firstVideo = await sampler.WaitUntilAsync(s => s.At >= started && s.Look == Look.Video, bound);
+            var result = await video.WaitAsync(bound);
+            if (result.End != PlaybackEnd.Ended)
+            {
+                Console.Error.WriteLine($"transition {i + 1}: the video did not play: {result}");
+                return 1;
+            }
+
+            var before = sampler.Between(TimeSpan.Zero, firstVideo.At);
+            var lastSlate = before.LastOrDefault(s => s.Look == Look.Slate);
+            if (lastSlate.At == TimeSpan.Zero)
+            {
+                Console.Error.WriteLine($"transition {i + 1}: the slate was never seen");
+                return 1;
+            }
+
+            var between = before.Where(s => s.At > lastSlate.At && s.At < firstVideo.At).ToList();
+            withBlack += between.Any(s => s.Look is Look.Black or Look.Desktop) ? 1 : 0;
+            direct += between.Count == 0 ? 1 : 0;
+            gaps.Add((firstVideo.At - lastSlate.At).TotalMilliseconds);
+            latencies.Add((firstVideo.At - started).TotalMilliseconds);
+            sampler.Forget(firstVideo.At);
         }
 
-        var started = sampler.Now;
-        var video = engine.PlayAsync(new MediaItem(clip));
-        var firstVideo = await sampler.WaitUntilAsync(s => s.At >= started && s.Look == Look.Video, bound);
-        var result = await video.WaitAsync(bound);
-        if (result.End != PlaybackEnd.Ended)
-        {
-            Console.Error.WriteLine($"transition {i + 1}: the video did not play: {result}");
-            return 1;
-        }
-
-        var before = sampler.Between(TimeSpan.Zero, firstVideo.At);
-        var lastSlate = before.LastOrDefault(s => s.Look == Look.Slate);
-        if (lastSlate.At == TimeSpan.Zero)
-        {
-            Console.Error.WriteLine($"transition {i + 1}: the slate was never seen");
-            return 1;
-        }
-
-        var between = before.Where(s => s.At > lastSlate.At && s.At < firstVideo.At).ToList();
-        withBlack += between.Any(s => s.Look is Look.Black or Look.Desktop) ? 1 : 0;
-        direct += between.Count == 0 ? 1 : 0;
-        gaps.Add((firstVideo.At - lastSlate.At).TotalMilliseconds);
-        latencies.Add((firstVideo.At - started).TotalMilliseconds);
-        sampler.Forget(firstVideo.At);
+        results.Add((m, [.. gaps], [.. latencies], withBlack, direct));
     }
 
-    results.Add((m, [.. gaps], [.. latencies], withBlack, direct));
-}
+    Console.WriteLine($"AmvScreening slate → video gap — {Environment.ProcessorCount} cores, Xvfb 1280×720, libvlc into the SDL window, " +
+                      $"{transitions} transitions per mode, centre {CentreSampler.Size}×{CentreSampler.Size} px sampled at {sampler.Rate:F0} Hz ({sampler.CaptureMilliseconds:F2} ms per sample)");
+    foreach (var (m, gaps, latencies, withBlack, direct) in results)
+    {
+        Console.WriteLine(m == "ended"
+            ? "  ended:   the slate's time runs out (EndReached), then the video is started — what the show does"
+            : "  replace: the video is started while the slate is up (skip slate, jump)");
+        Console.WriteLine($"    gap (last slate sample → first video sample) ms:  median {Median(gaps):F1}  worst {gaps.Max():F1}");
+        Console.WriteLine($"    straight from slate to video (no sample between): {direct} of {gaps.Length}; black or desktop seen in {withBlack} of {gaps.Length}");
+        Console.WriteLine($"    video started → first video frame on screen ms:   median {Median(latencies):F1}  worst {latencies.Max():F1}");
+        Console.WriteLine($"    gaps: {string.Join(" ", gaps.Select(g => g.ToString("F1", CultureInfo.InvariantCulture)))}");
+    }
 
-Console.WriteLine($"AmvScreening slate → video gap — {Environment.ProcessorCount} cores, Xvfb 1280×720, libvlc into the SDL window, " +
-                  $"{transitions} transitions per mode, centre {CentreSampler.Size}×{CentreSampler.Size} px sampled at {sampler.Rate:F0} Hz ({sampler.CaptureMilliseconds:F2} ms per sample)");
-foreach (var (m, gaps, latencies, withBlack, direct) in results)
-{
-    Console.WriteLine(m == "ended"
-        ? "  ended:   the slate's time runs out (EndReached), then the video is started — what the show does"
-        : "  replace: the video is started while the slate is up (skip slate, jump)");
-    Console.WriteLine($"    gap (last slate sample → first video sample) ms:  median {Median(gaps):F1}  worst {gaps.Max():F1}");
-    Console.WriteLine($"    straight from slate to video (no sample between): {direct} of {gaps.Length}; black or desktop seen in {withBlack} of {gaps.Length}");
-    Console.WriteLine($"    video started → first video frame on screen ms:   median {Median(latencies):F1}  worst {latencies.Max():F1}");
-    Console.WriteLine($"    gaps: {string.Join(" ", gaps.Select(g => g.ToString("F1", CultureInfo.InvariantCulture)))}");
-}
+    engine.Stop();
+    return results.Any(r => r.Gaps.Length != transitions) ? 1 : 0;
 
-engine.Stop();
-return results.Any(r => r.Gaps.Length != transitions) ? 1 : 0;
+}
 
 static double Median(double[] values)
 {
     var sorted = values.Order().ToArray();
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-}
-
-int Option(string name, int fallback)
-{
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) && value > 0 ? value : fallback;
 }
 
 /// <summary>One sample of the screen's centre.</summary>

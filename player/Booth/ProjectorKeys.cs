@@ -1,18 +1,22 @@
 using AmvScreening.Player.Show;
 using AmvScreening.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmvScreening.Player.Booth;
 
 /// <summary>
 /// Keys typed in the projector window: the same map as the booth terminal (<see cref="Keys"/>). The projector shows
 /// no prompt, so quitting (q, or closing the window) asks to be repeated within <see cref="QuitWindow"/>, and j (which
-/// asks for the finalist's number) works in the booth terminal and the booth remote only.
+/// asks for the finalist's number) works in the booth terminal and the booth remote only. The request to repeat the
+/// quit goes to the player's log (in the booth, the panel's recent lines).
 /// </summary>
-public sealed class ProjectorKeys(ShowSequencer sequencer, TimeProvider? clock = null)
+public sealed class ProjectorKeys(ShowSequencer sequencer, TimeProvider? clock = null, ILogger? logger = null)
 {
     public static readonly TimeSpan QuitWindow = TimeSpan.FromSeconds(3);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private DateTimeOffset? _quitAsked;
 
     public void OnKey(char key)
@@ -38,7 +42,7 @@ public sealed class ProjectorKeys(ShowSequencer sequencer, TimeProvider? clock =
         else
         {
             _quitAsked = now;
-            Console.Error.WriteLine($"Quit? Press q again within {QuitWindow.TotalSeconds:0} s to end the show.");
+            _logger.LogInformation("Quit? Press q again within {Seconds:0} s to end the show.", QuitWindow.TotalSeconds);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -29,56 +31,93 @@ public static class PreflightExitCodes
 /// <c>preflight --server URL --api-key KEY --media DIR [--json FILE]</c> (or <c>--contest FILE.json</c> instead of the
 /// server's playlist): checks every finalist's file with <see cref="PreflightChecker"/>, prints a line per file and a
 /// table, writes the JSON report, and sends it to the server (POST /api/preflight), where coordinators read it (GET).
-/// docs/player-screen.md describes it; the exit codes are <see cref="PreflightExitCodes"/>.
+/// docs/player-screen.md describes it; the exit codes are <see cref="PreflightExitCodes"/>. The progress, the table and
+/// the messages are the command's output (its writers), not log lines.
 /// </summary>
 public static class PreflightCommand
 {
     /// <summary>Where the API key is read from when --api-key is not given (as for <c>run</c>).</summary>
-    public const string ApiKeyVariable = "AMV_PLAYER_API_KEY";
+    public const string ApiKeyVariable = PlayerCommandLine.ApiKeyVariable;
 
     public const string DefaultReportFile = "preflight-report.json";
 
     public const string Usage = """
         Usage: preflight --server URL --api-key KEY [--media DIR] [--json FILE]
                preflight --contest FILE.json [--media DIR] [--json FILE] [--server URL --api-key KEY]
+        """;
 
+    private const string Description = "Check every finalist's video file before the show";
+
+    private const string HelpDetails = $"""
         Checks every finalist's video before the show: the file is there, within the contest's size and length limits,
-        libvlc opens it, it has picture and sound; records its resolution and frame rate.
+        libvlc opens it, it has picture and sound; records its resolution and frame rate. The finalists and limits come
+        from the server (--server URL --api-key KEY) or from a contest file (--contest FILE.json):
 
-          --server URL       the AmvScreening server: the playlist and limits come from it, the report goes to it
-          --api-key KEY      the player's API key (default: the AMV_PLAYER_API_KEY environment variable)
-          --media DIR        folder that relative video paths are relative to (default: the current folder)
-          --json FILE        where to write the JSON report (default: preflight-report.json)
-          --contest FILE     read the finalists and limits from a JSON contest file instead of the server
-                             (with --server too, the report is still sent)
+        {Usage}
 
         Exit codes: 0 every finalist will play (warnings allowed); 1 at least one would fail; 2 the server refused the
         API key; 3 nothing could be checked (server unreachable, contest file unreadable, libvlc missing); 4 checked,
         but the server did not take the report; 64 wrong options.
         """;
 
-    /// <summary>Runs the check with the console and a headless libvlc.</summary>
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+    /// <summary>What a valid command line asks for.</summary>
+    private sealed record Options(Uri? Server, string? ApiKey, string Media, string? Json, string? Contest);
 
+    /// <summary>The <c>preflight</c> command (a part of <see cref="PlayerCommandLine"/>).</summary>
     /// <param name="createEngine">Makes the engine that probes the files. Default: headless libvlc.</param>
-    public static async Task<int> RunAsync(
-        string[] args, TextWriter output, TextWriter error, Func<IMediaEngine>? createEngine = null, CancellationToken ct = default)
+    internal static Command Create(Func<IMediaEngine>? createEngine = null)
     {
-        if (args.Any(a => a is "-h" or "--help" or "-?"))
+        var server = PlayerCommandLine.Server("The AmvScreening server: the playlist and limits come from it, the report goes to it");
+        var apiKey = PlayerCommandLine.ApiKey();
+        var media = PlayerCommandLine.Media();
+        var json = PlayerCommandLine.Valued("--json", $"Where to write the JSON report (default: {DefaultReportFile})", "FILE", (_, text) => text);
+        var contest = PlayerCommandLine.Valued("--contest",
+            "Read the finalists and limits from a JSON contest file instead of the server (with --server too, the report is still sent)",
+            "FILE.json", (_, text) => text);
+        var command = new UsageCommand("preflight", Description, Usage, PreflightExitCodes.Usage) { HelpDetails = HelpDetails };
+        foreach (var option in new Option[] { server, apiKey, media, json, contest })
         {
-            output.WriteLine(Usage);
-            return PreflightExitCodes.Ok;
+            command.Options.Add(option);
         }
 
-        var options = Parse(args);
-        if (options.Problem is { } problem)
+        command.Validators.Add(r =>
         {
-            error.WriteLine($"error: {problem}");
-            error.WriteLine();
-            error.WriteLine(Usage);
-            return PreflightExitCodes.Usage;
-        }
+            if (r.GetResult(server) is null && r.GetResult(contest) is null)
+            {
+                r.AddError("give --server URL (the server's playlist) or --contest FILE.json");
+            }
+        });
+        apiKey.Validators.Add(r =>
+        {
+            if (r.Parent is CommandResult given && given.GetResult(server) is not null && PlayerCommandLine.IsMissing(r))
+            {
+                r.AddError(PlayerCommandLine.ApiKeyMissing);
+            }
+        });
+        command.SetAction((result, ct) => RunAsync(
+            new Options(
+                result.GetValue(server),
+                result.GetValue(apiKey),
+                result.GetValue(media) ?? Directory.GetCurrentDirectory(),
+                result.GetValue(json),
+                result.GetValue(contest)),
+            result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error,
+            createEngine,
+            ct));
+        return command;
+    }
 
+    /// <summary>Runs <c>preflight</c> with <paramref name="args"/> (the arguments after it), writing to
+    /// <paramref name="output"/> and <paramref name="error"/>.</summary>
+    /// <param name="createEngine">Makes the engine that probes the files. Default: headless libvlc.</param>
+    public static Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, Func<IMediaEngine>? createEngine = null, CancellationToken ct = default) =>
+        PlayerCommandLine.InvokeAsync(
+            new RootCommand { Create(createEngine) }, ["preflight", .. args], new InvocationConfiguration { Output = output, Error = error }, ct);
+
+    private static async Task<int> RunAsync(Options options, TextWriter output, TextWriter error, Func<IMediaEngine>? createEngine, CancellationToken ct)
+    {
         using var server = options.Server is null ? null : CreateClient(options.Server, options.ApiKey!);
         PreflightPlan plan;
         try
@@ -182,70 +221,6 @@ public static class PreflightCommand
         var client = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(15) };
         client.DefaultRequestHeaders.Add(ShowHubContract.ApiKeyHeader, apiKey);
         return client;
-    }
-
-    // --- Options ----------------------------------------------------------------------------------------------------
-
-    private sealed record Options(Uri? Server, string? ApiKey, string Media, string? Json, string? Contest, string? Problem);
-
-    private static Options Parse(string[] args)
-    {
-        Uri? server = null;
-        string? apiKey = null, media = null, json = null, contest = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var (name, value) = args[i].Split('=', 2) is [var n, var v] && n.StartsWith("--", StringComparison.Ordinal) ? (n, v) : (args[i], null);
-            if (name is not ("--server" or "--api-key" or "--media" or "--json" or "--contest"))
-            {
-                return Problem($"unknown option '{args[i]}'");
-            }
-
-            if (value is null)
-            {
-                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    return Problem($"{name} needs a value");
-                }
-
-                value = args[++i];
-            }
-
-            switch (name)
-            {
-                case "--server":
-                    if (!Uri.TryCreate(value, UriKind.Absolute, out server) || server.Scheme is not ("http" or "https"))
-                    {
-                        return Problem($"--server: '{value}' is not an http:// or https:// URL");
-                    }
-
-                    break;
-                case "--api-key": apiKey = value; break;
-                case "--media": media = value; break;
-                case "--json": json = value; break;
-                case "--contest": contest = value; break;
-            }
-        }
-
-        apiKey ??= Environment.GetEnvironmentVariable(ApiKeyVariable);
-        if (server is null && contest is null)
-        {
-            return Problem("give --server URL (the server's playlist) or --contest FILE.json");
-        }
-
-        if (server is not null && string.IsNullOrWhiteSpace(apiKey))
-        {
-            return Problem($"the player's API key is missing: pass --api-key KEY or set {ApiKeyVariable}");
-        }
-
-        media ??= Directory.GetCurrentDirectory();
-        if (!Directory.Exists(media))
-        {
-            return Problem($"--media: the folder {Path.GetFullPath(media)} does not exist");
-        }
-
-        return new Options(server, apiKey, media, json, contest, null);
-
-        static Options Problem(string message) => new(null, null, "", null, null, message);
     }
 
     // --- The table --------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
-using AmvScreening.Player.Vlc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using static AmvScreening.Player.Screen.SdlNative;
 
 namespace AmvScreening.Player.Screen;
@@ -23,9 +24,6 @@ public sealed record ScreenOptions
 
     /// <summary>How long <see cref="SdlScreen.Open"/> waits for SDL and the window.</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Where problems of event handlers go. Null: standard error.</summary>
-    public TextWriter? Log { get; init; }
 }
 
 /// <summary>Where the window is, in desktop pixels.</summary>
@@ -42,10 +40,11 @@ public static class ScreenKeys
 }
 
 /// <summary>
-/// The projector's one window for the whole show: an SDL2 window, fullscreen on a display (or a 1280×720 window for
-/// rehearsals), black, without a cursor, that libvlc draws every item into (<see cref="ForEngine"/>). Because the
-/// window stays up from the first slate to the end card, the desktop never shows between items; where libvlc shows
-/// nothing (between items, after <see cref="VlcEngine.Stop"/>: a blackout) the window's own black shows.
+/// The projector's one window for the whole show (<see cref="IScreen"/>): an SDL2 window, fullscreen on a display (or
+/// a 1280×720 window for rehearsals), black, without a cursor, that the video engine draws every item into (given the
+/// native window: <see cref="XWindow"/>, <see cref="Hwnd"/> or <see cref="NsView"/>). Because the window stays up from
+/// the first slate to the end card, the desktop never shows between items; where the engine shows nothing (between
+/// items, after it stops: a blackout) the window's own black shows.
 /// </summary>
 /// <remarks>
 /// <para>SDL wants the thread that made the window to pump its events, so the screen has a thread of its own that
@@ -53,20 +52,20 @@ public static class ScreenKeys
 /// <see cref="QuitRequested"/>, and an exposed window is painted black again. Both events are raised on that thread:
 /// keep handlers short (hand the key to the sequencer, e.g. <c>sequencer.Post(...)</c>); an exception in a handler is
 /// logged and the screen goes on.</para>
-/// <para>One screen per process. Dispose the <see cref="VlcEngine"/> drawing into it first, then the screen: the
-/// window is destroyed once, on the screen's thread.</para>
+/// <para>One screen per process. Dispose the engine drawing into it first, then the screen: the window is destroyed
+/// once, on the screen's thread.</para>
 /// <para>Platforms: X11 on Linux (the window's id, <see cref="XWindow"/>); Windows (<see cref="Hwnd"/>) and macOS
 /// (<see cref="NsView"/>) through the same SDL calls, not tested here. Wayland has no way for libvlc 3 to draw into
 /// another program's window: there SDL is asked for X11 (XWayland).</para>
 /// </remarks>
-public sealed class SdlScreen : IDisposable
+public sealed class SdlScreen : IScreen
 {
     private const int WakeCode = 0, ClearCode = 1;
 
     private static int s_open;
 
     private readonly ScreenOptions _options;
-    private readonly TextWriter _log;
+    private readonly ILogger _logger;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
@@ -76,10 +75,10 @@ public sealed class SdlScreen : IDisposable
     private int _disposed;
     private nint _window;
 
-    private SdlScreen(ScreenOptions options)
+    private SdlScreen(ScreenOptions options, ILogger? logger)
     {
         _options = options;
-        _log = options.Log ?? Console.Error;
+        _logger = logger ?? NullLogger.Instance;
         _thread = new Thread(Run) { IsBackground = true, Name = "SDL screen" };
     }
 
@@ -113,10 +112,11 @@ public sealed class SdlScreen : IDisposable
     public event Action? QuitRequested;
 
     /// <summary>Opens the window and returns once it is up and black.</summary>
+    /// <param name="logger">Where the screen's problems go (a failed key handler, a window it could not paint).</param>
     /// <exception cref="ScreenException">SDL2 is missing, there is no display to open a window on (the message says to
     /// set DISPLAY or use --headless), the display does not exist, or the window could not be made.</exception>
     /// <exception cref="InvalidOperationException">Another screen is open in this process.</exception>
-    public static SdlScreen Open(ScreenOptions? options = null)
+    public static SdlScreen Open(ScreenOptions? options = null, ILogger? logger = null)
     {
         options ??= new ScreenOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.Display);
@@ -132,7 +132,7 @@ public sealed class SdlScreen : IDisposable
             throw new InvalidOperationException("A screen is already open in this process (SDL has one video subsystem): dispose it first.");
         }
 
-        var screen = new SdlScreen(options);
+        var screen = new SdlScreen(options, logger);
         try
         {
             SdlNative.EnsureLoaded();
@@ -155,14 +155,9 @@ public sealed class SdlScreen : IDisposable
         return screen;
     }
 
-    /// <summary><paramref name="options"/> (or the defaults) drawing into this window: give it to the
-    /// <see cref="VlcEngine"/>, e.g. <c>new VlcEngine(screen.ForEngine(new() { Muted = muted }))</c>.</summary>
-    public VlcEngineOptions ForEngine(VlcEngineOptions? options = null) =>
-        (options ?? new VlcEngineOptions()) with { Headless = false, XWindow = XWindow, Hwnd = Hwnd, NsView = NsView };
-
     /// <summary>Paints the window black now (from any thread). libvlc draws straight into the window and leaves its
-    /// last picture there when it stops (<see cref="VlcEngine.Stop"/>, the engine disposed): call this to take that
-    /// picture off the screen. While libvlc is showing something it paints it again at its next frame (a still:
+    /// last picture there when it stops (the engine stopped or disposed): call this to take that picture off the
+    /// screen. While libvlc is showing something it paints it again at its next frame (a still:
     /// within about 80 ms), so this is not a blackout; a blackout is a black slate.</summary>
     public void Clear() => Wake(ClearCode);
 
@@ -192,7 +187,7 @@ public sealed class SdlScreen : IDisposable
         Wake(WakeCode);
         if (!_thread.Join(TimeSpan.FromSeconds(5)) && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            Log("the screen's thread did not stop within 5 s; leaving it to end with the process");
+            _logger.LogWarning("Screen: the screen's thread did not stop within 5 s; leaving it to end with the process");
         }
     }
 
@@ -401,7 +396,7 @@ public sealed class SdlScreen : IDisposable
         var surface = SDL_GetWindowSurface(_window);
         if (surface == 0 || SDL_FillRect(surface, null, 0) != 0 || SDL_UpdateWindowSurface(_window) != 0)
         {
-            Log($"could not paint the window black: {LastError()}");
+            _logger.LogWarning("Screen: could not paint the window black: {Error}", LastError());
         }
     }
 
@@ -439,19 +434,7 @@ public sealed class SdlScreen : IDisposable
         }
         catch (Exception e)
         {
-            Log($"a {name} handler failed: {e}");
-        }
-    }
-
-    private void Log(string message)
-    {
-        try
-        {
-            _log.WriteLine($"screen: {message}");
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // Logging must not take the show down.
+            _logger.LogError(e, "Screen: a {Event} handler failed", name);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using QRCoder;
+using static AmvScreening.Player.Slates.SlateTemplate;
 
 namespace AmvScreening.Player.Slates;
 
@@ -64,6 +65,4 @@ internal static class SlateQrCode
     }
 
     private static int CoreSize(int version) => 21 + 4 * (version - 1);
-
-    internal static string Number(double value) => Math.Round(value, 3).ToString(CultureInfo.InvariantCulture);
 }

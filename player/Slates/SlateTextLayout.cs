@@ -14,7 +14,7 @@ namespace AmvScreening.Player.Slates;
 /// </summary>
 internal static partial class SlateTextLayout
 {
-    private static readonly XNamespace Svg = SvgSlateRenderer.Svg;
+    private static readonly XNamespace Svg = SlateTemplate.Svg;
 
     /// <summary>Attributes of the template's first tspan that must not be copied to the new lines.</summary>
     private static readonly HashSet<string> PositionAttributes = ["x", "y", "dx", "dy", "id", "rotate", "textLength", "lengthAdjust"];
@@ -58,13 +58,13 @@ internal static partial class SlateTextLayout
 
         text.RemoveNodes();
         SetFontSize(text, size);
-        text.SetAttributeValue("x", SlateQrCode.Number(x));
-        text.SetAttributeValue("y", SlateQrCode.Number(y + offset));
+        text.SetAttributeValue("x", SlateTemplate.Number(x));
+        text.SetAttributeValue("y", SlateTemplate.Number(y + offset));
         for (var i = 0; i < layout.Lines.Count; i++)
         {
             var span = new XElement(Svg + "tspan", spanAttributes.Select(a => new XAttribute(a)));
-            span.SetAttributeValue("x", SlateQrCode.Number(x));
-            span.SetAttributeValue("y", SlateQrCode.Number(y + offset + i * step));
+            span.SetAttributeValue("x", SlateTemplate.Number(x));
+            span.SetAttributeValue("y", SlateTemplate.Number(y + offset + i * step));
             SetFontSize(span, size);
             span.Add(layout.Lines[i]);
             text.Add(span);
@@ -138,7 +138,7 @@ internal static partial class SlateTextLayout
 
     private static void SetFontSize(XElement element, double size)
     {
-        var px = SlateQrCode.Number(size);
+        var px = SlateTemplate.Number(size);
         element.SetAttributeValue("font-size", px);
         if ((string?)element.Attribute("style") is { } style && StyleValue(style, "font-size") is not null)
         {

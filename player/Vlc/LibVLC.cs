@@ -1,7 +1,7 @@
 namespace AmvScreening.Player.Vlc;
 
 /// <summary>A libvlc instance (libvlc_new with command-line style options such as "--vout=dummy").</summary>
-public sealed class LibVLC : IDisposable
+internal sealed class LibVLC : IDisposable
 {
     /// <summary>
     /// libvlc unloads its plugins when its last instance is released, and VLC's SVG plugin (librsvg) cannot be loaded

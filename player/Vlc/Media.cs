@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace AmvScreening.Player.Vlc;
 
 /// <summary>libvlc_media_parsed_status_t (None: parsing not asked for or not finished).</summary>
-public enum MediaParsedStatus
+internal enum MediaParsedStatus
 {
     None = 0,
     Skipped = 1,
@@ -13,7 +13,7 @@ public enum MediaParsedStatus
 }
 
 /// <summary>libvlc_track_type_t.</summary>
-public enum TrackType
+internal enum TrackType
 {
     Unknown = -1,
     Audio = 0,
@@ -22,10 +22,10 @@ public enum TrackType
 }
 
 /// <summary>What the player reads of an elementary stream; the video fields are 0 for other tracks.</summary>
-public readonly record struct MediaTrack(TrackType Type, uint Width, uint Height, uint FrameRateNum, uint FrameRateDen);
+internal readonly record struct MediaTrack(TrackType Type, uint Width, uint Height, uint FrameRateNum, uint FrameRateDen);
 
 /// <summary>A local file for libvlc, with its per-item options (":start-time=…").</summary>
-public sealed class Media : IDisposable
+internal sealed class Media : IDisposable
 {
     private const int ParseLocal = 0; // libvlc_media_parse_local: parse local files only, fetch nothing
 

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace AmvScreening.Player.Vlc;
 
 /// <summary>libvlc_state_t.</summary>
-public enum VLCState
+internal enum VLCState
 {
     NothingSpecial = 0,
     Opening = 1,
@@ -16,7 +16,7 @@ public enum VLCState
 }
 
 /// <summary>A libvlc media player: one output (window) that plays one media at a time.</summary>
-public sealed class MediaPlayer : IDisposable
+internal sealed class MediaPlayer : IDisposable
 {
     public MediaPlayer(LibVLC libVLC)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
 
 namespace AmvScreening.Player.Vlc;
@@ -28,6 +29,11 @@ public sealed record VlcEngineOptions
 
     /// <summary>How long <see cref="VlcEngine.ProbeAsync"/> lets libvlc parse a file.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>These options drawing into <paramref name="screen"/>'s native window (not headless), e.g.
+    /// <c>new VlcEngine(new VlcEngineOptions { Muted = true }.DrawingInto(screen))</c>.</summary>
+    public VlcEngineOptions DrawingInto(IScreen screen) =>
+        this with { Headless = false, XWindow = screen.XWindow, Hwnd = screen.Hwnd, NsView = screen.NsView };
 }
 
 /// <summary>

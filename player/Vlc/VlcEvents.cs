@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace AmvScreening.Player.Vlc;
 
 /// <summary>The libvlc_event_e values (libvlc 3) the player listens to.</summary>
-public enum VlcEventType
+internal enum VlcEventType
 {
     MediaParsedChanged = 3,
     MediaPlayerOpening = 258,

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using AmvScreening.Player;
 using AmvScreening.Player.Booth;
+using AmvScreening.Player.Preflight;
 using AmvScreening.Player.Show;
 using AmvScreening.Protocol;
 
@@ -42,6 +44,67 @@ public sealed class PlayerCommandLineTests
         Assert.Contains(result.Errors, e => e.Message.Contains(error, StringComparison.Ordinal));
     }
 
+    /// <summary>Every option of <c>run</c> and <c>preflight</c> that takes a value, given last without one.</summary>
+    public static TheoryData<string, string> ValuedOptions()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var command in PlayerCommandLine.Create((_, _) => Task.FromResult(0)).Subcommands)
+        {
+            foreach (var option in command.Options.Where(o => o.ValueType != typeof(bool) && !o.Name.StartsWith("-?", StringComparison.Ordinal)))
+            {
+                data.Add(command.Name, option.Name);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuedOptions))]
+    public async Task AnyOptionWithoutItsValue_IsAUsageError_NamingIt_WithTheUsageAndTheCommandsExitCode(string command, string option)
+    {
+        // A valid command line without the option, which then comes last.
+        (string Name, string Value)[] needed = command == "run" || option == "--contest"
+            ? [("--server", "http://localhost:5000"), ("--api-key", "k")]
+            : [("--contest", "c.json")];
+        var (exit, error, ran, _) = await InvokeAsync([command, .. needed.Where(o => o.Name != option).SelectMany(o => new[] { o.Name, o.Value }), option]);
+
+        Assert.Equal(command == "run" ? PlayerCommandLine.RunUsageExitCode : PreflightExitCodes.Usage, exit);
+        Assert.False(ran);
+        var first = error.Split('\n')[0];
+        Assert.StartsWith("error: ", first, StringComparison.Ordinal);
+        Assert.Contains(option, first, StringComparison.Ordinal);
+        Assert.Contains($"Usage: {command} ", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("run", "--intro <SECONDS>", "[default: 8]")]
+    [InlineData("preflight", "--contest <FILE.json>", "Exit codes: 0 every finalist will play")]
+    [InlineData("preflight", "--json <FILE>", "       preflight --contest FILE.json [--media DIR]")]
+    public async Task Help_ListsTheOptions_AndWhatTheCommandAddsToThem(string command, string option, string text)
+    {
+        var (exit, error, ran, output) = await InvokeAsync([command, "--help"]);
+
+        Assert.Equal((0, "", false), (exit, error, ran));
+        Assert.Contains(option, output, StringComparison.Ordinal);
+        Assert.Contains(text, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("run", "--fast")]
+    [InlineData("preflight", "--fast")]
+    [InlineData("run", "extra")]
+    public async Task AnUnknownOptionOrArgument_IsNamed_AndNothingRuns(string command, string token)
+    {
+        string[] valid = command == "run" ? ["run", "--server", "http://localhost:5000", "--api-key", "k"] : ["preflight", "--contest", "c.json"];
+        var (exit, error, ran, _) = await InvokeAsync([.. valid, token]);
+
+        Assert.Equal(command == "run" ? PlayerCommandLine.RunUsageExitCode : PreflightExitCodes.Usage, exit);
+        Assert.False(ran);
+        Assert.StartsWith(token.StartsWith('-') ? $"error: unknown option '{token}'\n" : $"error: unexpected argument '{token}'\n", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unrecognized", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(' ', ShowPhase.Video, PlayerCommandKind.Pause)]
     [InlineData(' ', ShowPhase.Paused, PlayerCommandKind.Resume)]
@@ -58,6 +121,21 @@ public sealed class PlayerCommandLineTests
     {
         Assert.Null(Keys.ForKey(Keys.Quit, ShowPhase.Video));
         Assert.Null(Keys.ForKey('x', ShowPhase.Video));
+    }
+
+    /// <summary>The whole command line as the player runs it, with a <c>run</c> that only notes it ran and a
+    /// <c>preflight</c> engine that must not be made.</summary>
+    private static async Task<(int Exit, string Error, bool Ran, string Output)> InvokeAsync(string[] args)
+    {
+        var ran = false;
+        var root = PlayerCommandLine.Create((_, _) =>
+        {
+            ran = true;
+            return Task.FromResult(0);
+        }, () => throw new InvalidOperationException("preflight ran"));
+        var (output, error) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
+        var exit = await PlayerCommandLine.InvokeAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
+        return (exit, error.ToString(), ran, output.ToString());
     }
 
     private static PlayerSettings? Parse(params string[] args)

@@ -44,4 +44,18 @@ public sealed class ProjectorKeysTests
 
         await rig.Running.WaitAsync(HubTesting.Bound);
     }
+
+    [Fact]
+    public async Task Q_Once_AsksInThePlayersLogForASecondQ()
+    {
+        var log = new LogLines();
+        await using var rig = new ShowRig(ShowRig.Playlist(1)).Start();
+        var keys = new ProjectorKeys(rig.Sequencer, logger: log.CreateLogger("keys"));
+        await rig.ExpectAsync(CategoryCard);
+
+        keys.OnKey('q');
+
+        Assert.Equal("INFORMATION Quit? Press q again within 3 s to end the show.", log.ToString());
+        Assert.False(rig.Running.IsCompleted);
+    }
 }

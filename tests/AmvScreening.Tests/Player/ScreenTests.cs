@@ -51,7 +51,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
     [Fact]
     public async Task SlatesAndVideos_InTheFullscreenWindow_NeverUncoverTheDesktop()
     {
-        var slates = new SvgSlateRenderer(log: TextWriter.Null);
+        var slates = new SvgSlateRenderer();
         var room = new RoomInfo("K7QX", "http://192.168.1.10:5000/v/K7QX");
         var clip = new MediaItem(await TestMedia.ClipAsync(seconds: 2, size: "1280x720"));
         MediaItem Slate(SlateKind kind, EntrySummary entry) =>
@@ -61,7 +61,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
         using var sampler = new ScreenSampler(xvfb.Display.Name);
         await sampler.WaitForAsync(Look.Black, Bound);
         var shown = new List<(string Phase, PlaybackResult Result)>();
-        await using (var engine = new VlcEngine(screen.ForEngine(new VlcEngineOptions { Muted = true })))
+        await using (var engine = new VlcEngine(new VlcEngineOptions { Muted = true }.DrawingInto(screen)))
         {
             foreach (var (phase, item) in new[]
                      {
@@ -104,13 +104,13 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
         using var server = new AmvServer(new Dictionary<string, string?> { ["Amv:PublicBaseUrl"] = "http://192.168.1.10:5000" });
         using var coordinator = await server.CreateStaffClientAsync();
         var room = (await coordinator.GetFromJsonAsync<RoomInfo>("/api/room"))!;
-        var slates = new SvgSlateRenderer(log: TextWriter.Null);
+        var slates = new SvgSlateRenderer();
         var folder = Directory.CreateTempSubdirectory("amv-screen-").FullName;
         try
         {
             using var screen = SdlScreen.Open(new ScreenOptions());
             using var sampler = new ScreenSampler(xvfb.Display.Name);
-            await using var engine = new VlcEngine(screen.ForEngine(new VlcEngineOptions { Muted = true }));
+            await using var engine = new VlcEngine(new VlcEngineOptions { Muted = true }.DrawingInto(screen));
 
             var intro = Path.Combine(folder, "player-intro.png");
             await ShowAsync(screen, engine, sampler, slates.Render(new SlateData(SlateKind.Intro, ContestName, First.Category, First, room)), intro);
@@ -137,7 +137,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
     {
         // The control experiment: what the projector shows when libvlc opens a window of its own for each item. The
         // sampler must see the desktop here, or the test above proves nothing.
-        var slates = new SvgSlateRenderer(log: TextWriter.Null);
+        var slates = new SvgSlateRenderer();
         var slate = new MediaItem(slates.Render(new SlateData(SlateKind.Intro, ContestName, First.Category, First)), StillFor: TimeSpan.FromSeconds(1));
         var clip = new MediaItem(await TestMedia.ClipAsync(seconds: 2, size: "1280x720"));
 
@@ -189,6 +189,30 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
         {
             Assert.Equal(['n', ' ', 'b', 'J', ScreenKeys.Escape, ScreenKeys.Enter, ScreenKeys.Right, '3', '.'], keys);
         }
+    }
+
+    [Fact]
+    public async Task AKeyHandlerThatThrows_IsLoggedInThePlayersLog_AndTheNextKeyStillArrives()
+    {
+        var log = new LogLines();
+        using var screen = SdlScreen.Open(new ScreenOptions(), log.CreateLogger("screen"));
+        var next = new TaskCompletionSource<char>(TaskCreationOptions.RunContinuationsAsynchronously);
+        screen.KeyPressed += key =>
+        {
+            if (key == 'x')
+            {
+                throw new InvalidOperationException("a broken handler");
+            }
+
+            next.TrySetResult(key);
+        };
+
+        var typed = await ExternalProcess.RunAsync(XvfbDisplay.Find("xdotool", "xdotool"), ["mousemove", "640", "360", "key", "--delay", "20", "x", "n"], Bound,
+            environment: new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display.Name });
+        Assert.True(typed.ExitCode == 0, typed.StandardError);
+
+        Assert.Equal('n', await next.Task.WaitAsync(Bound));
+        Assert.StartsWith("ERROR Screen: a KeyPressed handler failed", log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -247,7 +271,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
 
         Assert.Equal(new ScreenBounds(0, 0, 1280, 720), screen.Bounds);
         Assert.Equal(Look.Black, ScreenLooks.Classify(x11.Grid(64, 36)));
-        var options = screen.ForEngine(new VlcEngineOptions { Muted = true, Headless = true });
+        var options = new VlcEngineOptions { Muted = true, Headless = true }.DrawingInto(screen);
         Assert.Equal(screen.XWindow, options.XWindow);
         Assert.False(options.Headless);
         Assert.True(options.Muted);

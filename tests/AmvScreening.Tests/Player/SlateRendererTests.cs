@@ -16,7 +16,7 @@ public sealed class SlateRendererTests : IDisposable
     private const string ContestName = "Kumoricon 2024 AMV Contest";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "amv-slate-tests-" + Guid.NewGuid().ToString("N"));
-    private readonly StringWriter _log = new();
+    private readonly LogLines _log = new();
 
     public SlateRendererTests() => Directory.CreateDirectory(_folder);
 
@@ -38,7 +38,7 @@ public sealed class SlateRendererTests : IDisposable
     internal static readonly RoomInfo Room = new("K7QX", JoinUrl);
 
     private SvgSlateRenderer Renderer(string? templates = null, int keep = SvgSlateRenderer.DefaultKeep) =>
-        new(templates, Path.Combine(_folder, "out"), _log, keep);
+        new(templates, Path.Combine(_folder, "out"), _log.CreateLogger("slates"), keep);
 
     private static XDocument Parse(string path)
     {
@@ -245,7 +245,7 @@ public sealed class SlateRendererTests : IDisposable
     [Fact]
     public void Missing_defaults_fall_back_to_a_built_in_slate_that_still_carries_the_qr_code()
     {
-        var renderer = new SvgSlateRenderer(null, Path.Combine(_folder, "out"), _log)
+        var renderer = new SvgSlateRenderer(null, Path.Combine(_folder, "out"), _log.CreateLogger("slates"))
         {
             DefaultsFolder = Path.Combine(_folder, "no-such-folder"),
         };
