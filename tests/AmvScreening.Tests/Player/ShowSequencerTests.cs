@@ -6,6 +6,7 @@ using static AmvScreening.Protocol.ShowPhase;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>The show's state machine on a fake engine: each item stays on screen until the test ends it.</summary>
+[Trait("Kind", "Unit")]
 public sealed class ShowSequencerTests
 {
     [Fact]
