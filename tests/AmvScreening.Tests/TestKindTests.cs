@@ -106,7 +106,8 @@ public sealed class TestKindTests
 
         private readonly HashSet<object> _seen = [];
         private readonly Queue<(MethodBase Method, string Path)> _queue = new();
-        private readonly List<string> _problems = [];
+        /// <summary>The first path found to each heavy thing.</summary>
+        private readonly Dictionary<string, string> _problems = [];
 
         static Reach()
         {
@@ -127,18 +128,17 @@ public sealed class TestKindTests
                 reach.Scan(next.Method, next.Path);
             }
 
-            return [.. reach._problems.Distinct()];
+            return [.. reach._problems.Values];
         }
 
         private void WholeType(Type type, string path)
         {
-            if (!_seen.Add(type))
+            var here = path.Length == 0 ? SourceType(type).Name : path;
+            if (!_seen.Add(type) || IsHeavy(FullName(type), here))
             {
                 return;
             }
 
-            var here = path.Length == 0 ? SourceType(type).Name : path;
-            Check(FullName(type), here);
             foreach (var used in type.GetInterfaces().Append(type.BaseType).OfType<Type>())
             {
                 Referenced(used, here);
@@ -199,8 +199,7 @@ public sealed class TestKindTests
                 Referenced(argument, path);
             }
 
-            Check(FullName(type), path);
-            if (type.Module == Tests && !(type.IsAbstract && type.IsSealed))
+            if (!IsHeavy(FullName(type), path) && type.Module == Tests && !(type.IsAbstract && type.IsSealed))
             {
                 WholeType(type.IsGenericType ? type.GetGenericTypeDefinition() : type, path);
             }
@@ -215,7 +214,11 @@ public sealed class TestKindTests
             }
 
             var owner = member.DeclaringType!;
-            Check($"{FullName(owner)}.{member.Name}", path);
+            if (IsHeavy($"{FullName(owner)}.{member.Name}", path))
+            {
+                return;
+            }
+
             foreach (var argument in owner.IsGenericType ? owner.GetGenericArguments() : [])
             {
                 Referenced(argument, path);
@@ -231,7 +234,7 @@ public sealed class TestKindTests
 
             if (member is MethodBase { Attributes: var attributes } && attributes.HasFlag(MethodAttributes.PinvokeImpl))
             {
-                _problems.Add($"{path} calls native code {FullName(owner)}.{member.Name} (a native library)");
+                _problems.TryAdd("native", $"{path} calls native code {FullName(owner)}.{member.Name} (a native library)");
             }
 
             var isStatic = member is MethodBase { IsStatic: true } or FieldInfo { IsStatic: true };
@@ -296,15 +299,17 @@ public sealed class TestKindTests
             }
         }
 
-        private void Check(string name, string path)
+        /// <summary>Whether <paramref name="name"/> is heavy (then noted, and not looked into).</summary>
+        private bool IsHeavy(string name, string path)
         {
-            foreach (var (prefix, needs) in Heavy)
+            var heavy = false;
+            foreach (var (prefix, needs) in Heavy.Where(h => name.StartsWith(h.Prefix, StringComparison.Ordinal)))
             {
-                if (name.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    _problems.Add($"{path} uses {name} ({needs})");
-                }
+                _problems.TryAdd(prefix, $"{path} uses {name} ({needs})");
+                heavy = true;
             }
+
+            return heavy;
         }
 
         private static string FullName(Type type) =>
