@@ -3,6 +3,7 @@ using AmvScreening.Server.Contest.Import;
 namespace AmvScreening.Tests.Contest;
 
 /// <summary>The CSV reader and writer on their own, without a server.</summary>
+[Trait("Kind", "Unit")]
 public sealed class ContestCsvTests
 {
     private const string Header = "category,order,title,editors,music_artist,music_title,sources,file,content_note";

@@ -7,6 +7,7 @@ using FsCheck.Xunit;
 namespace AmvScreening.Tests.Hardening;
 
 /// <summary>The two rules that keep exports and video paths safe, checked on thousands of generated inputs.</summary>
+[Trait("Kind", "Unit")]
 public sealed class CsvAndPathPropertyTests
 {
     private const string FormulaStarts = "=+-@\t\r";

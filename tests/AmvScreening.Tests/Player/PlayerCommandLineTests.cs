@@ -8,6 +8,7 @@ using AmvScreening.Protocol;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>The player's command line and the booth's keys.</summary>
+[Trait("Kind", "Unit")]
 public sealed class PlayerCommandLineTests
 {
     [Fact]

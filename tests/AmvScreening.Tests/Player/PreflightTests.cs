@@ -329,6 +329,7 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
 }
 
 /// <summary>The pre-flight rules one by one, on a fake engine that reports whatever a test needs.</summary>
+[Trait("Kind", "Unit")]
 public sealed class PreflightCheckerTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("amv-preflight-rules-").FullName;

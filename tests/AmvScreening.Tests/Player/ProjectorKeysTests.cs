@@ -6,6 +6,7 @@ using static AmvScreening.Protocol.ShowPhase;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>Keys typed in the projector window act on the show; quitting needs q twice.</summary>
+[Trait("Kind", "Unit")]
 public sealed class ProjectorKeysTests
 {
     [Fact]

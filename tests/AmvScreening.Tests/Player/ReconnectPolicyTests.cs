@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>The player's one policy for reaching the server again (automatic reconnect, first connect, first playlist read).</summary>
+[Trait("Kind", "Unit")]
 public sealed class ReconnectPolicyTests
 {
     [Fact]

@@ -361,6 +361,7 @@ public sealed class ScreenTests(XvfbFixture xvfb, ITestOutputHelper output) : IC
 }
 
 /// <summary>How SDL's keys become the chars <see cref="SdlScreen.KeyPressed"/> reports (no display needed).</summary>
+[Trait("Kind", "Unit")]
 public sealed class ScreenKeyTests
 {
     private const int Keys = 1 << 30; // SDLK_SCANCODE_MASK

@@ -11,6 +11,7 @@ namespace AmvScreening.Tests.Player;
 /// (an event a state does not list must be ignored there), the cases that can never happen, and the table in
 /// docs/player.md, which must be the one the code renders.
 /// </summary>
+[Trait("Kind", "Unit")]
 public sealed class ShowMachineTests
 {
     private static readonly int Card2 = StepOf(StepKind.CategoryCard, 2);

@@ -6,6 +6,7 @@ using static AmvScreening.Protocol.ShowPhase;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>The show's state machine on a fake engine: each item stays on screen until the test ends it.</summary>
+[Trait("Kind", "Unit")]
 public sealed class ShowSequencerTests
 {
     [Fact]
@@ -65,9 +66,10 @@ public sealed class ShowSequencerTests
     {
         await using var rig = new ShowRig(ShowRig.Playlist(2), new RundownOptions(CategoryCards: false)).Start();
         (await rig.ExpectAsync(IntroSlate, 1)).End();
-        (await rig.ExpectAsync(Video, 1)).End();
+        var video = await rig.ExpectAsync(Video, 1);
         var rotated = new RoomInfo("CCCCCC", "http://amv.test/v/CCCCCC");
-        Assert.Null(rig.Live.TakeRoom(rotated));
+        Assert.Null(rig.Live.TakeRoom(rotated)); // while the video plays: its end starts the outro at once
+        video.End();
         await rig.ExpectAsync(OutroSlate, 1);
 
         Assert.Equal(rotated, rig.Slates.Rendered.Last(s => s.Kind == SlateKind.Outro).Room);

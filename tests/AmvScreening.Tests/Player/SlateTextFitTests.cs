@@ -3,6 +3,7 @@ using AmvScreening.Player.Slates;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>The text-fitting rules slates use for data-max-width / data-max-lines (docs/slates.md).</summary>
+[Trait("Kind", "Unit")]
 public sealed class SlateTextFitTests
 {
     [Fact]

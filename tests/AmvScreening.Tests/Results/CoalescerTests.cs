@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AmvScreening.Tests.Results;
 
 /// <summary>The tally push to coordinators goes through a <see cref="Coalescer"/> at most every 500 ms.</summary>
+[Trait("Kind", "Unit")]
 public sealed class CoalescerTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

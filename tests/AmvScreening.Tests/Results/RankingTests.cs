@@ -7,6 +7,7 @@ using static AmvScreening.Server.Results.Ranking;
 
 namespace AmvScreening.Tests.Results;
 
+[Trait("Kind", "Unit")]
 public sealed class RankingTests
 {
     private static readonly Rules BallotKeeps = new(VotingSettings.Ballot, BestInShowKeepsCategoryPrize: true, BestInShowVotingClosed: true);
