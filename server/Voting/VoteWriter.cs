@@ -23,9 +23,9 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
     public const int MaxBatch = 1024;
 
     // RETURNING gives the value now held; no row comes back when a newer ballot (higher sequence) is kept, and then
-    // the Select* query reads it.
+    // the Select* query reads it. first_at keeps when the voter first cast this ballot (docs/ballot-integrity.md).
     private const string UpsertVote = """
-        INSERT INTO votes (voter, entry_id, score, sequence, voted_at) VALUES ($voter, $entry, $value, $sequence, $at)
+        INSERT INTO votes (voter, entry_id, score, sequence, voted_at, first_at) VALUES ($voter, $entry, $value, $sequence, $at, $at)
         ON CONFLICT (voter, entry_id) DO UPDATE SET score = excluded.score, sequence = excluded.sequence, voted_at = excluded.voted_at
         WHERE excluded.sequence >= votes.sequence
         RETURNING score
@@ -34,7 +34,7 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
     private const string SelectVote = "SELECT score FROM votes WHERE voter = $voter AND entry_id = $entry";
 
     private const string UpsertPick = """
-        INSERT INTO best_in_show_picks (voter, entry_id, sequence, picked_at) VALUES ($voter, $entry, $sequence, $at)
+        INSERT INTO best_in_show_picks (voter, entry_id, sequence, picked_at, first_at) VALUES ($voter, $entry, $sequence, $at, $at)
         ON CONFLICT (voter) DO UPDATE SET entry_id = excluded.entry_id, sequence = excluded.sequence, picked_at = excluded.picked_at
         WHERE excluded.sequence >= best_in_show_picks.sequence
         RETURNING entry_id

@@ -28,6 +28,9 @@ public sealed class VoterRegistry(Db db, VoterTokens tokens, TimeProvider clock)
     // Voters already known to have connected: a reconnect (every phone after a server restart) costs no write.
     private readonly ConcurrentDictionary<string, byte> _connected = new();
 
+    /// <summary>Raised after a voter is recorded or first connects (what the ballots are judged by changed).</summary>
+    public event Action? Changed;
+
     public async Task RecordJoinAsync(string voter, string via, long? posterId, long? cardId, HttpContext context, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -35,6 +38,7 @@ public sealed class VoterRegistry(Db db, VoterTokens tokens, TimeProvider clock)
         {
             voter, now = clock.GetUtcNow(), via, posterId, cardId, address = tokens.AddressHash(context.Connection.RemoteIpAddress),
         });
+        Changed?.Invoke();
     }
 
     /// <summary>A phone carrying this voter's token opened the show hub connection.</summary>
@@ -47,5 +51,6 @@ public sealed class VoterRegistry(Db db, VoterTokens tokens, TimeProvider clock)
 
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(UpdateConnected, new { voter, now = clock.GetUtcNow() });
+        Changed?.Invoke();
     }
 }
