@@ -50,7 +50,9 @@ public sealed record FlaggedCluster(
 /// not). A sign counts when at least <see cref="Settings.MinVoters"/> voters of the group show it, and for the signs an
 /// honest phone can show too (no live connection, lockstep), when they are at least <see cref="Settings.Share"/> of
 /// the group.</item>
-/// <item>The voters that show a sign that counts form the flagged cluster.</item>
+/// <item>The voters that show a sign that counts form the flagged cluster. When a sign no phone app shows counts
+/// (<see cref="Signs.Instant"/>, <see cref="Signs.SameSequence"/>), only the voters that show such a sign do: an honest
+/// phone that cast the same ballot and never opened the live connection is not swept in with a script.</item>
 /// </list>
 /// </summary>
 public static class FlagRules
@@ -77,6 +79,9 @@ public static class FlagRules
         public const string NoLive = "no-live";
 
         public static IReadOnlyList<string> All { get; } = [Instant, SameSequence, Lockstep, NoLive];
+
+        /// <summary>The signs no phone running the phone app shows.</summary>
+        public static IReadOnlyList<string> Strong { get; } = [Instant, SameSequence];
     }
 
     /// <param name="MinVoters">The fewest voters that make a cluster (and that must show a sign for it to count).</param>
@@ -130,7 +135,9 @@ public static class FlagRules
         {
             var members = group.OrderBy(j => j.Voter.JoinedAt).ThenBy(j => j.Voter.Voter, StringComparer.Ordinal).ToList();
             var signs = SignsOf(members, now, settings);
-            var flagged = members.Where(m => signs.Values.Any(s => s.Contains(m))).ToList();
+            var strong = signs.Where(s => Signs.Strong.Contains(s.Key)).Select(s => s.Value).ToList();
+            var evidence = strong.Count > 0 ? strong : signs.Values.ToList();
+            var flagged = members.Where(m => evidence.Any(s => s.Contains(m))).ToList();
             if (flagged.Count < settings.MinVoters)
             {
                 continue;
@@ -142,7 +149,7 @@ public static class FlagRules
                 last - first <= settings.BurstSpan ? Burst : Drip,
                 group.Key.Address,
                 group.Key.Ballots,
-                signs.ToDictionary(s => s.Key, s => s.Value.Count),
+                signs.Select(s => (s.Key, Count: flagged.Count(s.Value.Contains))).Where(s => s.Count > 0).ToDictionary(s => s.Key, s => s.Count),
                 flagged.Select(m => m.Voter.Voter).ToList(),
                 members.Count,
                 first,
