@@ -117,7 +117,7 @@ public static class AudienceCommandLine
 
             var runner = new SimulationRunner(
                 new SimulationTarget(url, result.GetValue(password)!, result.GetValue(playerKey)!, result.GetValue(category)), SimClock.RealTime(timeScale));
-            var outcome = await runner.RunAsync(scenario, ct);
+            var outcome = await runner.RunAsync(scenario, ct: ct);
             outcome.Print(Console.Out);
             return 0;
         }

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,10 +23,13 @@ public sealed class AmvServer : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataDirectory;
+    private readonly TimeProvider? _clock;
 
     /// <param name="port">0 for a free port; a given port lets a test restart the server where clients reconnect.</param>
-    public AmvServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null, int port = 0)
+    /// <param name="clock">The server's clock (a <see cref="ManualClock"/>), instead of the system's.</param>
+    public AmvServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null, int port = 0, TimeProvider? clock = null)
     {
+        _clock = clock;
         _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("amv-test-").FullName;
         _settings = new Dictionary<string, string?>
@@ -60,6 +64,11 @@ public sealed class AmvServer : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 

@@ -8,11 +8,19 @@ public sealed record PhoneOutcome(
     int Id, bool Attacker, bool Joined, TimeSpan? JoinLatency, int TooManyRequests, bool Connected, int Votes, bool Flagged,
     IReadOnlyList<string> Errors);
 
-/// <summary>The figures of a simulation run: joins, refusals, votes, and what the server flagged.</summary>
-public sealed record SimulationResult(IReadOnlyList<PhoneOutcome> Phones, Tally Tally, CategoryTally Category, TimeSpan Elapsed)
+/// <summary>What the coordinator's tally showed at a moment of the show: clusters flagged, voters in them.</summary>
+public sealed record Observation(TimeSpan At, int Clusters, int Voters);
+
+/// <summary>The figures of a simulation run: joins, refusals, votes, and what the server flagged (at the end, and
+/// while the show went on).</summary>
+public sealed record SimulationResult(
+    IReadOnlyList<PhoneOutcome> Phones, Tally Tally, CategoryTally Category, TimeSpan Elapsed, IReadOnlyList<Observation> Observations)
 {
-    public static SimulationResult Of(IReadOnlyList<PhoneOutcome> phones, Tally tally, int categoryId, TimeSpan elapsed) =>
-        new(phones, tally, tally.Categories.Single(c => c.CategoryId == categoryId), elapsed);
+    public static SimulationResult Of(IReadOnlyList<PhoneOutcome> phones, Tally tally, int categoryId, TimeSpan elapsed, IReadOnlyList<Observation> observations) =>
+        new(phones, tally, tally.Categories.Single(c => c.CategoryId == categoryId), elapsed, observations);
+
+    /// <summary>The most clusters the tally flagged at any one moment of the show.</summary>
+    public int MostClustersSeen => Observations.Select(o => o.Clusters).Append(Tally.Flags.Count(f => f.Flagged)).Max();
 
     public int Joined => Phones.Count(p => p.Joined);
 
@@ -53,7 +61,8 @@ public sealed record SimulationResult(IReadOnlyList<PhoneOutcome> Phones, Tally 
             output.WriteLine($"  error: {error}");
         }
 
-        output.WriteLine($"Flagged clusters: {Tally.Flags.Count}");
+        output.WriteLine($"Flagged clusters at the end: {Tally.Flags.Count}; the most at any moment of the show "
+            + $"(tally read every {(Observations.Count > 0 ? Observations[0].At.TotalSeconds : 0):0} s): {MostClustersSeen}");
         foreach (var flag in Tally.Flags)
         {
             output.WriteLine($"  {flag.Id} {flag.Reason}, {flag.Voters} voters{(flag.Excluded ? ", excluded" : "")}: {flag.Summary}");

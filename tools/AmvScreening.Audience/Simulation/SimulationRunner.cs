@@ -28,7 +28,9 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
 {
     private static readonly JsonSerializerOptions Json = CreateJson();
 
-    public async Task<SimulationResult> RunAsync(Scenario scenario, CancellationToken ct = default)
+    /// <summary>Plays the scenario; every <paramref name="observeEvery"/> of the show (default 30 s) it also reads the
+    /// tally as the coordinator's console would, to see what was flagged while the show went on.</summary>
+    public async Task<SimulationResult> RunAsync(Scenario scenario, TimeSpan? observeEvery = null, CancellationToken ct = default)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 256 })
         {
@@ -46,7 +48,12 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
         await player.StartAsync(ct);
         var phones = scenario.Phones.Select(p => new Phone(p)).ToList();
         var wall = Stopwatch.StartNew();
-        var actors = new List<Func<Task>> { () => PlayAsync(player, scenario.Show, show.Sequence, categoryId, entries, ct) };
+        var observations = new List<Observation>();
+        var actors = new List<Func<Task>>
+        {
+            () => PlayAsync(player, scenario.Show, show.Sequence, categoryId, entries, ct),
+            () => ObserveAsync(http, staff, observeEvery ?? TimeSpan.FromSeconds(30), scenario.Show.End, observations, ct),
+        };
         actors.AddRange(phones.Select(phone => (Func<Task>)(() => PhoneAsync(phone, http, hubUrl, room.Code, entries, startMs, ct))));
         try
         {
@@ -60,7 +67,17 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
         var elapsed = wall.Elapsed;
         var tally = await GetAsync<Tally>(http, staff, "/api/tallies", ct);
         var flaggedPhones = await FlaggedPhonesAsync(http, staff, phones, ct);
-        return SimulationResult.Of(phones.Select(p => p.Outcome(flaggedPhones.Contains(p.Script.Id))).ToList(), tally, categoryId, elapsed);
+        return SimulationResult.Of(phones.Select(p => p.Outcome(flaggedPhones.Contains(p.Script.Id))).ToList(), tally, categoryId, elapsed, observations);
+    }
+
+    private async Task ObserveAsync(HttpClient http, string staff, TimeSpan every, TimeSpan end, List<Observation> observations, CancellationToken ct)
+    {
+        for (var at = every; at <= end; at += every)
+        {
+            await clock.UntilAsync(at, ct);
+            var tally = await GetAsync<Tally>(http, staff, "/api/tallies", ct);
+            observations.Add(new Observation(at, tally.Flags.Count(f => f.Flagged), tally.Flags.Where(f => f.Flagged).Sum(f => f.Voters)));
+        }
     }
 
     /// <summary>The player's reports: intro, video, outro of each entry at its time.</summary>
