@@ -33,7 +33,7 @@ public sealed class VoterRegistry(Db db, VoterTokens tokens, TimeProvider clock)
 
     public async Task RecordJoinAsync(string voter, string via, long? posterId, long? cardId, HttpContext context, CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await connection.ExecuteAsync(InsertVoter, new
         {
             voter, now = clock.GetUtcNow(), via, posterId, cardId, address = tokens.AddressHash(context.Connection.RemoteIpAddress),
@@ -49,8 +49,18 @@ public sealed class VoterRegistry(Db db, VoterTokens tokens, TimeProvider clock)
             return;
         }
 
-        await using var connection = await db.OpenAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await connection.ExecuteAsync(UpdateConnected, new { voter, now = clock.GetUtcNow() });
         Changed?.Invoke();
+    }
+
+    /// <summary>A connection that commits without waiting for the disk: a whole hall joins within a minute, and one sync
+    /// per join would queue them. These rows are evidence, not ballots: the next vote's commit (synchronous=FULL) syncs
+    /// them too, and a row lost to a power cut only leaves that voter unjudged (docs/ballot-integrity.md).</summary>
+    private async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync("PRAGMA synchronous = NORMAL");
+        return connection;
     }
 }

@@ -18,7 +18,14 @@ public static class AudienceCommandLine
 
     public static RootCommand Create()
     {
-        var server = new Option<Uri>("--server") { Description = "The AmvScreening server, e.g. http://127.0.0.1:5080", HelpName = "URL", Required = true };
+        var server = new Option<Uri>("--server")
+        {
+            Description = "The AmvScreening server, e.g. http://127.0.0.1:5080",
+            HelpName = "URL",
+            Required = true,
+            CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                ? url : Error<Uri>(r, "--server is the server's http:// or https:// address."),
+        };
         var password = new Option<string>("--password") { Description = "The coordinator's password", HelpName = "PASSWORD", Required = true };
         var category = Count("--category", 1, "Which category, from 1 in show order");
         var voters = Count("--voters", 40, "Phones that vote (the demo's audience)");

@@ -29,7 +29,7 @@ public sealed class OpenJoinTests : IDisposable
 
         Assert.Equal(0, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Created, s));
-        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"2,000 joins took {elapsed.TotalSeconds:0.0} s");
+        Assert.True(elapsed < TimeSpan.FromSeconds(20), $"2,000 joins took {elapsed.TotalSeconds:0.0} s (docs/benchmarks.md has the figures)");
         await using var connection = await _server.Services.GetRequiredService<Db>().OpenAsync();
         Assert.Equal(2000, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM voters"));
         Console.WriteLine($"2,000 joins in {elapsed.TotalMilliseconds:0} ms");

@@ -128,9 +128,11 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
             break;
         }
 
+        // The person sees the page once the join is answered: their delays count from then, however slow it was.
+        var lag = clock.Now > script.JoinAt ? clock.Now - script.JoinAt : TimeSpan.Zero;
         if (script.ConnectAt is { } connectAt)
         {
-            await clock.UntilAsync(connectAt, ct);
+            await clock.UntilAsync(connectAt + lag, ct);
             try
             {
                 // The phone's voter cookie goes with the WebSocket upgrade; GetShow is what the phone asks first.
@@ -147,7 +149,7 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
 
         foreach (var ballot in script.Ballots)
         {
-            await clock.UntilAsync(ballot.At, ct);
+            await clock.UntilAsync(ballot.At + lag, ct);
             var sequence = ballot.Sequence is { } ms ? startMs + ms : 0;
             while (true)
             {
