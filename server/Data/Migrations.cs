@@ -213,6 +213,13 @@ public static class Migrations
             voter       TEXT    NOT NULL,
             PRIMARY KEY (decision_id, voter)
         ) STRICT, WITHOUT ROWID;
+
+        -- The voters whose ballots are left out of the tally: those of an exclusion that is its cluster's latest decision.
+        CREATE VIEW excluded_voters AS
+        SELECT v.voter, MAX(v.decision_id) AS decision_id
+        FROM flag_decision_voters v JOIN flag_decisions d ON d.id = v.decision_id
+        WHERE d.action = 'exclude' AND d.id = (SELECT MAX(id) FROM flag_decisions l WHERE l.cluster = d.cluster)
+        GROUP BY v.voter;
         """,
     ];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -123,17 +124,37 @@ public static class FlagRules
         IReadOnlyList<VoterRecord> voters, IReadOnlyList<BallotRecord> ballots, DateTimeOffset now, Settings? settings = null)
     {
         settings ??= Settings.Default;
-        var byVoter = ballots.GroupBy(b => b.Voter).ToDictionary(g => g.Key, g => g.ToList());
-        var judged = voters
-            .Where(v => byVoter.ContainsKey(v.Voter))
-            .Select(v => Judged.Of(v, byVoter[v.Voter]))
-            .GroupBy(j => (j.Voter.Address, j.Ballots))
-            .Where(g => g.Count() >= settings.MinVoters);
+        // Plain loops: this runs over every ballot of the contest, up to twice a second.
+        var byVoter = new Dictionary<string, List<BallotRecord>>(voters.Count, StringComparer.Ordinal);
+        foreach (var ballot in ballots)
+        {
+            if (!byVoter.TryGetValue(ballot.Voter, out var list))
+            {
+                byVoter[ballot.Voter] = list = new List<BallotRecord>(4);
+            }
+
+            list.Add(ballot);
+        }
+
+        var groups = new Dictionary<(string Address, string Ballots), List<Judged>>();
+        foreach (var voter in voters)
+        {
+            if (byVoter.TryGetValue(voter.Voter, out var cast))
+            {
+                var judged = Judged.Of(voter, cast);
+                if (!groups.TryGetValue((voter.Address, judged.Ballots), out var group))
+                {
+                    groups[(voter.Address, judged.Ballots)] = group = [];
+                }
+
+                group.Add(judged);
+            }
+        }
 
         var clusters = new List<FlaggedCluster>();
-        foreach (var group in judged)
+        foreach (var group in groups.Where(g => g.Value.Count >= settings.MinVoters))
         {
-            var members = group.OrderBy(j => j.Voter.JoinedAt).ThenBy(j => j.Voter.Voter, StringComparer.Ordinal).ToList();
+            var members = group.Value.OrderBy(j => j.Voter.JoinedAt).ThenBy(j => j.Voter.Voter, StringComparer.Ordinal).ToList();
             var signs = SignsOf(members, now, settings);
             var strong = signs.Where(s => Signs.Strong.Contains(s.Key)).Select(s => s.Value).ToList();
             var evidence = strong.Count > 0 ? strong : signs.Values.ToList();
@@ -163,11 +184,23 @@ public static class FlagRules
     public static string ClusterId(string address, string ballots) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{address}\n{ballots}")))[..12];
 
-    /// <summary>A voter's ballots in one canonical text: <c>entry:score</c> for each score, <c>bis:entry</c> for a
-    /// Best In Show pick, in entry order.</summary>
-    public static string BallotsKey(IEnumerable<BallotRecord> ballots) => string.Join(',', ballots
-        .OrderBy(b => b.Score is null).ThenBy(b => b.EntryId)
-        .Select(b => b.Score is { } score ? $"{b.EntryId}:{score}" : $"bis:{b.EntryId}"));
+    /// <summary>A voter's ballots in one canonical text: <c>entry:score</c> for each score in entry order, then
+    /// <c>bis:entry</c> for a Best In Show pick.</summary>
+    public static string BallotsKey(IReadOnlyList<BallotRecord> ballots)
+    {
+        if (ballots.Count == 1)
+        {
+            return Key(ballots[0]);
+        }
+
+        var sorted = ballots.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Score is null != b.Score is null ? (a.Score is null ? 1 : -1) : a.EntryId.CompareTo(b.EntryId));
+        return string.Join(',', sorted.Select(Key));
+    }
+
+    private static string Key(BallotRecord ballot) => ballot.Score is { } score
+        ? string.Concat(ballot.EntryId.ToString(CultureInfo.InvariantCulture), ":", score.ToString(CultureInfo.InvariantCulture))
+        : string.Concat("bis:", ballot.EntryId.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Each sign that counts in this group, with the members that show it.</summary>
     private static Dictionary<string, HashSet<Judged>> SignsOf(IReadOnlyList<Judged> members, DateTimeOffset now, Settings settings)
@@ -211,12 +244,22 @@ public static class FlagRules
         return sorted.Skip(bestStart).Take(bestCount);
     }
 
-    /// <summary>A voter with what the rules derive from its ballots.</summary>
-    private sealed record Judged(VoterRecord Voter, string Ballots, TimeSpan Delay, long FirstSequence)
+    /// <summary>A voter with what the rules derive from its ballots (compared by reference: one per voter).</summary>
+    private sealed class Judged(VoterRecord voter, string ballots, TimeSpan delay, long firstSequence)
     {
+        public VoterRecord Voter => voter;
+        public string Ballots => ballots;
+        public TimeSpan Delay => delay;
+        public long FirstSequence => firstSequence;
+
         public static Judged Of(VoterRecord voter, IReadOnlyList<BallotRecord> ballots)
         {
-            var first = ballots.MinBy(b => b.FirstAt)!;
+            var first = ballots[0];
+            for (var i = 1; i < ballots.Count; i++)
+            {
+                first = ballots[i].FirstAt < first.FirstAt ? ballots[i] : first;
+            }
+
             return new Judged(voter, BallotsKey(ballots), first.FirstAt - voter.JoinedAt, first.Sequence);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Data;
@@ -24,7 +25,8 @@ public sealed record BallotCounts(IReadOnlyDictionary<int, IReadOnlyDictionary<i
     public int ScoresOf(int entryId) => Scores.TryGetValue(entryId, out var counts) ? counts.Values.Sum() : 0;
 }
 
-/// <summary>A decision about a flagged cluster with the voters it excluded.</summary>
+/// <summary>A decision about a flagged cluster, with the voters it leaves out of the tally while it is in force (none
+/// for an inclusion or an exclusion a later decision replaced).</summary>
 public sealed record DecisionRecord(FlagDecision Decision, IReadOnlyList<string> Voters);
 
 /// <summary>
@@ -48,42 +50,37 @@ public sealed record Assessment(
     public IReadOnlyDictionary<string, DecisionRecord> Latest { get; } =
         Decisions.GroupBy(d => d.Decision.Cluster).ToDictionary(g => g.Key, g => g.MaxBy(d => d.Decision.Id)!);
 
-    /// <summary>Excluded voter → the exclusion in force that took it out.</summary>
-    public IReadOnlyDictionary<string, FlagDecision> ExclusionOf => _exclusionOf ??= Latest.Values
-        .Where(d => d.Decision.Action == IntegrityService.Exclude)
+    /// <summary>Excluded voter → the exclusion in force that took it out (the voters of each cluster's latest
+    /// decision, when it is an exclusion).</summary>
+    public IReadOnlyDictionary<string, FlagDecision> ExclusionOf { get; } = Decisions
         .SelectMany(d => d.Voters.Select(v => (v, d.Decision)))
         .GroupBy(p => p.v)
         .ToDictionary(g => g.Key, g => g.MaxBy(p => p.Decision.Id).Decision);
-
-    private IReadOnlyDictionary<string, FlagDecision>? _exclusionOf;
-
-    /// <summary>Ballots counted: all but the excluded.</summary>
-    public BallotCounts Counted => _counted ??= BallotCounts.Of(BallotsOf.Where(g => !ExclusionOf.ContainsKey(g.Key)).SelectMany(g => g));
-
-    private BallotCounts? _counted;
 
     /// <summary>Ballots counted although flagged.</summary>
     public BallotCounts Flagged => _flagged ??= BallotCounts.Of(ClusterOf.Keys.Where(v => !ExclusionOf.ContainsKey(v)).SelectMany(v => BallotsOf[v]));
 
     private BallotCounts? _flagged;
-
-    /// <summary>Ballots left out of the tally.</summary>
-    public BallotCounts Excluded => _excluded ??= BallotCounts.Of(ExclusionOf.Keys.SelectMany(v => BallotsOf[v]));
-
-    private BallotCounts? _excluded;
 }
 
 /// <summary>
 /// Judges the ballots in open mode (docs/ballot-integrity.md): reads what the server keeps about voters and ballots,
 /// runs <see cref="FlagRules"/>, and records the coordinator's decisions to exclude a flagged cluster or count it again.
-/// An assessment is computed on demand (the tally, its pushes at most twice a second, the exports) and reused while no
-/// ballot, voter or decision changed, for at most a second (whether a phone "never opened the live connection"
-/// depends on the time).
+/// An assessment reads every voter and ballot, so it is computed on demand and reused: while no ballot, voter or
+/// decision changed (for up to <see cref="TimeRefresh"/>, since whether a phone "never opened the live connection"
+/// depends on the time), and for the tally, which may lag, for up to <see cref="TallyRefresh"/> even when votes keep
+/// coming. Decisions and exports read it exact.
 /// </summary>
 public sealed class IntegrityService
 {
     public const string Exclude = "exclude";
     public const string Include = "include";
+
+    /// <summary>How long an assessment stands while nothing changed.</summary>
+    public static readonly TimeSpan TimeRefresh = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the tally may show an assessment while votes keep coming: it is recomputed at most this often.</summary>
+    public static readonly TimeSpan TallyRefresh = TimeSpan.FromSeconds(1);
 
     private const string SelectRecords = """
         SELECT voter AS Voter, joined_at AS JoinedAt, coalesce(address, '') AS Address, connected_at AS ConnectedAt FROM voters;
@@ -94,7 +91,7 @@ public sealed class IntegrityService
                decided_by AS DecidedBy, decided_at AS DecidedAt,
                (SELECT COUNT(*) FROM flag_decision_voters v WHERE v.decision_id = d.id) AS Voters
         FROM flag_decisions d ORDER BY id;
-        SELECT decision_id, voter FROM flag_decision_voters;
+        SELECT decision_id, voter FROM excluded_voters;
         """;
 
     private const string InsertDecision = """
@@ -120,31 +117,37 @@ public sealed class IntegrityService
         registry.Changed += Invalidate;
     }
 
-    private sealed record Cached(long Version, DateTimeOffset At, Assessment Assessment);
-
-    /// <summary>The ballots as judged now (reused for up to a second while nothing changed).</summary>
-    public async Task<Assessment> AssessAsync(CancellationToken ct = default)
+    /// <param name="Computed">When it was computed, in real time (the cost of recomputing is real).</param>
+    private sealed record Cached(long Version, DateTimeOffset At, long Computed, Assessment Assessment)
     {
-        var version = Volatile.Read(ref _version);
-        var now = _clock.GetUtcNow();
-        if (Fresh(Volatile.Read(ref _cached), version, now) is { } fresh)
+        public bool Current(long version, DateTimeOffset now) => Version == version && now >= At && now - At < TimeRefresh;
+
+        public bool Younger(TimeSpan lag) => Stopwatch.GetElapsedTime(Computed) < lag;
+    }
+
+    /// <summary>The ballots as judged now.</summary>
+    public Task<Assessment> AssessAsync(CancellationToken ct = default) => AssessAsync(TimeSpan.Zero, ct);
+
+    /// <summary>The ballots as judged now, or up to <paramref name="lag"/> ago (real time) if they changed since.</summary>
+    public async Task<Assessment> AssessAsync(TimeSpan lag, CancellationToken ct = default)
+    {
+        if (Reusable(Volatile.Read(ref _cached), lag) is { } cached)
         {
-            return fresh;
+            return cached;
         }
 
         await _computing.WaitAsync(ct);
         try
         {
             // Another caller may have computed it meanwhile.
-            version = Volatile.Read(ref _version);
-            now = _clock.GetUtcNow();
-            if (Fresh(_cached, version, now) is { } computed)
+            if (Reusable(_cached, lag) is { } computed)
             {
                 return computed;
             }
 
+            var (version, now) = (Volatile.Read(ref _version), _clock.GetUtcNow());
             var assessment = await ComputeAsync(now, ct);
-            Volatile.Write(ref _cached, new Cached(version, now, assessment));
+            Volatile.Write(ref _cached, new Cached(version, now, Stopwatch.GetTimestamp(), assessment));
             return assessment;
         }
         finally
@@ -152,6 +155,9 @@ public sealed class IntegrityService
             _computing.Release();
         }
     }
+
+    private Assessment? Reusable(Cached? cached, TimeSpan lag) =>
+        cached is not null && (cached.Current(Volatile.Read(ref _version), _clock.GetUtcNow()) || cached.Younger(lag)) ? cached.Assessment : null;
 
     /// <summary>Records a decision; <paramref name="voters"/> are the voters an exclusion takes out.</summary>
     public async Task<FlagDecision> RecordAsync(
@@ -168,7 +174,9 @@ public sealed class IntegrityService
             await tx.CommitAsync(ct);
         }
 
+        // A decision shows at once: the next assessment is computed afresh, even for the tally.
         Invalidate();
+        Volatile.Write(ref _cached, null);
         return new FlagDecision(id, cluster, action, reason, summary, note, decidedBy, now, voters.Count);
     }
 
@@ -234,9 +242,6 @@ public sealed class IntegrityService
     private static string Span(TimeSpan span) => span < TimeSpan.FromMinutes(2)
         ? $"{Math.Max(1, (int)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s"
         : $"{((int)span.TotalMinutes).ToString(CultureInfo.InvariantCulture)} min {span.Seconds.ToString(CultureInfo.InvariantCulture)} s";
-
-    private static Assessment? Fresh(Cached? cached, long version, DateTimeOffset now) =>
-        cached is not null && cached.Version == version && now >= cached.At && now - cached.At < TimeSpan.FromSeconds(1) ? cached.Assessment : null;
 
     private void Invalidate() => Interlocked.Increment(ref _version);
 

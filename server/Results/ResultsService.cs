@@ -36,7 +36,12 @@ public sealed class ResultsService(
     Db db, ContestStore contest, VotingState voting, VoterTokens tokens, IntegrityService integrity, IHubContext<ShowHub, IShowClient> hub,
     TimeProvider clock)
 {
+    // Ballots counted, and those excluded with a flagged cluster (docs/ballot-integrity.md).
     private const string SelectAggregates = """
+        SELECT entry_id, score, COUNT(*) FROM votes WHERE voter NOT IN (SELECT voter FROM excluded_voters) GROUP BY entry_id, score;
+        SELECT entry_id, score, COUNT(*) FROM votes WHERE voter IN (SELECT voter FROM excluded_voters) GROUP BY entry_id, score;
+        SELECT entry_id, COUNT(*) FROM best_in_show_picks WHERE voter NOT IN (SELECT voter FROM excluded_voters) GROUP BY entry_id;
+        SELECT entry_id, COUNT(*) FROM best_in_show_picks WHERE voter IN (SELECT voter FROM excluded_voters) GROUP BY entry_id;
         SELECT entry_id, score, count FROM paper_counts WHERE count > 0;
         SELECT scope AS Scope, entry_id AS EntryId, note AS Note FROM tie_decisions;
         SELECT scope AS Scope, revealed_at AS RevealedAt FROM reveals;
@@ -97,15 +102,20 @@ public sealed class ResultsService(
     public async Task<Standings> GetAsync(CancellationToken ct = default)
     {
         var view = await contest.GetAsync(ct);
-        // The phone ballots come from the assessment, which reads each of them to judge them: the counts and the flags
-        // are of the same ballots.
-        var ballots = await integrity.AssessAsync(ct);
+        // The counts are exact; the flags may be up to a second older while votes keep coming (recomputing them reads
+        // every ballot).
+        var flags = await integrity.AssessAsync(IntegrityService.TallyRefresh, ct);
         await using var connection = await db.OpenAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(SelectAggregates);
+        var counted = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
+        var excludedScores = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
+        var picks = (await grid.ReadAsync<(long EntryId, long Count)>()).ToDictionary(p => (int)p.EntryId, p => (int)p.Count);
+        var excludedPicks = (await grid.ReadAsync<(long EntryId, long Count)>()).ToDictionary(p => (int)p.EntryId, p => (int)p.Count);
         var paper = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
         var decisions = (await grid.ReadAsync<DecisionRow>()).ToDictionary(d => d.Scope);
         var reveals = (await grid.ReadAsync<RevealRow>()).ToDictionary(r => r.Scope, r => r.RevealedAt);
-        return Build(view, voting.Snapshot(), paper, decisions, reveals, ballots);
+        return Build(view, voting.Snapshot(), new BallotCounts(counted, picks), new BallotCounts(excludedScores, excludedPicks), paper, decisions,
+            reveals, flags);
     }
 
     /// <summary>What is public (GET /api/results, asked by every phone after each reconnect): kept until the next
@@ -371,6 +381,8 @@ public sealed class ResultsService(
     private static Standings Build(
         ContestView view,
         VotingSnapshot voting,
+        BallotCounts counted,
+        BallotCounts excluded,
         IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> paper,
         IReadOnlyDictionary<string, DecisionRow> decisions,
         IReadOnlyDictionary<string, DateTimeOffset> reveals,
@@ -380,7 +392,7 @@ public sealed class ResultsService(
         IReadOnlyDictionary<int, int> Scale(IReadOnlyDictionary<int, int> counts) => Scaled(counts, settings.ScoreMin, settings.ScoreMax);
         var entries = view.Summaries();
         var status = voting.Categories.ToDictionary(c => c.CategoryId, c => c.Status);
-        var (counted, flagged, excluded) = (ballots.Counted, ballots.Flagged, ballots.Excluded);
+        var flagged = ballots.Flagged;
         var finalists = view.Entries.Select(e => new Ranking.Finalist(
             e.Id, e.CategoryId, e.Disqualified, counted.Scores.GetValueOrDefault(e.Id, NoCounts), paper.GetValueOrDefault(e.Id, NoCounts),
             counted.Picks.GetValueOrDefault(e.Id))).ToDictionary(f => f.EntryId);
