@@ -68,8 +68,8 @@ public sealed record Assessment(
 /// runs <see cref="FlagRules"/>, and records the coordinator's decisions to exclude a flagged cluster or count it again.
 /// An assessment reads every voter and ballot, so it is computed on demand and reused: while no ballot, voter or
 /// decision changed (for up to <see cref="TimeRefresh"/>, since whether a phone "never opened the live connection"
-/// depends on the time), and for the tally, which may lag, for up to <see cref="TallyRefresh"/> even when votes keep
-/// coming. Decisions and exports read it exact.
+/// depends on the time), and for the tally pushes, which may lag, for up to <see cref="TallyRefresh"/> even when votes
+/// keep coming. GET /api/tallies, decisions and exports read it exact.
 /// </summary>
 public sealed class IntegrityService
 {

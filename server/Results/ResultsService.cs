@@ -99,12 +99,14 @@ public sealed class ResultsService(
         Changed?.Invoke();
     }
 
-    public async Task<Standings> GetAsync(CancellationToken ct = default)
+    public Task<Standings> GetAsync(CancellationToken ct = default) => GetAsync(TimeSpan.Zero, ct);
+
+    /// <summary>The standings; the flags among them may be up to <paramref name="flagsLag"/> old while votes keep
+    /// coming (judging reads every ballot: the tally pushes take that lag), the counts are always exact.</summary>
+    public async Task<Standings> GetAsync(TimeSpan flagsLag, CancellationToken ct = default)
     {
         var view = await contest.GetAsync(ct);
-        // The counts are exact; the flags may be up to a second older while votes keep coming (recomputing them reads
-        // every ballot).
-        var flags = await integrity.AssessAsync(IntegrityService.TallyRefresh, ct);
+        var flags = await integrity.AssessAsync(flagsLag, ct);
         await using var connection = await db.OpenAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(SelectAggregates);
         var counted = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
@@ -128,7 +130,7 @@ public sealed class ResultsService(
             return cached.Results;
         }
 
-        var results = (await GetAsync(ct)).Public;
+        var results = (await GetAsync(IntegrityService.TallyRefresh, ct)).Public;
         Volatile.Write(ref _public, new CachedPublic(version, results));
         return results;
     }

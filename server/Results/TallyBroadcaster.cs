@@ -1,5 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Infrastructure;
+using AmvScreening.Server.Integrity;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.SignalR;
@@ -7,7 +8,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace AmvScreening.Server.Results;
 
 /// <summary>Pushes the tally to the coordinators when votes are committed, voting opens or closes, or results change:
-/// at most twice a second however fast the votes come, and nothing while nothing changes.</summary>
+/// at most twice a second however fast the votes come, and nothing while nothing changes. Its flags are judged afresh
+/// at most once a second (<see cref="IntegrityService.TallyRefresh"/>).</summary>
 public sealed class TallyBroadcaster : IHostedService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
@@ -25,7 +27,8 @@ public sealed class TallyBroadcaster : IHostedService
         _coalescer = new Coalescer(
             Interval,
             clock,
-            async ct => await hub.Clients.Group(ShowHubContract.Groups.Coordinators).TallyChanged((await results.GetAsync(ct)).Tally),
+            async ct => await hub.Clients.Group(ShowHubContract.Groups.Coordinators).TallyChanged(
+                (await results.GetAsync(IntegrityService.TallyRefresh, ct)).Tally),
             logger);
     }
 
