@@ -46,6 +46,7 @@ public sealed class ConsoleFlagsTests(Browser browser) : IClassFixture<Browser>,
         await Expect(live.Locator($"section[data-category='{c.Action}'] [data-flags-change-winner]"))
             .ToContainTextAsync("without them, Steel Rain would win");
         await VoterPageChecks.AssertAccessibleAsync(live, "live console with a flagged cluster");
+        await ConsoleSupport.ScreenshotAsync(live, "live-flags");
 
         // A decision needs a reason.
         await flag.GetByRole(AriaRole.Button, new() { Name = "Exclude" }).ClickAsync();
@@ -60,7 +61,6 @@ public sealed class ConsoleFlagsTests(Browser browser) : IClassFixture<Browser>,
         await Expect(live.Locator($"section[data-category='{c.Action}'] [data-flags-change-winner]")).ToHaveCountAsync(0);
         await Expect(live.Locator("#flags-count")).ToHaveTextAsync("All decided");
         await VoterPageChecks.AssertAccessibleAsync(live, "live console with an excluded cluster");
-        await ConsoleSupport.ScreenshotAsync(live, "live-flags");
 
         // And back.
         await flag.GetByLabel("Why count these ballots again (required)").FillAsync("Checked: counting them to compare");
