@@ -401,7 +401,7 @@ public sealed class ResultsService(
         // The same finalists without the flagged ballots still counted: who would win then.
         var unflagged = finalists.Values.Select(f => new Ranking.Finalist(
             f.EntryId, f.CategoryId, f.Disqualified, Ranking.Subtract(f.Online, flagged.Scores.GetValueOrDefault(f.EntryId, NoCounts)), f.Paper,
-            f.Picks - flagged.Picks.GetValueOrDefault(f.EntryId))).ToList();
+            Math.Max(0, f.Picks - flagged.Picks.GetValueOrDefault(f.EntryId)))).ToList();
         var competing = finalists.Values.Where(f => !f.Disqualified).Select(f => f.CategoryId).ToHashSet();
 
         var byTopScore = settings.BestInShowMethod == VotingSettings.TopScore;
