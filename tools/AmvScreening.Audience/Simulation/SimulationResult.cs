@@ -5,7 +5,7 @@ namespace AmvScreening.Audience.Simulation;
 
 /// <summary>What became of one phone.</summary>
 public sealed record PhoneOutcome(
-    int Id, bool Attacker, bool Joined, TimeSpan? JoinLatency, int TooManyRequests, bool Connected, int Votes, bool Flagged,
+    int Id, bool Attacker, TimeSpan JoinAt, bool Joined, TimeSpan? JoinLatency, int TooManyRequests, bool Connected, int Votes, bool Flagged,
     IReadOnlyList<string> Errors);
 
 /// <summary>What the coordinator's tally showed at a moment of the show: clusters flagged, voters in them.</summary>
@@ -23,6 +23,27 @@ public sealed record SimulationResult(
     public int MostClustersSeen => Observations.Select(o => o.Clusters).Append(Tally.Flags.Count(f => f.Flagged)).Max();
 
     public int Joined => Phones.Count(p => p.Joined);
+
+    /// <summary>The most phones that joined within one minute of the show.</summary>
+    public int BusiestMinute
+    {
+        get
+        {
+            var joins = Phones.Select(p => p.JoinAt).Order().ToList();
+            var (most, start) = (0, 0);
+            for (var end = 0; end < joins.Count; end++)
+            {
+                while (joins[end] - joins[start] >= TimeSpan.FromMinutes(1))
+                {
+                    start++;
+                }
+
+                most = Math.Max(most, end - start + 1);
+            }
+
+            return most;
+        }
+    }
 
     /// <summary>429 answers to joins and votes, all phones together.</summary>
     public int TooManyRequests => Phones.Sum(p => p.TooManyRequests);
@@ -53,7 +74,7 @@ public sealed record SimulationResult(
     {
         string N(double value, string format = "0") => value.ToString(format, CultureInfo.InvariantCulture);
         output.WriteLine($"Phones: {Phones.Count} ({Phones.Count(p => p.Attacker)} of them stuffing), run in {N(Elapsed.TotalSeconds, "0.0")} s");
-        output.WriteLine($"Joined: {Joined}; 429 answers: {TooManyRequests}; join latency p50 {N(JoinMilliseconds(50), "0.0")} ms, "
+        output.WriteLine($"Joined: {Joined} (at most {BusiestMinute} within one minute of the show); 429 answers: {TooManyRequests}; join latency p50 {N(JoinMilliseconds(50), "0.0")} ms, "
             + $"p99 {N(JoinMilliseconds(99), "0.0")} ms, max {N(JoinMilliseconds(100), "0.0")} ms");
         output.WriteLine($"Live connections: {Connected}; votes acknowledged: {Votes}; errors: {Errors.Count}");
         foreach (var error in Errors.Distinct().Take(5))

@@ -277,6 +277,6 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
         public ConcurrentBag<string> Errors { get; } = [];
 
         public PhoneOutcome Outcome(bool flagged) =>
-            new(script.Id, script.Attacker, Token is not null, JoinLatency, TooManyRequests, Connected, Votes, flagged, Errors.ToList());
+            new(script.Id, script.Attacker, script.JoinAt, Token is not null, JoinLatency, TooManyRequests, Connected, Votes, flagged, Errors.ToList());
     }
 }
