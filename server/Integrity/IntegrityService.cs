@@ -114,7 +114,7 @@ public sealed class IntegrityService
         var flags = options.Value.Flags;
         _settings = FlagRules.Settings.Default.Scaled(flags.TimeScale) with { MinVoters = flags.MinVoters };
         writer.Committed += Invalidate;
-        registry.Changed += Invalidate;
+        registry.Committed += Invalidate;
     }
 
     /// <param name="Computed">When it was computed, in real time (the cost of recomputing is real).</param>

@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace AmvScreening.Server.Voting;
@@ -12,16 +12,14 @@ public sealed record Ballot(string Voter, int EntryId, int? Score, long Sequence
 public sealed record BallotOutcome(VotingState.Refusal Refusal, int? Stored, DateTimeOffset? At);
 
 /// <summary>
-/// The one writer of votes (group commit). Requests queue their ballots; the writer takes everything queued, checks
-/// each against the voting windows, and commits them in one transaction with synchronous=FULL. A ballot is
-/// acknowledged only after its transaction is on disk, and while one batch commits the next one gathers, so the cost of
-/// a sync is shared by all the votes that arrived meanwhile.
+/// The one writer of votes (<see cref="GroupCommit{TItem,TResult}"/>). Requests queue their ballots; the writer takes
+/// everything queued, checks each against the voting windows, and commits them in one transaction with
+/// synchronous=FULL. A ballot is acknowledged only after its transaction is on disk, and while one batch commits the
+/// next one gathers, so the cost of a sync is shared by all the votes that arrived meanwhile.
 /// </summary>
-public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, ILogger<VoteWriter> logger) : BackgroundService
+public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, ILogger<VoteWriter> logger)
+    : GroupCommit<Ballot, BallotOutcome>(logger)
 {
-    /// <summary>The most ballots committed in one transaction.</summary>
-    public const int MaxBatch = 1024;
-
     // RETURNING gives the value now held; no row comes back when a newer ballot (higher sequence) is kept, and then
     // the Select* query reads it. first_at keeps when the voter first cast this ballot (docs/ballot-integrity.md).
     private const string UpsertVote = """
@@ -42,51 +40,7 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
 
     private const string SelectPick = "SELECT entry_id FROM best_in_show_picks WHERE voter = $voter";
 
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
-    /// <summary>Raised after each committed batch (tallies changed).</summary>
-    public event Action? Committed;
-
-    public async Task<BallotOutcome> SubmitAsync(Ballot ballot, CancellationToken ct = default)
-    {
-        var pending = new Pending(ballot, new TaskCompletionSource<BallotOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
-        // The ballot is committed or refused whatever happens to the request: an abandoned request does not cancel it.
-        return await pending.Done.Task;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-        {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            try
-            {
-                var outcomes = await CommitAsync(batch, stoppingToken);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.TrySetResult(outcomes[i]);
-                }
-
-                Committed?.Invoke();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "A batch of {Count} ballots failed to commit", batch.Count);
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task<BallotOutcome[]> CommitAsync(List<Pending> batch, CancellationToken ct)
+    protected override async Task<BallotOutcome[]> CommitAsync(IReadOnlyList<Ballot> batch, CancellationToken ct)
     {
         var outcomes = new BallotOutcome[batch.Count];
         await voting.Gate.WaitAsync(ct);
@@ -98,7 +52,7 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
             using var commands = new BallotCommands(connection, tx, clock.GetUtcNow());
             for (var i = 0; i < batch.Count; i++)
             {
-                var b = batch[i].Ballot;
+                var b = batch[i];
                 var refusal = b.Score is { } score ? voting.CheckScore(b.EntryId, score) : voting.CheckPick(b.EntryId);
                 outcomes[i] = refusal == VotingState.Refusal.None
                     ? new BallotOutcome(refusal, await commands.RecordAsync(b, ct), commands.At)
@@ -166,6 +120,4 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
             return command;
         }
     }
-
-    private sealed record Pending(Ballot Ballot, TaskCompletionSource<BallotOutcome> Done);
 }

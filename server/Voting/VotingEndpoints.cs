@@ -30,6 +30,7 @@ public static class VotingEndpoints
     public static IServiceCollection AddVoting(this IServiceCollection services) =>
         services.AddSingleton<VoterTokens>()
             .AddSingleton<VoterRegistry>()
+            .AddHostedService(sp => sp.GetRequiredService<VoterRegistry>())
             .AddSingleton<VotingState>()
             .AddSingleton<VoteWriter>()
             .AddHostedService(sp => sp.GetRequiredService<VoteWriter>())
