@@ -68,8 +68,8 @@ public sealed record Assessment(
 /// runs <see cref="FlagRules"/>, and records the coordinator's decisions to exclude a flagged cluster or count it again.
 /// An assessment reads every voter and ballot, so it is computed on demand and reused: while no ballot, voter or
 /// decision changed (for up to <see cref="TimeRefresh"/>, since whether a phone "never opened the live connection"
-/// depends on the time), and for the tally pushes, which may lag, for up to <see cref="TallyRefresh"/> even when votes
-/// keep coming. GET /api/tallies, decisions and exports read it exact.
+/// depends on the time), and for the tally pushes, which may lag, for up to <see cref="PushLag"/> even when votes keep
+/// coming. GET /api/tallies, decisions and exports read it exact.
 /// </summary>
 public sealed class IntegrityService
 {
@@ -79,8 +79,10 @@ public sealed class IntegrityService
     /// <summary>How long an assessment stands while nothing changed.</summary>
     public static readonly TimeSpan TimeRefresh = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the tally may show an assessment while votes keep coming: it is recomputed at most this often.</summary>
-    public static readonly TimeSpan TallyRefresh = TimeSpan.FromSeconds(1);
+    /// <summary>How old the flags in a tally push may be while votes keep coming: a second, or twenty times what judging
+    /// took last if that is more, so that judging the pushes takes about a twentieth of one core at most, however large
+    /// the contest grows.</summary>
+    public TimeSpan PushLag => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, 20 * Volatile.Read(ref _lastTicks)));
 
     private const string SelectRecords = """
         SELECT voter AS Voter, joined_at AS JoinedAt, coalesce(address, '') AS Address, connected_at AS ConnectedAt FROM voters;
@@ -106,6 +108,7 @@ public sealed class IntegrityService
     private readonly FlagRules.Settings _settings;
     private readonly SemaphoreSlim _computing = new(1, 1);
     private long _version;
+    private long _lastTicks;
     private Cached? _cached;
 
     public IntegrityService(Db db, TimeProvider clock, IOptions<AmvOptions> options, VoteWriter writer, VoterRegistry registry)
@@ -145,8 +148,9 @@ public sealed class IntegrityService
                 return computed;
             }
 
-            var (version, now) = (Volatile.Read(ref _version), _clock.GetUtcNow());
+            var (version, now, started) = (Volatile.Read(ref _version), _clock.GetUtcNow(), Stopwatch.GetTimestamp());
             var assessment = await ComputeAsync(now, ct);
+            Volatile.Write(ref _lastTicks, Stopwatch.GetElapsedTime(started).Ticks);
             Volatile.Write(ref _cached, new Cached(version, now, Stopwatch.GetTimestamp(), assessment));
             return assessment;
         }

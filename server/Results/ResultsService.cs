@@ -130,7 +130,7 @@ public sealed class ResultsService(
             return cached.Results;
         }
 
-        var results = (await GetAsync(IntegrityService.TallyRefresh, ct)).Public;
+        var results = (await GetAsync(integrity.PushLag, ct)).Public;
         Volatile.Write(ref _public, new CachedPublic(version, results));
         return results;
     }
