@@ -32,6 +32,8 @@ public static class ResultsContract
         public const string NotTied = "not-tied";
         /// <summary>What was asked would change a result already revealed.</summary>
         public const string AlreadyRevealed = "already-revealed";
+        /// <summary>Counting a flagged cluster again, when it is not excluded.</summary>
+        public const string NotExcluded = "not-excluded";
     }
 
     /// <summary>Award names the coordinator console offers; any other name is accepted too.</summary>
@@ -91,6 +93,10 @@ public sealed record PrizeOutcome(int? WinnerId, IReadOnlyList<int> Tied, int? D
 /// <param name="Count">Votes counted (online and paper).</param>
 /// <param name="Mean">Mean score to 2 decimals (what ranks), null without votes.</param>
 /// <param name="Rank">Standard competition rank (1, 1, 3) in the category.</param>
+/// <param name="Flagged">Of its phone votes counted, how many come from voters in a flagged cluster
+/// (docs/ballot-integrity.md).</param>
+/// <param name="Excluded">Phone votes the coordinator excluded with their cluster: not in <paramref name="Online"/>,
+/// the count or the mean.</param>
 public sealed record TallyRow(
     int EntryId,
     string Title,
@@ -100,9 +106,13 @@ public sealed record TallyRow(
     IReadOnlyDictionary<int, int> Combined,
     int Count,
     decimal? Mean,
-    int Rank);
+    int Rank,
+    int Flagged,
+    int Excluded);
 
 /// <summary>A category's tally: voting status, ranking (best first; disqualified entries are not ranked), prize.</summary>
+/// <param name="WinnerWithoutFlagged">Who would win without the flagged votes still counted (null: a tie or no votes).</param>
+/// <param name="FlagsChangeWinner">Whether leaving out the flagged votes changes the winner (or the tie at the top).</param>
 public sealed record CategoryTally(
     int CategoryId,
     string Name,
@@ -110,11 +120,16 @@ public sealed record CategoryTally(
     IReadOnlyList<TallyRow> Rows,
     PrizeOutcome Outcome,
     string? DecisionNote,
-    DateTimeOffset? RevealedAt);
+    DateTimeOffset? RevealedAt,
+    int? WinnerWithoutFlagged,
+    bool FlagsChangeWinner);
 
 /// <summary>A finalist in the Best In Show race: its picks on the ballot and its mean over all its votes.</summary>
 /// <param name="Rank">Rank by the contest's method (picks, or mean then count).</param>
-public sealed record BestInShowRow(int EntryId, string Title, int CategoryId, string Category, int Picks, decimal? Mean, int Count, int Rank);
+/// <param name="Flagged">Of its picks counted, how many come from voters in a flagged cluster.</param>
+/// <param name="Excluded">Picks excluded with their cluster (not in <paramref name="Picks"/>).</param>
+public sealed record BestInShowRow(
+    int EntryId, string Title, int CategoryId, string Category, int Picks, decimal? Mean, int Count, int Rank, int Flagged, int Excluded);
 
 /// <summary>Best In Show: method (<c>ballot</c> or <c>top-score</c>), whether its winner keeps its category prize, the
 /// ballot's status, the ranking by that method, the prize.</summary>
@@ -125,11 +140,50 @@ public sealed record BestInShowTally(
     IReadOnlyList<BestInShowRow> Rows,
     PrizeOutcome Outcome,
     string? DecisionNote,
-    DateTimeOffset? RevealedAt);
+    DateTimeOffset? RevealedAt,
+    int? WinnerWithoutFlagged,
+    bool FlagsChangeWinner);
 
 /// <summary>The awards given, the names the console offers, and when they were revealed.</summary>
 public sealed record AwardsTally(IReadOnlyList<string> Presets, IReadOnlyList<AwardSummary> Awards, DateTimeOffset? RevealedAt);
 
 /// <summary>Everything the coordinators see of the results (server → coordinators, <see cref="IShowClient.TallyChanged"/>;
 /// also GET /api/tallies). Never sent to voters or the booth.</summary>
-public sealed record Tally(int ScoreMin, int ScoreMax, IReadOnlyList<CategoryTally> Categories, BestInShowTally BestInShow, AwardsTally Awards);
+/// <param name="Flags">The clusters of voters flagged as stuffing, and those the coordinator excluded (docs/ballot-integrity.md).</param>
+public sealed record Tally(
+    int ScoreMin, int ScoreMax, IReadOnlyList<CategoryTally> Categories, BestInShowTally BestInShow, AwardsTally Awards, IReadOnlyList<FlagCluster> Flags);
+
+/// <summary>A cluster of voters whose ballots look scripted: one network, the very same ballots, signs of a program
+/// (docs/ballot-integrity.md).</summary>
+/// <param name="Id">Stable while its network and ballots stay the same: what exclude and include name.</param>
+/// <param name="Reason"><c>burst</c> (its voters joined within two minutes) or <c>drip</c> (over a longer time).</param>
+/// <param name="Signs">The signs of a program found, each with how many of its voters show it.</param>
+/// <param name="Summary">The reason in words: the ballots, how many voters, over how long, the signs.</param>
+/// <param name="Voters">Its voters: flagged now, or the ones excluded when it is excluded and no longer flagged.</param>
+/// <param name="Entries">The entries its ballots are for.</param>
+/// <param name="Flagged">Whether the rules flag it now (an excluded cluster stays listed so that it can be counted again).</param>
+/// <param name="Excluded">Whether its voters' ballots are left out of the tally.</param>
+/// <param name="Locked">Whether a result its ballots count in is revealed already: no more decisions about it.</param>
+/// <param name="Decision">The latest decision about it, if any.</param>
+public sealed record FlagCluster(
+    string Id,
+    string Reason,
+    IReadOnlyList<FlagSign> Signs,
+    string Summary,
+    int Voters,
+    IReadOnlyList<int> Entries,
+    DateTimeOffset FirstJoinedAt,
+    DateTimeOffset LastJoinedAt,
+    bool Flagged,
+    bool Excluded,
+    bool Locked,
+    FlagDecision? Decision);
+
+/// <summary>A sign of a program (<c>instant</c>, <c>same-sequence</c>, <c>lockstep</c>, <c>no-live</c>) and how many of
+/// the cluster's voters show it.</summary>
+public sealed record FlagSign(string Name, int Voters);
+
+/// <summary>A coordinator's decision about a flagged cluster: <c>exclude</c> its voters' ballots, or <c>include</c> them again.</summary>
+/// <param name="Voters">The voters it excluded (0 for include).</param>
+public sealed record FlagDecision(int Id, string Cluster, string Action, string Reason, string Summary, string Note, string DecidedBy,
+    DateTimeOffset DecidedAt, int Voters);

@@ -38,9 +38,6 @@ static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency
                 ["Amv:DataDirectory"] = data,
                 ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
                 ["Amv:Auth:CoordinatorPassword"] = password,
-                // Thousands of phones join from this one address within seconds, which the per-address join cap (meant
-                // against scripts minting voters) would stop; the votes themselves run under the default limits.
-                ["Amv:Voting:PerAddressJoinsPerMinute"] = "1000000",
             },
             TimeSpan.FromSeconds(60));
 

@@ -212,5 +212,38 @@ public static class Migrations
             WHERE c.voter = p.voter AND b.revoked_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM reveals r WHERE r.scope = 'best-in-show' AND r.revealed_at <= b.revoked_at));
         """,
+
+        // 4: flagged ballots — when each ballot was first cast (a re-vote keeps it), and the coordinator's decisions
+        // to exclude a flagged cluster of voters or to count it again (docs/ballot-integrity.md).
+        """
+        ALTER TABLE votes ADD COLUMN first_at TEXT;
+        ALTER TABLE best_in_show_picks ADD COLUMN first_at TEXT;
+
+        CREATE TABLE flag_decisions (
+            id         INTEGER PRIMARY KEY,
+            cluster    TEXT    NOT NULL CHECK (length(cluster) > 0),
+            action     TEXT    NOT NULL CHECK (action IN ('exclude', 'include')),
+            reason     TEXT    NOT NULL CHECK (reason IN ('burst', 'drip')),
+            summary    TEXT    NOT NULL,
+            note       TEXT    NOT NULL CHECK (length(trim(note)) > 0),
+            decided_by TEXT    NOT NULL,
+            decided_at TEXT    NOT NULL
+        ) STRICT;
+        CREATE INDEX flag_decisions_by_cluster ON flag_decisions (cluster, id);
+
+        -- The voters an exclusion took out, as they were when it was decided.
+        CREATE TABLE flag_decision_voters (
+            decision_id INTEGER NOT NULL REFERENCES flag_decisions (id) ON DELETE CASCADE,
+            voter       TEXT    NOT NULL,
+            PRIMARY KEY (decision_id, voter)
+        ) STRICT, WITHOUT ROWID;
+
+        -- The voters whose ballots are left out of the tally: those of an exclusion that is its cluster's latest decision.
+        CREATE VIEW excluded_voters AS
+        SELECT v.voter, MAX(v.decision_id) AS decision_id
+        FROM flag_decision_voters v JOIN flag_decisions d ON d.id = v.decision_id
+        WHERE d.action = 'exclude' AND d.id = (SELECT MAX(id) FROM flag_decisions l WHERE l.cluster = d.cluster)
+        GROUP BY v.voter;
+        """,
     ];
 }

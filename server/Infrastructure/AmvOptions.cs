@@ -38,6 +38,9 @@ public sealed class AmvOptions
     [ValidateObjectMembers]
     public VotingLimits Voting { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public FlagOptions Flags { get; set; } = new();
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "amv.db"));
 
     public string MediaRootPath => Path.GetFullPath(MediaRoot ?? Path.Combine(DataDirectory, "media"));
@@ -80,10 +83,15 @@ public sealed class VotingLimits
     [Range(1, 100_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
     public int PerVoterPerMinute { get; set; } = 120;
 
-    /// <summary>Phones joining (minting voter tokens) per minute from one address: a whole room joins through one
-    /// convention Wi-Fi address when the QR code appears, so this is generous; it stops a script minting voters.</summary>
+    /// <summary>Phones that may join (mint voter tokens) at once from one address. A whole hall joins through one
+    /// convention Wi-Fi address when the QR code appears, so this only stops a flood: a script minting voters is not
+    /// refused but flagged (docs/ballot-integrity.md).</summary>
     [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
-    public int PerAddressJoinsPerMinute { get; set; } = 1_000;
+    public int PerAddressJoinBurst { get; set; } = 10_000;
+
+    /// <summary>Joins per minute from one address once the burst is spent (the flood guard's refill).</summary>
+    [Range(1, 10_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
+    public int PerAddressJoinsPerMinute { get; set; } = 6_000;
 
     /// <summary>Coarse cap of API requests per second from one address (a flood, not a room).</summary>
     [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
@@ -122,4 +130,17 @@ public sealed class NetworksAttribute() : ValidationAttribute("{0} must list IP 
 
         return IPNetwork.TryParse(text, out network);
     }
+}
+
+/// <summary>How stuffed ballots are flagged in open mode (docs/ballot-integrity.md).</summary>
+public sealed class FlagOptions
+{
+    /// <summary>The fewest voters that make a flagged cluster.</summary>
+    [Range(2, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
+    public int MinVoters { get; set; } = 10;
+
+    /// <summary>For simulations only: the rules' time thresholds are divided by this, for an audience simulation
+    /// that runs this many times faster than life (tools/AmvScreening.Audience --time-scale). Leave it at 1 for a show.</summary>
+    [Range(1.0, 1000.0, ErrorMessage = "{0} must be a number from {1} to {2}.")]
+    public double TimeScale { get; set; } = 1;
 }

@@ -11,7 +11,8 @@ public static class RateLimits
     /// <summary>Voting API, per voter token (never per address: a whole room shares one).</summary>
     public const string Voter = "voter";
 
-    /// <summary>Joining (minting voter tokens), per address, generous: a whole room shares one.</summary>
+    /// <summary>Joining (minting voter tokens), per address: only a flood guard, far above a full hall behind one
+    /// address. Stuffing is judged from the ballots instead (docs/ballot-integrity.md).</summary>
     public const string Join = "join";
 
     public static IServiceCollection AddAmvRateLimits(this IServiceCollection services, AmvOptions amv)
@@ -19,9 +20,15 @@ public static class RateLimits
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(Join, context => RateLimitPartition.GetFixedWindowLimiter(
+            o.AddPolicy(Join, context => RateLimitPartition.GetTokenBucketLimiter(
                 AddressOf(context),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = amv.Voting.PerAddressJoinsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = amv.Voting.PerAddressJoinBurst,
+                    TokensPerPeriod = 1,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / amv.Voting.PerAddressJoinsPerMinute,
+                    QueueLimit = 0,
+                }));
             o.AddPolicy(Voter, context => RateLimitPartition.GetTokenBucketLimiter(
                 VoterTokens.FromRequest(context.Request) ?? "anonymous:" + AddressOf(context),
                 _ => new TokenBucketRateLimiterOptions

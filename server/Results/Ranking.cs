@@ -66,6 +66,13 @@ public static class Ranking
     public static IReadOnlyDictionary<int, int> Merge(IReadOnlyDictionary<int, int> a, IReadOnlyDictionary<int, int> b) =>
         a.Keys.Union(b.Keys).Order().ToDictionary(score => score, score => a.GetValueOrDefault(score) + b.GetValueOrDefault(score));
 
+    /// <summary><paramref name="a"/> less <paramref name="b"/>, score by score.</summary>
+    public static IReadOnlyDictionary<int, int> Subtract(IReadOnlyDictionary<int, int> a, IReadOnlyDictionary<int, int> b) =>
+        b.Count == 0 ? a : a.Where(c => c.Value - b.GetValueOrDefault(c.Key) > 0).ToDictionary(c => c.Key, c => c.Value - b.GetValueOrDefault(c.Key));
+
+    /// <summary>Whether two outcomes name the same winner, or the same entries tied undecided.</summary>
+    public static bool SameWinner(PrizeOutcome a, PrizeOutcome b) => a.WinnerId == b.WinnerId && a.Tied.SequenceEqual(b.Tied);
+
     public static Standing ByScore(IReadOnlyDictionary<int, int> counts) => new(Mean(counts) ?? 0, counts.Values.Sum());
 
     /// <summary>Picks are both the value and the count: equal picks tie, no picks is no votes.</summary>

@@ -138,7 +138,8 @@ public static class ResultsEndpoints
             : Invalid("entryId", "There is no finalist with that id.");
     }
 
-    private static Results<Ok<T>, NotFound, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
+    /// <summary>A results action's outcome as an answer: 200 with its value, 404, or 409 with the reason explained.</summary>
+    internal static Results<Ok<T>, NotFound, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
         outcome.Missing ? TypedResults.NotFound()
         : outcome.Refusal is { } reason ? TypedResults.Problem(
             title: "Not now.", detail: Explain(reason), statusCode: StatusCodes.Status409Conflict,
@@ -156,12 +157,14 @@ public static class ResultsEndpoints
         Reasons.BallotOpen => "Close the Best In Show ballot first.",
         Reasons.NotTied => "That entry is not among the entries tied at the top.",
         Reasons.AlreadyRevealed => "This result has been revealed already.",
+        Reasons.NotExcluded => "This cluster is not excluded.",
         _ => reason,
     };
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+    /// <summary>A 400 naming the field.</summary>
+    internal static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
     private static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors) { Title = "The request is not valid.", Status = StatusCodes.Status400BadRequest });

@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Integrity;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.Voting;
 using Dapper;
@@ -32,12 +33,16 @@ public sealed record Standings(Tally Tally, PublicResults Public);
 /// Actions hold one gate, so a reveal never passes its checks against a state another action is changing.
 /// </summary>
 public sealed class ResultsService(
-    Db db, ContestStore contest, VotingState voting, VoterTokens tokens, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock)
+    Db db, ContestStore contest, VotingState voting, VoterTokens tokens, IntegrityService integrity, IHubContext<ShowHub, IShowClient> hub,
+    TimeProvider clock)
 {
+    // Ballots counted, and those excluded with a flagged cluster (docs/ballot-integrity.md).
     private const string SelectAggregates = """
-        SELECT entry_id, score, COUNT(*) FROM counted_votes GROUP BY entry_id, score;
+        SELECT entry_id, score, COUNT(*) FROM counted_votes WHERE voter NOT IN (SELECT voter FROM excluded_voters) GROUP BY entry_id, score;
+        SELECT entry_id, score, COUNT(*) FROM counted_votes WHERE voter IN (SELECT voter FROM excluded_voters) GROUP BY entry_id, score;
+        SELECT entry_id, COUNT(*) FROM counted_picks WHERE voter NOT IN (SELECT voter FROM excluded_voters) GROUP BY entry_id;
+        SELECT entry_id, COUNT(*) FROM counted_picks WHERE voter IN (SELECT voter FROM excluded_voters) GROUP BY entry_id;
         SELECT entry_id, score, count FROM paper_counts WHERE count > 0;
-        SELECT entry_id, COUNT(*) FROM counted_picks GROUP BY entry_id;
         SELECT scope AS Scope, entry_id AS EntryId, note AS Note FROM tie_decisions;
         SELECT scope AS Scope, revealed_at AS RevealedAt FROM reveals;
         """;
@@ -56,14 +61,25 @@ public sealed class ResultsService(
     private const string InsertAward = "INSERT INTO awards (name, entry_id, note) VALUES (@name, @entryId, @note) RETURNING id";
     private const string DeleteAward = "DELETE FROM awards WHERE id = @id";
 
+    // Each ballot with how its voter joined: the screen code, a poster (its label) or a ballot card (its batch's label).
     private const string SelectBallots = """
-        SELECT 'score' AS Kind, v.voter AS Voter, v.entry_id AS EntryId, e.title AS Title, v.score AS Score, v.voted_at AS At
-        FROM votes v JOIN entries e ON e.id = v.entry_id
+        WITH joined AS (
+            SELECT r.voter, r.joined_at, r.via, p.label AS poster, b.label AS batch
+            FROM voters r
+            LEFT JOIN poster_codes p ON p.id = r.poster_id
+            LEFT JOIN ballot_cards c ON c.id = r.card_id
+            LEFT JOIN card_batches b ON b.id = c.batch_id
+        )
+        SELECT 'score' AS Kind, v.voter AS Voter, v.entry_id AS EntryId, e.title AS Title, v.score AS Score, v.voted_at AS At,
+               coalesce(v.first_at, v.voted_at) AS FirstAt, j.joined_at AS JoinedAt, j.via AS Via, j.poster AS Poster, j.batch AS CardBatch
+        FROM votes v JOIN entries e ON e.id = v.entry_id LEFT JOIN joined j ON j.voter = v.voter
         UNION ALL
-        SELECT 'best-in-show', p.voter, p.entry_id, e.title, NULL, p.picked_at
-        FROM best_in_show_picks p JOIN entries e ON e.id = p.entry_id
+        SELECT 'best-in-show', p.voter, p.entry_id, e.title, NULL, p.picked_at, coalesce(p.first_at, p.picked_at), j.joined_at, j.via, j.poster, j.batch
+        FROM best_in_show_picks p JOIN entries e ON e.id = p.entry_id LEFT JOIN joined j ON j.voter = p.voter
         ORDER BY At, Kind, EntryId
         """;
+
+    private const string SelectRevealedScopes = "SELECT scope FROM reveals";
 
     private static readonly IReadOnlyDictionary<int, int> NoCounts = new Dictionary<int, int>();
 
@@ -86,17 +102,25 @@ public sealed class ResultsService(
     /// <summary>Which ballots count changed outside the vote path (a batch of ballot cards was revoked).</summary>
     public void NotifyBallotsChanged() => OnChanged();
 
-    public async Task<Standings> GetAsync(CancellationToken ct = default)
+    public Task<Standings> GetAsync(CancellationToken ct = default) => GetAsync(TimeSpan.Zero, ct);
+
+    /// <summary>The standings; the flags among them may be up to <paramref name="flagsLag"/> old while votes keep
+    /// coming (judging reads every ballot: the tally pushes take that lag), the counts are always exact.</summary>
+    public async Task<Standings> GetAsync(TimeSpan flagsLag, CancellationToken ct = default)
     {
         var view = await contest.GetAsync(ct);
+        var flags = await integrity.AssessAsync(flagsLag, ct);
         await using var connection = await db.OpenAsync(ct);
         await using var grid = await connection.QueryMultipleAsync(SelectAggregates);
-        var online = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
-        var paper = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
+        var counted = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
+        var excludedScores = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
         var picks = (await grid.ReadAsync<(long EntryId, long Count)>()).ToDictionary(p => (int)p.EntryId, p => (int)p.Count);
+        var excludedPicks = (await grid.ReadAsync<(long EntryId, long Count)>()).ToDictionary(p => (int)p.EntryId, p => (int)p.Count);
+        var paper = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
         var decisions = (await grid.ReadAsync<DecisionRow>()).ToDictionary(d => d.Scope);
         var reveals = (await grid.ReadAsync<RevealRow>()).ToDictionary(r => r.Scope, r => r.RevealedAt);
-        return Build(view, voting.Snapshot(), online, paper, picks, decisions, reveals);
+        return Build(view, voting.Snapshot(), new BallotCounts(counted, picks), new BallotCounts(excludedScores, excludedPicks), paper, decisions,
+            reveals, flags);
     }
 
     /// <summary>What is public (GET /api/results, asked by every phone after each reconnect): kept until the next
@@ -109,7 +133,7 @@ public sealed class ResultsService(
             return cached.Results;
         }
 
-        var results = (await GetAsync(ct)).Public;
+        var results = (await GetAsync(integrity.PushLag, ct)).Public;
         Volatile.Write(ref _public, new CachedPublic(version, results));
         return results;
     }
@@ -268,12 +292,69 @@ public sealed class ResultsService(
             picks.GetValueOrDefault(r.EntryId)))).ToList();
     }
 
-    /// <summary>Every vote and Best In Show pick, voters by pseudonym only.</summary>
+    /// <summary>Every vote and Best In Show pick, voters by pseudonym only, with how each voter joined and its flag.</summary>
     public async Task<IReadOnlyList<BallotExportRow>> ExportBallotsAsync(CancellationToken ct = default)
     {
+        var judged = await integrity.AssessAsync(ct);
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<BallotRow>(SelectBallots);
-        return rows.Select(r => new BallotExportRow(r.Kind, tokens.Pseudonym(r.Voter), r.EntryId, r.Title, r.Score, r.At)).ToList();
+        return rows.Select(r =>
+        {
+            var excluded = judged.ExclusionOf.GetValueOrDefault(r.Voter);
+            var flag = judged.ClusterOf.TryGetValue(r.Voter, out var cluster)
+                ? new BallotFlag(cluster.Id, cluster.Shape, FlagRules.Signs.All.Where(cluster.Signs.ContainsKey).ToList(), excluded?.Id)
+                : excluded is not null ? new BallotFlag(excluded.Cluster, excluded.Reason, [], excluded.Id) : null;
+            return new BallotExportRow(
+                r.Kind, tokens.Pseudonym(r.Voter), r.EntryId, r.Title, r.Score, r.At, r.FirstAt, r.JoinedAt, r.Via, r.Poster, r.CardBatch, flag);
+        }).ToList();
+    }
+
+    /// <summary>Excludes a flagged cluster's voters from the tally, or (<paramref name="exclude"/> false) counts them
+    /// again, with the coordinator's note; refused once a result their ballots count in is revealed.</summary>
+    public async Task<Outcome<FlagCluster>> DecideFlagAsync(string cluster, bool exclude, string note, string decidedBy, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var judged = await integrity.AssessAsync(ct);
+            var view = await contest.GetAsync(ct);
+            var entries = view.Summaries();
+            var flagged = judged.Clusters.FirstOrDefault(c => c.Id == cluster);
+            var latest = judged.Latest.GetValueOrDefault(cluster);
+            var isExcluded = latest?.Decision.Action == IntegrityService.Exclude;
+            if (flagged is null && !isExcluded)
+            {
+                return Outcome<FlagCluster>.NotFound;
+            }
+
+            if (!exclude && !isExcluded)
+            {
+                return Outcome<FlagCluster>.Refused(Reasons.NotExcluded);
+            }
+
+            // Excluding again (more voters joined the cluster since) takes out the voters excluded before too.
+            var voters = (isExcluded ? latest!.Voters : []).Union(exclude ? flagged?.Voters ?? [] : []).ToList();
+            await using (var connection = await db.OpenAsync(ct))
+            {
+                var revealed = (await connection.QueryAsync<string>(SelectRevealedScopes)).ToHashSet();
+                if (IntegrityService.ScopesOf(voters.SelectMany(v => judged.BallotsOf[v]), entries).Overlaps(revealed))
+                {
+                    return Outcome<FlagCluster>.Refused(Reasons.AlreadyRevealed);
+                }
+            }
+
+            var (reason, summary) = flagged is not null
+                ? (flagged.Shape, IntegrityService.Summarize(flagged, entries, view.Contest.Voting.ScoreMax))
+                : (latest!.Decision.Reason, latest.Decision.Summary);
+            await integrity.RecordAsync(
+                cluster, exclude ? IntegrityService.Exclude : IntegrityService.Include, reason, summary, note, decidedBy, exclude ? voters : [], ct);
+            OnChanged();
+            return (await GetAsync(ct)).Tally.Flags.First(c => c.Id == cluster);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Awards show in the tally; once revealed, a change is public at once.</summary>
@@ -310,19 +391,25 @@ public sealed class ResultsService(
     private static Standings Build(
         ContestView view,
         VotingSnapshot voting,
-        IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> online,
+        BallotCounts counted,
+        BallotCounts excluded,
         IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> paper,
-        IReadOnlyDictionary<int, int> picks,
         IReadOnlyDictionary<string, DecisionRow> decisions,
-        IReadOnlyDictionary<string, DateTimeOffset> reveals)
+        IReadOnlyDictionary<string, DateTimeOffset> reveals,
+        Assessment ballots)
     {
         var settings = view.Contest.Voting;
         IReadOnlyDictionary<int, int> Scale(IReadOnlyDictionary<int, int> counts) => Scaled(counts, settings.ScoreMin, settings.ScoreMax);
         var entries = view.Summaries();
         var status = voting.Categories.ToDictionary(c => c.CategoryId, c => c.Status);
+        var flagged = ballots.Flagged;
         var finalists = view.Entries.Select(e => new Ranking.Finalist(
-            e.Id, e.CategoryId, e.Disqualified, online.GetValueOrDefault(e.Id, NoCounts), paper.GetValueOrDefault(e.Id, NoCounts),
-            picks.GetValueOrDefault(e.Id))).ToDictionary(f => f.EntryId);
+            e.Id, e.CategoryId, e.Disqualified, counted.Scores.GetValueOrDefault(e.Id, NoCounts), paper.GetValueOrDefault(e.Id, NoCounts),
+            counted.Picks.GetValueOrDefault(e.Id))).ToDictionary(f => f.EntryId);
+        // The same finalists without the flagged ballots still counted: who would win then.
+        var unflagged = finalists.Values.Select(f => new Ranking.Finalist(
+            f.EntryId, f.CategoryId, f.Disqualified, Ranking.Subtract(f.Online, flagged.Scores.GetValueOrDefault(f.EntryId, NoCounts)), f.Paper,
+            Math.Max(0, f.Picks - flagged.Picks.GetValueOrDefault(f.EntryId)))).ToList();
         var competing = finalists.Values.Where(f => !f.Disqualified).Select(f => f.CategoryId).ToHashSet();
 
         var byTopScore = settings.BestInShowMethod == VotingSettings.TopScore;
@@ -330,7 +417,9 @@ public sealed class ResultsService(
             settings.BestInShowMethod,
             settings.BestInShowKeepsCategoryPrize,
             byTopScore ? competing.All(id => status.GetValueOrDefault(id) == CategoryVotingStatus.Closed) : voting.BestInShow == BallotStatus.Closed);
-        var result = Ranking.Compute(finalists.Values.ToList(), rules, decisions.ToDictionary(d => d.Key, d => d.Value.EntryId));
+        var decided = decisions.ToDictionary(d => d.Key, d => d.Value.EntryId);
+        var result = Ranking.Compute(finalists.Values.ToList(), rules, decided);
+        var withoutFlagged = Ranking.Compute(unflagged, rules, decided);
 
         var categories = view.Categories.Select(c =>
         {
@@ -342,10 +431,13 @@ public sealed class ResultsService(
                 var (f, e) = (finalists[p.EntryId], entries[p.EntryId]);
                 return new TallyRow(
                     e.Id, e.Title, e.Editors, Scale(f.Online), Scale(f.Paper), Scale(f.Combined),
-                    p.Standing.Count, Ranking.Mean(f.Combined), p.Rank);
+                    p.Standing.Count, Ranking.Mean(f.Combined), p.Rank, flagged.ScoresOf(e.Id), excluded.ScoresOf(e.Id));
             }).ToList();
             var outcome = categoryStatus == CategoryVotingStatus.Closed ? ranked.Prize : ranked.Prize with { Blocker = Reasons.CategoryOpen };
-            return new CategoryTally(c.Id, c.Name, categoryStatus, rows, outcome, decisions.GetValueOrDefault(scope)?.Note, Revealed(reveals, scope));
+            var without = withoutFlagged.Categories.GetValueOrDefault(c.Id)?.Prize ?? ranked.Prize;
+            return new CategoryTally(
+                c.Id, c.Name, categoryStatus, rows, outcome, decisions.GetValueOrDefault(scope)?.Note, Revealed(reveals, scope),
+                without.WinnerId, rows.Any(r => r.Flagged > 0) && !Ranking.SameWinner(ranked.Prize, without));
         }).ToList();
 
         var bestInShowBlocker = categories.Any(c => c.Rows.Count > 0 && c.RevealedAt is null) ? Reasons.CategoriesNotRevealed
@@ -358,18 +450,24 @@ public sealed class ResultsService(
             result.BestInShowRanking.Select(p =>
             {
                 var (f, e) = (finalists[p.EntryId], entries[p.EntryId]);
-                return new BestInShowRow(e.Id, e.Title, e.CategoryId, e.Category, f.Picks, Ranking.Mean(f.Combined), f.Combined.Values.Sum(), p.Rank);
+                return new BestInShowRow(
+                    e.Id, e.Title, e.CategoryId, e.Category, f.Picks, Ranking.Mean(f.Combined), f.Combined.Values.Sum(), p.Rank,
+                    byTopScore ? flagged.ScoresOf(e.Id) : flagged.Picks.GetValueOrDefault(e.Id),
+                    byTopScore ? excluded.ScoresOf(e.Id) : excluded.Picks.GetValueOrDefault(e.Id));
             }).ToList(),
             result.BestInShow with { Blocker = bestInShowBlocker },
             decisions.GetValueOrDefault(Scopes.BestInShow)?.Note,
-            Revealed(reveals, Scopes.BestInShow));
+            Revealed(reveals, Scopes.BestInShow),
+            withoutFlagged.BestInShow.WinnerId,
+            !Ranking.SameWinner(result.BestInShow, withoutFlagged.BestInShow));
 
         var awards = new AwardsTally(
             AwardPresets,
             view.Awards.Select(a => new AwardSummary(a.Id, a.Name, a.Note, entries[a.EntryId])).ToList(),
             Revealed(reveals, Scopes.Awards));
 
-        var tally = new Tally(settings.ScoreMin, settings.ScoreMax, categories, bestInShow, awards);
+        var flags = IntegrityService.Describe(ballots, entries, settings.ScoreMax, scope => reveals.ContainsKey(scope));
+        var tally = new Tally(settings.ScoreMin, settings.ScoreMax, categories, bestInShow, awards, flags);
         return new Standings(tally, Public(tally, entries));
     }
 
@@ -413,5 +511,10 @@ public sealed class ResultsService(
         public string Title { get; init; } = "";
         public int? Score { get; init; }
         public DateTimeOffset At { get; init; }
+        public DateTimeOffset FirstAt { get; init; }
+        public DateTimeOffset? JoinedAt { get; init; }
+        public string? Via { get; init; }
+        public string? Poster { get; init; }
+        public string? CardBatch { get; init; }
     }
 }

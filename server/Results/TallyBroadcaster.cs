@@ -1,5 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Infrastructure;
+using AmvScreening.Server.Integrity;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.SignalR;
@@ -7,7 +8,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace AmvScreening.Server.Results;
 
 /// <summary>Pushes the tally to the coordinators when votes are committed, voting opens or closes, or results change:
-/// at most twice a second however fast the votes come, and nothing while nothing changes.</summary>
+/// at most twice a second however fast the votes come, and nothing while nothing changes. Its flags are judged afresh
+/// at most once a second, less often in a very large contest (<see cref="IntegrityService.PushLag"/>).</summary>
 public sealed class TallyBroadcaster : IHostedService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
@@ -18,14 +20,15 @@ public sealed class TallyBroadcaster : IHostedService
     private readonly Coalescer _coalescer;
 
     public TallyBroadcaster(
-        VoteWriter writer, VotingState voting, ResultsService results, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock,
-        ILogger<TallyBroadcaster> logger)
+        VoteWriter writer, VotingState voting, ResultsService results, IntegrityService integrity, IHubContext<ShowHub, IShowClient> hub,
+        TimeProvider clock, ILogger<TallyBroadcaster> logger)
     {
         (_writer, _voting, _results) = (writer, voting, results);
         _coalescer = new Coalescer(
             Interval,
             clock,
-            async ct => await hub.Clients.Group(ShowHubContract.Groups.Coordinators).TallyChanged((await results.GetAsync(ct)).Tally),
+            async ct => await hub.Clients.Group(ShowHubContract.Groups.Coordinators).TallyChanged(
+                (await results.GetAsync(integrity.PushLag, ct)).Tally),
             logger);
     }
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -13,20 +12,18 @@ public sealed record Ballot(string Voter, int EntryId, int? Score, long Sequence
 public sealed record BallotOutcome(VotingState.Refusal Refusal, int? Stored, DateTimeOffset? At);
 
 /// <summary>
-/// The one writer of votes (group commit). Requests queue their ballots; the writer takes everything queued, checks
-/// each against the voting windows, and commits them in one transaction with synchronous=FULL. A ballot is
-/// acknowledged only after its transaction is on disk, and while one batch commits the next one gathers, so the cost of
-/// a sync is shared by all the votes that arrived meanwhile.
+/// The one writer of votes (<see cref="GroupCommit{TItem,TResult}"/>). Requests queue their ballots; the writer takes
+/// everything queued, checks each against the voting windows, and commits them in one transaction with
+/// synchronous=FULL. A ballot is acknowledged only after its transaction is on disk, and while one batch commits the
+/// next one gathers, so the cost of a sync is shared by all the votes that arrived meanwhile.
 /// </summary>
-public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, ILogger<VoteWriter> logger) : BackgroundService
+public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, ILogger<VoteWriter> logger)
+    : GroupCommit<Ballot, BallotOutcome>(logger)
 {
-    /// <summary>The most ballots committed in one transaction.</summary>
-    public const int MaxBatch = 1024;
-
     // RETURNING gives the value now held; no row comes back when a newer ballot (higher sequence) is kept, and then
-    // the Select* query reads it.
+    // the Select* query reads it. first_at keeps when the voter first cast this ballot (docs/ballot-integrity.md).
     private const string UpsertVote = """
-        INSERT INTO votes (voter, entry_id, score, sequence, voted_at) VALUES ($voter, $entry, $value, $sequence, $at)
+        INSERT INTO votes (voter, entry_id, score, sequence, voted_at, first_at) VALUES ($voter, $entry, $value, $sequence, $at, $at)
         ON CONFLICT (voter, entry_id) DO UPDATE SET score = excluded.score, sequence = excluded.sequence, voted_at = excluded.voted_at
         WHERE excluded.sequence >= votes.sequence
         RETURNING score
@@ -35,7 +32,7 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
     private const string SelectVote = "SELECT score FROM votes WHERE voter = $voter AND entry_id = $entry";
 
     private const string UpsertPick = """
-        INSERT INTO best_in_show_picks (voter, entry_id, sequence, picked_at) VALUES ($voter, $entry, $sequence, $at)
+        INSERT INTO best_in_show_picks (voter, entry_id, sequence, picked_at, first_at) VALUES ($voter, $entry, $sequence, $at, $at)
         ON CONFLICT (voter) DO UPDATE SET entry_id = excluded.entry_id, sequence = excluded.sequence, picked_at = excluded.picked_at
         WHERE excluded.sequence >= best_in_show_picks.sequence
         RETURNING entry_id
@@ -43,59 +40,7 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
 
     private const string SelectPick = "SELECT entry_id FROM best_in_show_picks WHERE voter = $voter";
 
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
-    /// <summary>Raised after each committed batch (tallies changed).</summary>
-    public event Action? Committed;
-
-    public async Task<BallotOutcome> SubmitAsync(Ballot ballot, CancellationToken ct = default)
-    {
-        var pending = new Pending(ballot, new TaskCompletionSource<BallotOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
-        // The ballot is committed or refused whatever happens to the request: an abandoned request does not cancel it.
-        return await pending.Done.Task;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-        {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            try
-            {
-                var outcomes = await CommitAsync(batch, stoppingToken);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.TrySetResult(outcomes[i]);
-                }
-
-                Committed?.Invoke();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                if (StorageFull.Is(e))
-                {
-                    logger.LogWarning("A batch of {Count} ballots was refused: the disk is full (the phones keep them and retry)", batch.Count);
-                }
-                else
-                {
-                    logger.LogError(e, "A batch of {Count} ballots failed to commit", batch.Count);
-                }
-
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task<BallotOutcome[]> CommitAsync(List<Pending> batch, CancellationToken ct)
+    protected override async Task<BallotOutcome[]> CommitAsync(IReadOnlyList<Ballot> batch, CancellationToken ct)
     {
         var outcomes = new BallotOutcome[batch.Count];
         await voting.Gate.WaitAsync(ct);
@@ -107,7 +52,7 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
             using var commands = new BallotCommands(connection, tx, clock.GetUtcNow());
             for (var i = 0; i < batch.Count; i++)
             {
-                var b = batch[i].Ballot;
+                var b = batch[i];
                 var refusal = b.Score is { } score ? voting.CheckScore(b.EntryId, score) : voting.CheckPick(b.EntryId);
                 outcomes[i] = refusal == VotingState.Refusal.None
                     ? new BallotOutcome(refusal, await commands.RecordAsync(b, ct), commands.At)
@@ -175,6 +120,4 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
             return command;
         }
     }
-
-    private sealed record Pending(Ballot Ballot, TaskCompletionSource<BallotOutcome> Done);
 }

@@ -34,6 +34,7 @@ public static class VotingEndpoints
             .AddSingleton<VoterRegistry>()
             .AddSingleton<JoinGuard>()
             .AddSingleton<VoterJoin>()
+            .AddHostedService(sp => sp.GetRequiredService<VoterRegistry>())
             .AddSingleton<VotingState>()
             .AddSingleton<VoteWriter>()
             .AddHostedService(sp => sp.GetRequiredService<VoteWriter>())

@@ -1,7 +1,7 @@
 // Live show (coordinators): what is on screen, the tallies per category with score bars, turnout, ties, voting
-// control, paper ballots, Best In Show and the judges' awards. Everything follows the hub's pushes.
+// control, paper ballots, flagged voters, Best In Show and the judges' awards. Everything follows the hub's pushes.
 import {
-  api, el, fill, $, say, describe, act, connectHub, describeScreen, projectorLost, statusNames, clock, remainingSeconds, distribution, sum,
+  api, el, fill, $, say, describe, act, connectHub, describeScreen, projectorLost, statusNames, clock, time, remainingSeconds, distribution, sum,
   loadContest, showFieldErrors, clearFieldErrors,
 } from './console.js';
 
@@ -17,6 +17,12 @@ const reasonText = {
 };
 
 function titleOf(id) { return contest?.entryById.get(id)?.title ?? `#${id}`; }
+
+/** A row's flagged votes: "12", "12 (300 excluded)", "(300 excluded)" or "–". */
+function flaggedText(r) {
+  if (!r.flagged && !r.excluded) return '–';
+  return [r.flagged ? String(r.flagged) : '', r.excluded ? `(${r.excluded} excluded)` : ''].filter(Boolean).join(' ');
+}
 
 function renderShow() {
   const screen = describeScreen(show);
@@ -54,12 +60,16 @@ function categoryCard(c) {
       el('span', { class: 'small muted' }, `${online} phone vote(s)${paper ? `, ${paper} on paper` : ''}`),
       el('div', { class: 'actions' },
         control('open', 'Open all'), control('pending', 'As shown'), control('closed', 'Close voting'))),
+    c.flagsChangeWinner ? el('p', { class: 'notice warn', dataset: { flagsChangeWinner: 'true' } },
+      `Flagged votes decide this category: without them, ${c.winnerWithoutFlagged ? titleOf(c.winnerWithoutFlagged) : 'no single entry'} would win. `
+      + 'See the flagged voters above.') : null,
     rows.length === 0 ? el('p', { class: 'muted' }, 'No finalists.') :
       el('div', { class: 'table-scroll' }, el('table', {},
         el('thead', {}, el('tr', {},
           el('th', { scope: 'col', class: 'num' }, 'Rank'), el('th', { scope: 'col' }, 'Finalist'),
           el('th', { scope: 'col' }, 'Votes by score'), el('th', { scope: 'col', class: 'num' }, 'Phones'),
-          el('th', { scope: 'col', class: 'num' }, 'Paper'), el('th', { scope: 'col', class: 'num' }, 'Mean'),
+          el('th', { scope: 'col', class: 'num' }, 'Paper'), el('th', { scope: 'col', class: 'num' }, 'Flagged'),
+          el('th', { scope: 'col', class: 'num' }, 'Mean'),
           el('th', { scope: 'col' }, el('span', { class: 'sr-only' }, 'Actions')))),
         el('tbody', {}, rows.map(r => el('tr', { dataset: { entry: r.entryId } },
           el('td', { class: 'num' }, r.count ? String(r.rank) : '–'),
@@ -68,13 +78,75 @@ function categoryCard(c) {
           el('td', {}, distribution(r, tally.scoreMin, tally.scoreMax)),
           el('td', { class: 'num', dataset: { turnout: r.entryId } }, String(sum(r.online))),
           el('td', { class: 'num' }, String(sum(r.paper))),
+          el('td', { class: 'num', dataset: { flagged: r.entryId } }, flaggedText(r)),
           el('td', { class: 'num', dataset: { mean: r.entryId } }, r.mean === null ? '–' : Number(r.mean).toFixed(2)),
           el('td', {}, el('button', { type: 'button', class: 'small', disabled: revealed, onclick: () => openPaper(r) }, 'Paper…'))))))),
     c.outcome.blocker && !revealed && c.outcome.blocker !== 'category-open' ? el('p', { class: 'small muted' }, reasonText[c.outcome.blocker] ?? c.outcome.blocker) : null);
 }
 
+// Flagged voters: the clusters the server flags, each with the coordinator's decision and a note box. The list is
+// redrawn only when it changes, keeping what is typed in the note boxes and where the focus was.
+const notes = new Map();
+let flagsShown = '';
+
+function renderFlags() {
+  const flags = tally.flags ?? [];
+  const key = JSON.stringify(flags);
+  if (key === flagsShown) return;
+  flagsShown = key;
+  const open = flags.filter(f => f.flagged && !f.excluded && !f.locked).length;
+  const badge = $('#flags-count');
+  badge.className = `badge ${open ? 'warn' : 'closed'}`;
+  badge.textContent = open ? `${open} to look at` : flags.length ? 'All decided' : 'None';
+  const focused = document.activeElement?.id;
+  fill($('#flags'), flags.length ? flags.map(flagCard) : el('p', { class: 'muted' }, 'Nothing flagged.'));
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+function flagCard(f) {
+  const id = `flag-${f.id}`;
+  const action = f.excluded ? 'include' : 'exclude';
+  const who = f.entries.map(titleOf).join(', ');
+  return el('article', { class: 'flag', dataset: { cluster: f.id }, 'aria-labelledby': `${id}-title` },
+    el('div', { class: 'card-head' },
+      el('h3', { id: `${id}-title` }, `${f.reason === 'burst' ? 'Burst' : 'Drip'}: ${f.voters} voter(s) for ${who}`),
+      f.excluded ? el('span', { class: 'badge ok' }, 'Excluded') : f.flagged ? el('span', { class: 'badge warn' }, 'Still counted') : null,
+      !f.flagged ? el('span', { class: 'badge closed' }, 'No longer flagged') : null,
+      f.locked ? el('span', { class: 'badge closed' }, 'Revealed: final') : null),
+    el('p', {}, f.summary),
+    f.decision ? el('p', { class: 'small muted' },
+      `${f.decision.action === 'exclude' ? 'Excluded' : 'Counted again'} by ${f.decision.decidedBy} at ${time(f.decision.decidedAt)}: “${f.decision.note}”`) : null,
+    f.locked ? null : el('form', { class: 'inline-fields', novalidate: true, onsubmit: event => decide(event, f, action) },
+      el('div', { class: 'field', style: 'flex:1;min-width:16rem' },
+        el('label', { for: `${id}-note` }, f.excluded ? 'Why count these ballots again (required)' : 'Why exclude these ballots (required)'),
+        el('input', {
+          id: `${id}-note`, name: 'note', type: 'text', required: true, maxlength: '500', value: notes.get(f.id) ?? '',
+          oninput: event => notes.set(f.id, event.currentTarget.value),
+        })),
+      el('div', { class: 'field', style: 'align-self:flex-end' },
+        el('button', { type: 'submit', class: f.excluded ? '' : 'danger' }, f.excluded ? 'Count again' : 'Exclude'))));
+}
+
+async function decide(event, f, action) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearFieldErrors(form);
+  const note = notes.get(f.id) ?? '';
+  notes.delete(f.id); // the redraw that follows the decision starts with an empty box
+  try {
+    await api('POST', `/api/integrity/clusters/${f.id}/${action}`, { note: note.trim() });
+    const box = document.getElementById(`flag-${f.id}-note`);
+    if (box) box.value = '';
+    say(action === 'exclude' ? `Excluded: ${f.voters} voter(s)' ballots no longer count.` : 'Those ballots count again.', 'ok');
+  } catch (error) {
+    notes.set(f.id, note);
+    if (!showFieldErrors(form, error)) say(describe(error), 'bad');
+  }
+}
+
 function renderTally() {
   if (!tally || !contest) return;
+  renderFlags();
   fill($('#categories'), tally.categories.map(categoryCard));
   const b = tally.bestInShow;
   const ballot = voting?.bestInShow ?? b.ballot;
@@ -88,9 +160,12 @@ function renderTally() {
   $('#bis-method').textContent = (byBallot ? 'The audience picks one finalist on a ballot.' : 'Decided by the finalists’ scores (top score).')
     + (b.keepsCategoryPrize ? ' Its winner keeps its category prize.' : ' Its winner’s category prize passes to the runner-up.');
   fill($('#bis-rows'), b.rows.slice(0, 5).map(r => el('li', {},
-    el('strong', {}, r.title), ` — ${r.category}: `, byBallot ? `${r.picks} pick(s)` : `mean ${r.mean ?? '–'} (${r.count} votes)`)));
+    el('strong', {}, r.title), ` — ${r.category}: `, byBallot ? `${r.picks} pick(s)` : `mean ${r.mean ?? '–'} (${r.count} votes)`,
+    r.flagged ? ` · ${r.flagged} flagged` : '')));
   const tie = b.outcome.tied ?? [];
-  fill($('#bis-tie'), tie.length > 1 && !b.outcome.decidedEntryId ? el('span', { class: 'badge tie' }, `Tie: ${tie.map(titleOf).join(' = ')}`) : '');
+  fill($('#bis-tie'), tie.length > 1 && !b.outcome.decidedEntryId ? el('span', { class: 'badge tie' }, `Tie: ${tie.map(titleOf).join(' = ')}`) : '',
+    b.flagsChangeWinner ? el('p', { class: 'notice warn' },
+      `Flagged picks decide Best In Show: without them, ${b.winnerWithoutFlagged ? titleOf(b.winnerWithoutFlagged) : 'no single entry'} would win.`) : '');
   renderAwards();
   renderShow();
 }

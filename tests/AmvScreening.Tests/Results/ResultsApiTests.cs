@@ -313,13 +313,19 @@ public sealed class ResultsApiTests : IDisposable
 
         var text = await coordinator.GetStringAsync("/api/votes/export.csv");
         var rows = Csv.Parse(text);
-        Assert.Equal(["kind", "voter", "entry_id", "title", "score", "voted_at"], rows[0]);
+        Assert.Equal(
+            ["kind", "voter", "entry_id", "title", "score", "voted_at", "first_voted_at", "joined_at", "joined_via", "poster", "card_batch",
+                "flag_cluster", "flag_reason", "flag_signs", "excluded_by_decision"],
+            rows[0]);
         Assert.Equal(
             [("score", $"{category.Entries[0]}", "Entry 1.1", "2"), ("score", $"{category.Entries[0]}", "Entry 1.1", "5"), ("best-in-show", $"{category.Entries[1]}", "Entry 1.2", "")],
             rows.Skip(1).Select(r => (r[0], r[2], r[3], r[4])).OrderBy(r => r.Item1 == "best-in-show").ThenBy(r => r.Item4));
         Assert.All(rows.Skip(1), r => Assert.Matches("^[0-9a-f]{16}$", r[1]));
         Assert.Equal(3, rows.Skip(1).Select(r => r[1]).Distinct().Count());
         Assert.All(rows.Skip(1), r => Assert.True(DateTimeOffset.TryParse(r[5], out _), r[5]));
+        // How each voter joined (the screen's code here), and no flag on three honest ballots.
+        Assert.All(rows.Skip(1), r => Assert.True(DateTimeOffset.Parse(r[7]) <= DateTimeOffset.Parse(r[6]), $"joined {r[7]}, voted {r[6]}"));
+        Assert.All(rows.Skip(1), r => Assert.Equal(("screen", "", "", "", ""), (r[8], r[9], r[10], r[11], r[14])));
         Assert.All(tokens, token => Assert.DoesNotContain(token.Split('.')[0], text));
     }
 

@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AmvScreening.Tests.Support;
