@@ -20,7 +20,7 @@ public static class DemoAudience
             return Fail($"signing in as coordinator failed ({(int)login.StatusCode})");
         }
 
-        var cookie = login.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+        var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
         var room = await StaffAsync<RoomInfo>(HttpMethod.Get, "/api/room");
         var voting = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting", json, ct))!;
         if (voting.Categories.ElementAtOrDefault(categoryNumber - 1) is not { } category)

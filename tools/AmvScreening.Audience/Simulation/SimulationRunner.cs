@@ -219,7 +219,8 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
             throw new InvalidOperationException($"Signing in as coordinator at {target.Server} failed ({(int)login.StatusCode}).");
         }
 
-        return login.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+        // Every cookie the login sets (the staff cookie, and the consoles' antiforgery cookie), as a browser would send them.
+        return string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
     }
 
     private async Task<(int CategoryId, IReadOnlyList<int> Entries)> CategoryAsync(HttpClient http, string staff, int needed, CancellationToken ct)
