@@ -11,13 +11,27 @@ public static class PlayerContract
 
 /// <summary>Everything the player needs to run the show: the contest's name, the room (for the outro slates' QR code),
 /// and the playlist in show order.</summary>
-public sealed record PlayerShow(string ContestName, RoomInfo Room, IReadOnlyList<PlaylistCategory> Categories);
+/// <param name="LoudnessTargetLufs">The integrated loudness every finalist, slate and show sound plays at (EBU R128:
+/// -23 LUFS unless the contest sets another).</param>
+public sealed record PlayerShow(
+    string ContestName,
+    RoomInfo Room,
+    IReadOnlyList<PlaylistCategory> Categories,
+    double LoudnessTargetLufs = Loudness.DefaultTargetLufs);
 
 /// <summary>A category in show order, with its finalists in show order (disqualified entries left out).</summary>
 public sealed record PlaylistCategory(int Id, string Name, IReadOnlyList<PlaylistEntry> Entries);
 
 /// <summary>A finalist and its video file as imported (a relative path is relative to the player's media folder).</summary>
-public sealed record PlaylistEntry(EntrySummary Entry, string? VideoPath);
+/// <param name="Checked">What the latest pre-flight report found of this finalist's file; null when no report names it.</param>
+public sealed record PlaylistEntry(EntrySummary Entry, string? VideoPath, CheckedFile? Checked = null);
+
+/// <summary>A finalist's file as the latest pre-flight check found it: the player levels its sound from
+/// <see cref="Loudness"/> and warns when the file on disk no longer has the checked <see cref="Sha256"/>.</summary>
+/// <param name="Status">The check's verdict: "ok", "warning" or "error".</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes; null when the check could not read it.</param>
+/// <param name="Loudness">Null when the file could not be measured (no audio, unreadable).</param>
+public sealed record CheckedFile(string Status, string? Sha256, long? SizeBytes, LoudnessMeasurement? Loudness);
 
 /// <summary>
 /// What makes a <see cref="PlayerCommand"/> well-formed, in one place: the server refuses any other before sending it,

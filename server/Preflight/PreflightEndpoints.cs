@@ -132,6 +132,10 @@ public static class PreflightEndpoints
                 {
                     errors[$"entries[{i}].status"] = ["Required: \"ok\", \"warning\" or \"error\"."];
                 }
+                else if (PreflightFacts.Problem(entry) is var (field, message))
+                {
+                    errors[$"entries[{i}].{field}"] = [message];
+                }
 
                 i++;
             }
@@ -140,5 +144,5 @@ public static class PreflightEndpoints
         return errors.Count > 0 ? errors : null;
     }
 
-    private static string PathOf(AmvOptions options) => Path.Combine(Path.GetFullPath(options.DataDirectory), FileName);
+    internal static string PathOf(AmvOptions options) => Path.Combine(Path.GetFullPath(options.DataDirectory), FileName);
 }

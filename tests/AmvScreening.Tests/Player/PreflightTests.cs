@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AmvScreening.Player.Preflight;
 using AmvScreening.Player.Show;
+using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;
@@ -531,5 +532,52 @@ public sealed class PreflightServerTests : IDisposable
         Assert.True(errors.TryGetProperty("summary.ok", out _));
         Assert.True(errors.TryGetProperty("entries[0].status", out _));
         Assert.Equal(HttpStatusCode.BadRequest, (await player.PostAsJsonAsync("/api/preflight", new[] { 1, 2 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task ThePlayersPlaylist_CarriesWhatTheLatestReportFound_PerEntry()
+    {
+        await TestContest.SeedAsync(_server);
+        using var player = _server.CreatePlayerClient();
+        var show = await player.GetFromJsonAsync<PlayerShow>(PlayerContract.ShowPath);
+        var (first, second) = (show!.Categories[0].Entries[0].Entry.Id, show.Categories[0].Entries[1].Entry.Id);
+        Assert.All(show.Categories.SelectMany(c => c.Entries), e => Assert.Null(e.Checked));
+        var sha = new string('a', 64);
+        var report = new
+        {
+            summary = new { total = 2, ok = 1, warnings = 0, errors = 1 },
+            entries = new object[]
+            {
+                new { entryId = first, status = "ok", sha256 = sha, sizeBytes = 1234, loudness = new { integratedLufs = -31.5, rangeLu = 4.2, truePeakDbtp = -9.1 } },
+                new { entryId = second, status = "error", sha256 = (string?)null, loudness = (object?)null },
+            },
+        };
+        Assert.Equal(HttpStatusCode.NoContent, (await player.PostAsJsonAsync("/api/preflight", report)).StatusCode);
+
+        show = await player.GetFromJsonAsync<PlayerShow>(PlayerContract.ShowPath);
+        var entries = show!.Categories[0].Entries;
+
+        Assert.Equal(new CheckedFile("ok", sha, 1234, new LoudnessMeasurement(-31.5, 4.2, -9.1)), entries[0].Checked);
+        Assert.Equal(new CheckedFile("error", null, null, null), entries[1].Checked);
+        Assert.Equal(Loudness.DefaultTargetLufs, show.LoudnessTargetLufs);
+    }
+
+    [Theory]
+    [InlineData("sha256", "\"ABC\"")]
+    [InlineData("sha256", "42")]
+    [InlineData("loudness", "{\"integratedLufs\":-23,\"rangeLu\":3,\"truePeakDbtp\":500}")]
+    [InlineData("loudness", "{\"integratedLufs\":-2300,\"rangeLu\":3,\"truePeakDbtp\":-1}")]
+    [InlineData("loudness", "{\"integratedLufs\":\"-23\",\"rangeLu\":3,\"truePeakDbtp\":-1}")]
+    [InlineData("loudness", "[1,2,3]")]
+    public async Task AReportWhoseFileFacts_ThePlayerCouldNotUse_IsRefused_NamingTheField(string field, string value)
+    {
+        using var player = _server.CreatePlayerClient();
+        var body = $$"""{"summary":{"total":1,"ok":1,"warnings":0,"errors":0},"entries":[{"entryId":1,"status":"ok","{{field}}":{{value}}}]}""";
+
+        var response = await player.PostAsync("/api/preflight", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty($"entries[0].{field}", out _), errors.GetRawText());
     }
 }
