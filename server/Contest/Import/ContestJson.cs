@@ -69,7 +69,7 @@ internal static class ContestJson
         return new ContestDetails(
             contest.Text("name"),
             contest.Int("year") ?? 0,
-            contest.Address("publicBaseUrl"),
+            contest.UntrimmedText("publicBaseUrl"),
             new VotingSettings(
                 voting.Int("scoreMin") ?? v.ScoreMin,
                 voting.Int("scoreMax") ?? v.ScoreMax,
@@ -80,7 +80,7 @@ internal static class ContestJson
             new ShowLimits(limits.Int("maxFileMegabytes") ?? l.MaxFileMegabytes, limits.Int("maxDurationSeconds") ?? l.MaxDurationSeconds))
         {
             RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes")),
-        };
+        }.Tidied();
     }
 
     private static FinalistRecord ReadFinalist(JsonFields f) => new(
@@ -153,10 +153,8 @@ internal static class ContestJson
 
         public string? OptionalText(string name) => Text(name) is { Length: > 0 } text ? text : null;
 
-        /// <summary>An address: only spaces are trimmed, so that a line break or other control character is kept for
-        /// the validator to refuse.</summary>
-        public string? Address(string name) =>
-            Field(name) is var field && field.Is(JsonValueKind.String, "text") && field._value.GetString()!.Trim(' ') is { Length: > 0 } text ? text : null;
+        /// <summary>A text as it is written (<see cref="ContestDetails.Tidied"/> trims the address), or null.</summary>
+        public string? UntrimmedText(string name) => Field(name) is var field && field.Is(JsonValueKind.String, "text") ? field._value.GetString() : null;
 
         public int? Int(string name)
         {
