@@ -73,7 +73,7 @@ internal static class ContestJson
             new VotingSettings(
                 voting.Int("scoreMin") ?? v.ScoreMin,
                 voting.Int("scoreMax") ?? v.ScoreMax,
-                voting.OptionalText("bestInShowMethod") ?? v.BestInShowMethod,
+                voting.UntrimmedText("bestInShowMethod") ?? v.BestInShowMethod,
                 voting.Bool("bestInShowKeepsCategoryPrize") ?? v.BestInShowKeepsCategoryPrize,
                 voting.Int("autoCloseMinutes"),
                 voting.Bool("requireCards") ?? v.RequireCards),
@@ -153,7 +153,8 @@ internal static class ContestJson
 
         public string? OptionalText(string name) => Text(name) is { Length: > 0 } text ? text : null;
 
-        /// <summary>A text as it is written (<see cref="ContestDetails.Tidied"/> trims the address), or null.</summary>
+        /// <summary>A text as it is written, or null when it is missing: the details' texts are tidied
+        /// (<see cref="ContestDetails.Tidied"/>) and checked exactly as the console's editor takes them.</summary>
         public string? UntrimmedText(string name) => Field(name) is var field && field.Is(JsonValueKind.String, "text") ? field._value.GetString() : null;
 
         public int? Int(string name)
