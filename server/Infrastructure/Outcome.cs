@@ -71,7 +71,8 @@ public static class Outcomes
         outcome.Done ? TypedResults.Created(location(outcome.Value!), outcome.Value) : outcome.Missing ? TypedResults.NotFound() : Problem(outcome);
 
     /// <summary>A 400 naming the field.</summary>
-    public static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+    public static ProblemHttpResult Invalid(string field, string message, string title = InvalidTitle) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] }, title);
 
     /// <summary>A 400 with the errors by field.</summary>
     public static ProblemHttpResult Invalid(

@@ -30,17 +30,23 @@ internal static class ContestJson
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark), new JsonDocumentOptions { AllowDuplicateProperties = false });
+            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark));
         }
         catch (JsonException e)
         {
-            var reason = e.Message.Split(" LineNumber:")[0].TrimEnd();
-            issues.Error("body", $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {reason}");
+            issues.Error("body", JsonBodyErrors.Malformed(e));
             return null;
         }
 
         using (json)
         {
+            // A field given twice makes the file malformed: which of the two was meant cannot be known.
+            if (StrictJson.FieldGivenTwice(json.RootElement) is { } duplicate)
+            {
+                issues.Error("body", duplicate);
+                return null;
+            }
+
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
                 issues.Error("body", "Expected a JSON object with \"contest\", \"categories\" and \"finalists\".");
