@@ -54,8 +54,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             return Outcome<ContestDetails>.Invalid(errors);
         }
 
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await EditAsync<ContestDetails>(async (connection, tx) =>
         {
             var before = (await ContestStore.GetDetailsAsync(connection, tx)).Voting;
             var after = details.Voting;
@@ -80,11 +79,8 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             }
 
             await ContestStore.UpdateDetailsAsync(connection, tx, details);
-            await tx.CommitAsync(ct);
-        }
-
-        await ReloadAsync(ct);
-        return details;
+            return details;
+        }, ct);
     }
 
     /// <summary>Adds a category at the end of the show.</summary>
@@ -93,76 +89,32 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
     public Task<Outcome<Category>> RenameCategoryAsync(int id, string name, CancellationToken ct = default) => NameCategoryAsync(id, name, ct);
 
     /// <summary>Deletes an empty category (its finalists must be deleted or moved first).</summary>
-    public async Task<Outcome<bool>> DeleteCategoryAsync(int id, CancellationToken ct = default)
+    public Task<Outcome<bool>> DeleteCategoryAsync(int id, CancellationToken ct = default) => EditAsync<bool>(async (connection, tx) =>
     {
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        if (!await ContestStore.CategoryExistsAsync(connection, tx, id))
         {
-            if (!await ContestStore.CategoryExistsAsync(connection, tx, id))
-            {
-                return Outcome<bool>.NotFound;
-            }
-
-            if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM entries WHERE category_id = @id)", new { id }, tx))
-            {
-                return Refusal.Conflict(Reasons.HasFinalists, "The category still has finalists: delete or move them first.", "categoryId");
-            }
-
-            await connection.ExecuteAsync(
-                "DELETE FROM category_voting WHERE category_id = @id; DELETE FROM tie_decisions WHERE scope = 'category:' || @id; DELETE FROM categories WHERE id = @id;",
-                new { id }, tx);
-            await Renumber(connection, tx, "categories", null, null);
-            await tx.CommitAsync(ct);
+            return Outcome<bool>.NotFound;
         }
 
-        await ReloadAsync(ct);
+        if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM entries WHERE category_id = @id)", new { id }, tx))
+        {
+            return Refusal.Conflict(Reasons.HasFinalists, "The category still has finalists: delete or move them first.", "categoryId");
+        }
+
+        await connection.ExecuteAsync(
+            "DELETE FROM category_voting WHERE category_id = @id; DELETE FROM tie_decisions WHERE scope = 'category:' || @id; DELETE FROM categories WHERE id = @id;",
+            new { id }, tx);
+        await Renumber(connection, tx, null, null);
         return true;
-    }
+    }, ct);
 
     /// <summary>Puts the categories in the given show order (every category once).</summary>
-    public async Task<Outcome<bool>> OrderCategoriesAsync(IReadOnlyList<int> ids, CancellationToken ct = default)
-    {
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            var existing = (await connection.QueryAsync<int>("SELECT id FROM categories", transaction: tx)).ToHashSet();
-            if (!IsPermutation(ids, existing))
-            {
-                return Outcome<bool>.Invalid("categoryIds", "List every category id exactly once, in the new show order.");
-            }
-
-            await Renumber(connection, tx, "categories", null, ids);
-            await tx.CommitAsync(ct);
-        }
-
-        await ReloadAsync(ct);
-        return true;
-    }
+    public Task<Outcome<bool>> OrderCategoriesAsync(IReadOnlyList<int> ids, CancellationToken ct = default) =>
+        OrderAsync(null, ids, "categoryIds", "List every category id exactly once, in the new show order.", ct);
 
     /// <summary>Puts a category's finalists in the given order (every finalist of the category once).</summary>
-    public async Task<Outcome<bool>> OrderEntriesAsync(int categoryId, IReadOnlyList<int> ids, CancellationToken ct = default)
-    {
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            if (!await ContestStore.CategoryExistsAsync(connection, tx, categoryId))
-            {
-                return Outcome<bool>.NotFound;
-            }
-
-            var existing = (await connection.QueryAsync<int>("SELECT id FROM entries WHERE category_id = @categoryId", new { categoryId }, tx)).ToHashSet();
-            if (!IsPermutation(ids, existing))
-            {
-                return Outcome<bool>.Invalid("entryIds", "List every finalist id of the category exactly once, in the new order.");
-            }
-
-            await Renumber(connection, tx, "entries", categoryId, ids);
-            await tx.CommitAsync(ct);
-        }
-
-        await ReloadAsync(ct);
-        return true;
-    }
+    public Task<Outcome<bool>> OrderEntriesAsync(int categoryId, IReadOnlyList<int> ids, CancellationToken ct = default) =>
+        OrderAsync(categoryId, ids, "entryIds", "List every finalist id of the category exactly once, in the new order.", ct);
 
     /// <summary>Adds a finalist at the end of its category.</summary>
     public async Task<Outcome<Entry>> AddEntryAsync(EntryFields fields, CancellationToken ct = default)
@@ -173,9 +125,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             return Outcome<Entry>.Invalid(errors);
         }
 
-        Entry entry;
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await EditAsync<Entry>(async (connection, tx) =>
         {
             if (!await ContestStore.CategoryExistsAsync(connection, tx, fields.CategoryId))
             {
@@ -183,12 +133,8 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             }
 
             var id = await ContestStore.InsertEntryAsync(connection, tx, fields.CategoryId, finalist);
-            entry = (await ContestStore.GetEntryAsync(connection, tx, id))!;
-            await tx.CommitAsync(ct);
-        }
-
-        await ReloadAsync(ct);
-        return entry;
+            return (await ContestStore.GetEntryAsync(connection, tx, id))!;
+        }, ct);
     }
 
     /// <summary>Replaces a finalist's fields. Moving it to another category puts it last there.</summary>
@@ -200,9 +146,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             return Outcome<Entry>.Invalid(errors);
         }
 
-        Entry entry;
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await EditAsync<Entry>(async (connection, tx) =>
         {
             if (await ContestStore.GetEntryAsync(connection, tx, id) is not { } before)
             {
@@ -231,47 +175,36 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             await connection.ExecuteAsync(UpdateEntry, ContestStore.EntryParameters(fields.CategoryId, finalist, id), tx);
             if (before.CategoryId != fields.CategoryId)
             {
-                await Renumber(connection, tx, "entries", before.CategoryId, null);
+                await Renumber(connection, tx, before.CategoryId, null);
             }
 
-            entry = (await ContestStore.GetEntryAsync(connection, tx, id))!;
-            await tx.CommitAsync(ct);
-        }
-
-        await ReloadAsync(ct);
-        return entry;
+            return (await ContestStore.GetEntryAsync(connection, tx, id))!;
+        }, ct);
     }
 
     /// <summary>Deletes a finalist that has no votes, paper ballots, picks or awards.</summary>
-    public async Task<Outcome<bool>> DeleteEntryAsync(int id, CancellationToken ct = default)
+    public Task<Outcome<bool>> DeleteEntryAsync(int id, CancellationToken ct = default) => EditAsync<bool>(async (connection, tx) =>
     {
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        if (await ContestStore.GetEntryAsync(connection, tx, id) is not { } entry)
         {
-            if (await ContestStore.GetEntryAsync(connection, tx, id) is not { } entry)
-            {
-                return Outcome<bool>.NotFound;
-            }
-
-            if (await connection.ExecuteScalarAsync<bool>(EntryHasBallots, new { id }, tx))
-            {
-                return Refusal.Conflict(Reasons.VotesRecorded,
-                    "Votes or paper ballots are recorded for this finalist: deleting it would delete them. Disqualify it instead.", "entryId");
-            }
-
-            if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM awards WHERE entry_id = @id)", new { id }, tx))
-            {
-                return Refusal.Conflict(Reasons.HasAwards, "This finalist has an award: take the award back first.", "entryId");
-            }
-
-            await connection.ExecuteAsync("UPDATE show_state SET entry_id = NULL WHERE entry_id = @id; DELETE FROM entries WHERE id = @id;", new { id }, tx);
-            await Renumber(connection, tx, "entries", entry.CategoryId, null);
-            await tx.CommitAsync(ct);
+            return Outcome<bool>.NotFound;
         }
 
-        await ReloadAsync(ct);
+        if (await connection.ExecuteScalarAsync<bool>(EntryHasBallots, new { id }, tx))
+        {
+            return Refusal.Conflict(Reasons.VotesRecorded,
+                "Votes or paper ballots are recorded for this finalist: deleting it would delete them. Disqualify it instead.", "entryId");
+        }
+
+        if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM awards WHERE entry_id = @id)", new { id }, tx))
+        {
+            return Refusal.Conflict(Reasons.HasAwards, "This finalist has an award: take the award back first.", "entryId");
+        }
+
+        await connection.ExecuteAsync("UPDATE show_state SET entry_id = NULL WHERE entry_id = @id; DELETE FROM entries WHERE id = @id;", new { id }, tx);
+        await Renumber(connection, tx, entry.CategoryId, null);
         return true;
-    }
+    }, ct);
 
     /// <summary>The fields of a finalist as the API takes them.</summary>
     public sealed record EntryFields(
@@ -312,9 +245,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             return Outcome<Category>.Invalid("name", problem);
         }
 
-        Category category;
-        await using (var connection = await db.OpenAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await EditAsync<Category>(async (connection, tx) =>
         {
             var categories = (await connection.QueryAsync<Category>(SelectCategories, transaction: tx)).AsList();
             if (id is not null && !categories.Exists(c => c.Id == id))
@@ -327,15 +258,11 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
                 return Outcome<Category>.Invalid("name", $"There is a category '{name}' already.");
             }
 
-            category = id is { } existing
+            return id is { } existing
                 ? await connection.QuerySingleAsync<Category>(
                     "UPDATE categories SET name = @name WHERE id = @existing RETURNING id AS Id, position AS Position, name AS Name", new { existing, name }, tx)
                 : await ContestStore.InsertCategoryAsync(connection, tx, name);
-            await tx.CommitAsync(ct);
-        }
-
-        await ReloadAsync(ct);
-        return category;
+        }, ct);
     }
 
     /// <summary>The import's rules for a finalist's own fields (<see cref="ContestValidator.CheckFinalist"/>), by the
@@ -351,18 +278,62 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
         return errors.Count > 0 ? errors : null;
     }
 
-    private static bool IsPermutation(IReadOnlyList<int> ids, HashSet<int> existing) =>
-        ids.Count == existing.Count && ids.ToHashSet().SetEquals(existing);
+    /// <summary>Puts the categories (<paramref name="categoryId"/> null) or a category's finalists in the given order:
+    /// every one of them once, or the list is refused as <paramref name="field"/>.</summary>
+    private Task<Outcome<bool>> OrderAsync(int? categoryId, IReadOnlyList<int> ids, string field, string message, CancellationToken ct) =>
+        EditAsync<bool>(async (connection, tx) =>
+        {
+            if (categoryId is { } category && !await ContestStore.CategoryExistsAsync(connection, tx, category))
+            {
+                return Outcome<bool>.NotFound;
+            }
 
-    /// <summary>Positions 1..n in the given order (or the current order, closing gaps). The positions are unique, so they
-    /// move out of the way first.</summary>
-    private static async Task Renumber(IDbConnection connection, IDbTransaction tx, string table, int? categoryId, IReadOnlyList<int>? order)
+            var (table, scope) = Ordered(categoryId);
+            var existing = (await connection.QueryAsync<int>($"SELECT id FROM {table} {scope}", new { categoryId }, tx)).ToHashSet();
+            if (ids.Count != existing.Count || !ids.ToHashSet().SetEquals(existing))
+            {
+                return Outcome<bool>.Invalid(field, message);
+            }
+
+            await Renumber(connection, tx, categoryId, ids);
+            return true;
+        }, ct);
+
+    /// <summary>What is put in order: the categories (<paramref name="categoryId"/> null) or a category's finalists,
+    /// as a table and the condition on its rows.</summary>
+    private static (string Table, string Scope) Ordered(int? categoryId) =>
+        categoryId is null ? ("categories", "") : ("entries", "WHERE category_id = @categoryId");
+
+    /// <summary>Positions 1..n in the given order (or the current order, closing gaps), of the categories
+    /// (<paramref name="categoryId"/> null) or a category's finalists. The positions are unique, so they move out of
+    /// the way first.</summary>
+    private static async Task Renumber(IDbConnection connection, IDbTransaction tx, int? categoryId, IReadOnlyList<int>? order)
     {
-        var scope = table == "entries" ? "WHERE category_id = @categoryId" : "";
+        var (table, scope) = Ordered(categoryId);
         order ??= (await connection.QueryAsync<int>($"SELECT id FROM {table} {scope} ORDER BY position", new { categoryId }, tx)).AsList();
         await connection.ExecuteAsync($"UPDATE {table} SET position = position + 1000000 {scope}", new { categoryId }, tx);
-        await connection.ExecuteAsync($"UPDATE {table} SET position = @Position WHERE id = @Id",
-            order.Select((id, i) => new { Id = id, Position = i + 1 }), tx);
+        await connection.ExecuteAsync($"UPDATE {table} SET position = @Position WHERE id = @Id", order.Select((id, i) => new { Id = id, Position = i + 1 }), tx);
+    }
+
+    /// <summary>One edit: one transaction, committed only when the edit is done; the voting state and the show reload
+    /// after it.</summary>
+    private async Task<Outcome<T>> EditAsync<T>(Func<IDbConnection, IDbTransaction, Task<Outcome<T>>> edit, CancellationToken ct)
+    {
+        Outcome<T> outcome;
+        await using (var connection = await db.OpenAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            outcome = await edit(connection, tx);
+            if (!outcome.Done)
+            {
+                return outcome;
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        await ReloadAsync(ct);
+        return outcome;
     }
 
     private async Task ReloadAsync(CancellationToken ct)
