@@ -49,7 +49,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
     public async Task<Outcome<ContestDetails>> SetDetailsAsync(ContestDetails details, CancellationToken ct = default)
     {
         details = details.Tidied();
-        if (Errors(error => ContestValidator.CheckDetails(details, error)) is { } errors)
+        if (ContestValidator.ByField(error => ContestValidator.CheckDetails(details, error)) is { } errors)
         {
             return Outcome<ContestDetails>.Invalid(errors);
         }
@@ -268,15 +268,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
     /// <summary>The import's rules for a finalist's own fields (<see cref="ContestValidator.CheckFinalist"/>), by the
     /// API's field names; null when there is nothing to say.</summary>
     private Dictionary<string, string[]>? Check(FinalistRecord finalist) =>
-        Errors(error => ContestValidator.CheckFinalist(finalist, options.Value.MediaRootPath, error));
-
-    /// <summary>The first problem of each field a check reports, or null when it reports none.</summary>
-    private static Dictionary<string, string[]>? Errors(Action<Action<string, string>> check)
-    {
-        var errors = new Dictionary<string, string[]>();
-        check((field, message) => errors.TryAdd(field, [message]));
-        return errors.Count > 0 ? errors : null;
-    }
+        ContestValidator.ByField(error => ContestValidator.CheckFinalist(finalist, options.Value.MediaRootPath, error));
 
     /// <summary>Puts the categories (<paramref name="categoryId"/> null) or a category's finalists in the given order:
     /// every one of them once, or the list is refused as <paramref name="field"/>.</summary>

@@ -188,6 +188,15 @@ internal static class ContestValidator
         }
     }
 
+    /// <summary>The first problem of each field a check reports (<see cref="CheckDetails"/>, <see cref="CheckFinalist"/>,
+    /// <see cref="CheckAward"/>), as the errors of a 400; null when it reports none.</summary>
+    public static Dictionary<string, string[]>? ByField(Action<Action<string, string>> check)
+    {
+        var errors = new Dictionary<string, string[]>();
+        check((field, message) => errors.TryAdd(field, [message]));
+        return errors.Count > 0 ? errors : null;
+    }
+
     /// <summary>An award's name and note; <paramref name="error"/> gets each problem by field ("name", "note").</summary>
     public static void CheckAward(string name, string? note, Action<string, string> error)
     {

@@ -122,9 +122,7 @@ public static class ResultsEndpoints
         AwardRequest request, ResultsService service, CancellationToken ct)
     {
         var (name, note) = (request.Name.Trim(), Blank(request.Note));
-        var errors = new Dictionary<string, string[]>();
-        ContestValidator.CheckAward(name, note, (field, message) => errors.TryAdd(field, [message]));
-        if (errors.Count > 0)
+        if (ContestValidator.ByField(error => ContestValidator.CheckAward(name, note, error)) is { } errors)
         {
             return Outcomes.Invalid(errors);
         }
