@@ -51,6 +51,7 @@ await app.InitializeAmvAsync();
 app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
+app.UseRereadableJsonBodies();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseApiKeyRequired();

@@ -30,13 +30,12 @@ public static class AuthEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<Me>, ValidationProblem, ProblemHttpResult>> Login(
+    private static async Task<Results<Ok<Me>, ProblemHttpResult>> Login(
         LoginRequest request, SecretStore secrets, SignInGuard guard, StaffSessions sessions, HttpContext context)
     {
         if (request.Role is not (Roles.Coordinator or Roles.Booth))
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["role"] = [$"Role must be '{Roles.Coordinator}' or '{Roles.Booth}'."] });
+            return Outcomes.Invalid("role", $"Role must be '{Roles.Coordinator}' or '{Roles.Booth}'.");
         }
 
         var attempt = guard.Begin(context, request.Role);
@@ -48,8 +47,7 @@ public static class AuthEndpoints
         if (!secrets.CheckPassword(request.Role, request.Password))
         {
             guard.Failed(attempt);
-            return TypedResults.Problem(
-                title: "Sign-in failed", detail: $"That is not the {request.Role} password.", statusCode: StatusCodes.Status401Unauthorized);
+            return new Refusal(StatusCodes.Status401Unauthorized, "Sign-in failed", $"That is not the {request.Role} password.").ToProblem();
         }
 
         guard.Succeeded(context, attempt);

@@ -79,12 +79,8 @@ public static class AuthSetup
 
         if (context.Request.Headers.ContainsKey(ShowHubContract.ApiKeyHeader) && !context.User.IsInRole(Roles.Player))
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Title = "Invalid API key.", Detail = $"The {ShowHubContract.ApiKeyHeader} header does not hold the player's API key." },
-            });
+            await new Refusal(StatusCodes.Status401Unauthorized, "Invalid API key.",
+                $"The {ShowHubContract.ApiKeyHeader} header does not hold the player's API key.").ToProblem().ExecuteAsync(context);
             return;
         }
 

@@ -1,4 +1,5 @@
 using AmvScreening.Server.Auth;
+using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,12 +45,12 @@ public static class CardEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<CardBatch>, ValidationProblem>> CreateBatch(BatchRequest request, BallotCards cards, CancellationToken ct)
+    private static async Task<Results<Created<CardBatch>, ProblemHttpResult>> CreateBatch(BatchRequest request, BallotCards cards, CancellationToken ct)
     {
         var label = request.Label.Trim();
         if (BallotCards.Check(label, request.Size) is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Outcomes.Invalid(errors);
         }
 
         var batch = await cards.CreateBatchAsync(label, request.Size, ct);
@@ -60,9 +61,8 @@ public static class CardEndpoints
         long batchId, int number, BallotCards cards, CancellationToken ct) => await cards.ReleaseAsync(batchId, number, ct) switch
     {
         BallotCards.ReleaseStatus.Released => TypedResults.Ok(new ReleasedCard(batchId, number)),
-        BallotCards.ReleaseStatus.NeverUsed => TypedResults.Problem(
-            title: "Nobody has used this card yet.", detail: "This card is on no phone yet: any phone can take it, nothing to release.",
-            statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["reason"] = "never-used" }),
+        BallotCards.ReleaseStatus.NeverUsed => Refusal.Conflict("never-used",
+            "This card is on no phone yet: any phone can take it, nothing to release.", title: "Nobody has used this card yet.").ToProblem(),
         _ => TypedResults.NotFound(),
     };
 }

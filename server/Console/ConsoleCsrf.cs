@@ -78,19 +78,6 @@ public static class ConsoleCsrf
             && string.Equals(configured.Host, origin.Host, StringComparison.OrdinalIgnoreCase) && configured.Port == origin.Port);
     }
 
-    private static async Task RefuseAsync(HttpContext context, string detail)
-    {
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Refused: possible cross-site request forgery.",
-                Detail = detail,
-                Extensions = { ["reason"] = "csrf" },
-            },
-        });
-    }
+    private static Task RefuseAsync(HttpContext context, string detail) =>
+        new Refusal(StatusCodes.Status403Forbidden, "Refused: possible cross-site request forgery.", detail, "csrf").ToProblem().ExecuteAsync(context);
 }

@@ -1,11 +1,10 @@
 using AmvScreening.Server.Auth;
-using AmvScreening.Server.Consoles.Api;
 using Microsoft.Extensions.FileProviders;
 
 namespace AmvScreening.Server.Consoles;
 
 /// <summary>The coordinator and booth consoles (docs/consoles.md): Razor Pages under /console, their scripts and styles
-/// under /console/assets, the contest-editing API they call, and the CSRF rules for both.</summary>
+/// under /console/assets, and the CSRF rules for them and the API they call.</summary>
 public static class ConsoleSetup
 {
     /// <summary>Header that carries the antiforgery request token on the console's fetch calls.</summary>
@@ -16,7 +15,6 @@ public static class ConsoleSetup
 
     public static IServiceCollection AddConsoles(this IServiceCollection services)
     {
-        services.AddSingleton<ContestEditor>();
         services.AddAntiforgery(o =>
         {
             o.HeaderName = CsrfHeader;
@@ -48,7 +46,6 @@ public static class ConsoleSetup
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache",
         });
         app.MapGet("/", () => TypedResults.Redirect(ConsolePaths.Root)).ExcludeFromDescription();
-        app.MapContestEditing();
         app.MapRazorPages();
         return app;
     }

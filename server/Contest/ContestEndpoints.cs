@@ -16,11 +16,13 @@ public static class ContestEndpoints
     /// <summary>What the import endpoint answers when the file applied (or would, in a dry run).</summary>
     public sealed record ImportResponse(bool Applied, int Categories, int Finalists, IReadOnlyList<ImportIssue> Warnings);
 
+    private const string NotImported = "The contest file was not imported.";
+
     /// <summary>Bytes that are not UTF-8 are refused rather than read as replacement characters.</summary>
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static IServiceCollection AddContest(this IServiceCollection services) =>
-        services.AddSingleton<ContestStore>().AddSingleton<ContestImporter>();
+        services.AddSingleton<ContestStore>().AddSingleton<ContestImporter>().AddSingleton<ContestEditor>();
 
     public static IEndpointRouteBuilder MapContest(this IEndpointRouteBuilder app)
     {
@@ -40,7 +42,7 @@ public static class ContestEndpoints
             .RequireAuthorization(Roles.Policies.Coordinator)
             .WithMetadata(new RequestSizeLimitAttribute(ContestImporter.MaxFileBytes))
             .WithSummary("Imports a contest file, all or nothing: JSON (the whole contest) or CSV (the finalists). ?dryRun=true only checks it.");
-        return app;
+        return app.MapContestEditing();
     }
 
     /// <summary>The judges' awards are results: the booth sees them only once they are revealed, the coordinators always.</summary>
@@ -54,7 +56,7 @@ public static class ContestEndpoints
 
     private static async Task<ContestDocument> ExportAsync(ContestStore store, CancellationToken ct) => ContestDocument.From(await store.GetAsync(ct));
 
-    private static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Import(
         HttpRequest request, ContestImporter importer, CancellationToken ct, bool dryRun = false)
     {
         ContestFileFormat? format = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.MediaType.Value?.ToLowerInvariant() switch
@@ -65,10 +67,8 @@ public static class ContestEndpoints
         } : null;
         if (format is null)
         {
-            return TypedResults.Problem(
-                title: "Unsupported file type.",
-                detail: "Send the whole contest as application/json or the finalists as text/csv.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return new Refusal(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type.",
+                "Send the whole contest as application/json or the finalists as text/csv.").ToProblem();
         }
 
         string text;
@@ -79,18 +79,18 @@ public static class ContestEndpoints
         }
         catch (DecoderFallbackException)
         {
-            return TypedResults.ValidationProblem(
+            return Outcomes.Invalid(
                 new Dictionary<string, string[]> { ["body"] = ["The file is not UTF-8 text. Save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")."] },
-                title: "The contest file was not imported.");
+                title: NotImported);
         }
 
         var result = await importer.ImportAsync(text, format.Value, dryRun, ct);
         if (result.Errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(
+            return Outcomes.Invalid(
                 result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                title: NotImported,
                 detail: $"{result.Errors.Count} problem(s) found; nothing was changed.",
-                title: "The contest file was not imported.",
                 extensions: new Dictionary<string, object?> { ["warnings"] = result.Warnings });
         }
 

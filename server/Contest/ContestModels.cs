@@ -12,6 +12,15 @@ public sealed record ContestDetails(
 {
     /// <summary>When the screen code rotates by itself (left out: only by hand).</summary>
     public RoomCodeSettings RoomCode { get; init; } = new();
+
+    /// <summary>As the import and the console take it: the name trimmed; the address without the spaces around it, or
+    /// null when that leaves nothing (a line break or other control character stays, for
+    /// <see cref="ContestValidator.CheckDetails"/> to refuse).</summary>
+    public ContestDetails Tidied() => this with
+    {
+        Name = Name.Trim(),
+        PublicBaseUrl = PublicBaseUrl?.Trim(' ') is { Length: > 0 } url ? url : null,
+    };
 }
 
 /// <summary>How the audience votes. Defaults: 1–5 stars, a Best In Show ballot, the Best In Show winner keeps its

@@ -1,4 +1,6 @@
+using System.Data;
 using AmvScreening.Protocol;
+using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Data;
 using Dapper;
 
@@ -27,23 +29,44 @@ public sealed class ContestStore(Db db)
 
     private const string SelectCategories = "SELECT id AS Id, position AS Position, name AS Name FROM categories ORDER BY position";
 
-    private const string SelectEntries = """
-        SELECT e.id AS Id, e.category_id AS CategoryId, e.position AS Position, e.title AS Title, e.editors AS Editors,
+    /// <summary>An <see cref="Entry"/>'s columns, of <c>entries e</c>.</summary>
+    private const string EntryColumns = """
+        e.id AS Id, e.category_id AS CategoryId, e.position AS Position, e.title AS Title, e.editors AS Editors,
                e.music_artist AS MusicArtist, e.music_title AS MusicTitle, e.sources AS Sources, e.video_path AS VideoPath,
                e.content_note AS ContentNote, e.disqualified AS Disqualified
+        """;
+
+    private const string SelectEntries = $"""
+        SELECT {EntryColumns}
         FROM entries e JOIN categories c ON c.id = e.category_id
         ORDER BY c.position, e.position
         """;
 
     private const string SelectAwards = "SELECT id AS Id, name AS Name, entry_id AS EntryId, note AS Note FROM awards ORDER BY id";
 
-    private const string SelectEntry = """
-        SELECT e.id AS Id, e.category_id AS CategoryId, e.position AS Position, e.title AS Title, e.editors AS Editors,
-               e.music_artist AS MusicArtist, e.music_title AS MusicTitle, e.sources AS Sources, e.video_path AS VideoPath,
-               e.content_note AS ContentNote, e.disqualified AS Disqualified, c.name AS CategoryName
+    private const string SelectEntrySummary = $"""
+        SELECT {EntryColumns}, c.name AS CategoryName
         FROM entries e JOIN categories c ON c.id = e.category_id
         WHERE e.id = @id
         """;
+
+    private const string SelectEntry = $"SELECT {EntryColumns} FROM entries e WHERE e.id = @id";
+
+    /// <summary>A finalist's row; without a position, last in its category.</summary>
+    private const string InsertEntry = """
+        INSERT INTO entries (category_id, position, title, editors, music_artist, music_title, sources, video_path, content_note, disqualified)
+        VALUES (@CategoryId, coalesce(@Position, (SELECT coalesce(max(position), 0) + 1 FROM entries WHERE category_id = @CategoryId)),
+                @Title, @Editors, @MusicArtist, @MusicTitle, @Sources, @VideoPath, @ContentNote, @Disqualified)
+        RETURNING id
+        """;
+
+    /// <summary>A category's row; without a position, last in the show.</summary>
+    private const string InsertCategory = """
+        INSERT INTO categories (position, name) VALUES (coalesce(@Position, (SELECT coalesce(max(position), 0) + 1 FROM categories)), @Name)
+        RETURNING id AS Id, position AS Position, name AS Name
+        """;
+
+    private const string SelectCategoryExists = "SELECT EXISTS (SELECT 1 FROM categories WHERE id = @id)";
 
     public async Task<ContestView> GetAsync(CancellationToken ct = default)
     {
@@ -66,7 +89,7 @@ public sealed class ContestStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<Entry, string, EntrySummary>(
-            SelectEntry,
+            SelectEntrySummary,
             (e, category) => e.ToSummary(category),
             new { id },
             splitOn: "CategoryName");
@@ -76,7 +99,7 @@ public sealed class ContestStore(Db db)
     public async Task<bool> CategoryExistsAsync(int id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM categories WHERE id = @id)", new { id });
+        return await CategoryExistsAsync(connection, null, id);
     }
 
     public async Task<bool> HasEntriesAsync(CancellationToken ct = default)
@@ -86,7 +109,7 @@ public sealed class ContestStore(Db db)
     }
 
     /// <summary>Writes the contest's details and rules (import and console edits alike), in the caller's transaction.</summary>
-    public static Task UpdateDetailsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction tx, ContestDetails c) =>
+    public static Task UpdateDetailsAsync(IDbConnection connection, IDbTransaction tx, ContestDetails c) =>
         connection.ExecuteAsync(UpdateDetails, new
         {
             c.Name,
@@ -104,7 +127,38 @@ public sealed class ContestStore(Db db)
             c.RoomCode.RotateEveryMinutes,
         }, tx);
 
-    private static async Task<ContestDetails> GetDetailsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? tx)
+    public static Task<bool> CategoryExistsAsync(IDbConnection connection, IDbTransaction? tx, int id) =>
+        connection.ExecuteScalarAsync<bool>(SelectCategoryExists, new { id }, tx);
+
+    /// <summary>Adds a category, at <paramref name="position"/> or last.</summary>
+    public static Task<Category> InsertCategoryAsync(IDbConnection connection, IDbTransaction tx, string name, int? position = null) =>
+        connection.QuerySingleAsync<Category>(InsertCategory, new { Name = name, Position = position }, tx);
+
+    public static Task<Entry?> GetEntryAsync(IDbConnection connection, IDbTransaction tx, int id) =>
+        connection.QuerySingleOrDefaultAsync<Entry>(SelectEntry, new { id }, tx);
+
+    /// <summary>Adds a finalist to a category, at its order or last; its id.</summary>
+    public static Task<int> InsertEntryAsync(IDbConnection connection, IDbTransaction tx, long categoryId, FinalistRecord f) =>
+        connection.ExecuteScalarAsync<int>(InsertEntry, EntryParameters(categoryId, f), tx);
+
+    /// <summary>A finalist's fields as the parameters of <c>entries</c>' columns: @CategoryId, @Position, @Title, …</summary>
+    public static object EntryParameters(long categoryId, FinalistRecord f, int id = 0) => new
+    {
+        Id = id,
+        CategoryId = categoryId,
+        Position = f.Order,
+        f.Title,
+        f.Editors,
+        f.MusicArtist,
+        f.MusicTitle,
+        f.Sources,
+        VideoPath = f.File,
+        f.ContentNote,
+        f.Disqualified,
+    };
+
+    /// <summary>The contest's details and rules, in the caller's transaction.</summary>
+    public static async Task<ContestDetails> GetDetailsAsync(IDbConnection connection, IDbTransaction? tx)
     {
         var row = await connection.QuerySingleAsync<DetailsRow>(SelectDetails, transaction: tx);
         return new ContestDetails(

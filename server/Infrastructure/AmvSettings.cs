@@ -15,7 +15,7 @@ public static class AmvSettings
     /// <summary>The exit code of a start refused for bad settings.</summary>
     public const int BadSettingsExitCode = 2;
 
-    /// <summary>The checked settings, registered as <c>IOptions&lt;AmvOptions&gt;</c> (validated the same way); or null
+    /// <summary>The checked settings, bound once and registered as they are as <c>IOptions&lt;AmvOptions&gt;</c>; or null
     /// after printing what is wrong.</summary>
     public static AmvOptions? Load(WebApplicationBuilder builder)
     {
@@ -31,8 +31,7 @@ public static class AmvSettings
             return null;
         }
 
-        builder.Services.AddSingleton<IValidateOptions<AmvOptions>, OptionsValidator>();
-        builder.Services.AddOptions<AmvOptions>().BindConfiguration(AmvOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton(Options.Create(options));
         return options;
     }
 
@@ -107,11 +106,4 @@ public static class AmvSettings
 
     private static IEnumerable<PropertyInfo> Settable(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0);
-
-    /// <summary>The same checks for <c>IOptions&lt;AmvOptions&gt;</c>.</summary>
-    private sealed class OptionsValidator : IValidateOptions<AmvOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, AmvOptions options) =>
-            Check(options) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
-    }
 }

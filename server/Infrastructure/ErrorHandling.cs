@@ -4,7 +4,7 @@ using AmvScreening.Protocol;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
-using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
+using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Server.Infrastructure;
 
@@ -45,7 +45,10 @@ public static class ErrorHandling
         ShowJson.Configure(options);
     }
 
-    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    /// <summary>A request the endpoint could not read, answered through <see cref="Outcomes"/>: a body that is not the
+    /// expected JSON is a 400 naming each field at fault (<see cref="JsonBodyErrors"/>), a missing body a 400 naming
+    /// "body", anything else (a body too large: 413) its own status with the reason.</summary>
+    private sealed class BadRequestExceptionHandler(IOptions<JsonOptions> json) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
         {
@@ -54,65 +57,17 @@ public static class ErrorHandling
                 return false;
             }
 
-            context.Response.StatusCode = bad.StatusCode;
+            var bodyType = JsonBodyErrors.BodyType(context.Features.Get<IExceptionHandlerFeature>()?.Endpoint);
             // An endpoint that reads a JSON body was sent none.
-            var noBody = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not null
-                && context.Request.ContentLength is null or 0 && !context.Request.Headers.ContainsKey("Transfer-Encoding");
-            var problem = bad.InnerException is JsonException json
-                ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(json)] = [MessageOf(json)] })
-                {
-                    Title = "The request body is not valid.",
-                    Status = bad.StatusCode,
-                }
+            var noBody = bodyType is not null && context.Request.ContentLength is null or 0 && !context.Request.Headers.ContainsKey("Transfer-Encoding");
+            var problem = bad.InnerException is JsonException refused
+                ? Outcomes.Invalid(await JsonBodyErrors.DescribeAsync(context, refused, bodyType, json.Value.SerializerOptions), title: "The request body is not valid.")
                 : bad.StatusCode == StatusCodes.Status400BadRequest && noBody
-                ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = ["Required: a JSON body."] })
-                {
-                    Title = "The request body is missing.",
-                    Status = bad.StatusCode,
-                }
-                : new ProblemDetails
-                {
-                    Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "Bad request.",
-                    Detail = bad.Message,
-                    Status = bad.StatusCode,
-                };
-            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+                ? Outcomes.Invalid("body", "Required: a JSON body.", title: "The request body is missing.")
+                : new Refusal(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "Bad request.", bad.Message)
+                    .ToProblem();
+            await problem.ExecuteAsync(context);
+            return true;
         }
-
-        /// <summary>The field at fault, from the exception's JSON path ("$.voting.scoreMax" → "voting.scoreMax"); the
-        /// names of missing required fields; "body" for the body as a whole or text that is not JSON.</summary>
-        private static string FieldOf(JsonException json)
-        {
-            if (MissingFields(json) is { } missing)
-            {
-                return missing;
-            }
-
-            return json.Path is null or "$" || IsSyntaxError(json) ? "body" : json.Path.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path;
-        }
-
-        /// <summary>The text is not JSON at all (the serializer wraps the reader's error).</summary>
-        private static bool IsSyntaxError(JsonException json) => json.InnerException is JsonException;
-
-        /// <summary>The names in "… missing required properties including: 'a', 'b'." as "a, b". The serializer says
-        /// which fields are missing only in its message; every other error is told apart by its path and inner exception.</summary>
-        private static string? MissingFields(JsonException json)
-        {
-            const string marker = "missing required properties including: ";
-            var at = json.Message.IndexOf(marker, StringComparison.Ordinal);
-            return at < 0 ? null : json.Message[(at + marker.Length)..].TrimEnd('.').Replace("'", "");
-        }
-
-        /// <summary>What was wrong, in words for a client (the serializer's own messages name .NET types).</summary>
-        private static string MessageOf(JsonException json) => json switch
-        {
-            StrictJson.RefusedValueException refused => refused.Message,
-            _ when IsSyntaxError(json) => $"Malformed JSON at line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}.",
-            _ when MissingFields(json) is not null => "Required.",
-            { InnerException: FormatException or InvalidOperationException or OverflowException } =>
-                "Wrong type of value (numbers are JSON numbers, not strings; whole numbers where whole numbers are expected; within range).",
-            { Path: null or "$" } => "Expected a JSON object of the documented shape.",
-            _ => "Not accepted here: an unknown field, a null where a value is required, or a field given twice.",
-        };
     }
 }

@@ -51,12 +51,11 @@ public static class RateLimits
 
     /// <summary>The answer of every limit (these and the guessing throttles in Auth/): 429 ProblemDetails with a
     /// Retry-After header in whole seconds.</summary>
-    public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string? why = null)
+    public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, string? why = null, string title = "Too many requests.")
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            title: "Too many requests.", detail: $"{(why is null ? "" : why + " ")}Try again in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests);
+        return new Refusal(StatusCodes.Status429TooManyRequests, title, $"{(why is null ? "" : why + " ")}Try again in {seconds} s.").ToProblem();
     }
 
     private static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

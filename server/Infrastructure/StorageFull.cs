@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Data.Sqlite;
-using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 
 namespace AmvScreening.Server.Infrastructure;
 
@@ -39,7 +38,7 @@ public static class StorageFull
 
     public static IServiceCollection AddAmvStorageFull(this IServiceCollection services) => services.AddExceptionHandler<Handler>();
 
-    private sealed class Handler(IProblemDetailsService problems, ILogger<Handler> logger) : IExceptionHandler
+    private sealed class Handler(ILogger<Handler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
         {
@@ -49,20 +48,10 @@ public static class StorageFull
             }
 
             logger.LogWarning("Refused {Method} {Path} with 503: the disk holding the data folder is full", context.Request.Method, context.Request.Path);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                Exception = exception,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "The server is busy: its storage is full.",
-                    Detail = $"Nothing was saved. Send the same request again in {RetryAfterSeconds} s.",
-                    Extensions = { ["reason"] = Reason },
-                },
-            });
+            await new Refusal(StatusCodes.Status503ServiceUnavailable, "The server is busy: its storage is full.",
+                $"Nothing was saved. Send the same request again in {RetryAfterSeconds} s.", Reason).ToProblem().ExecuteAsync(context);
+            return true;
         }
     }
 }

@@ -84,41 +84,56 @@ public static class StrictJson
         public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             using var document = JsonDocument.ParseValue(ref reader);
-            Check(document.RootElement, "");
-            return document.RootElement.Clone();
+            return Problem(document.RootElement, "", finiteNumbers: true) is { } problem
+                ? throw new RefusedValueException(problem)
+                : document.RootElement.Clone();
         }
 
         public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);
+    }
 
-        private static void Check(JsonElement element, string path)
+    /// <summary>Where a JSON value (parsed with duplicates allowed) first has a field given twice, as
+    /// "Duplicate field: contest.year is given twice.", or null.</summary>
+    public static string? FieldGivenTwice(JsonElement element) => Problem(element, "", finiteNumbers: false);
+
+    /// <summary>The first field given twice (names compared exactly) or, with <paramref name="finiteNumbers"/>, number
+    /// that is not finite, as words naming its path; or null.</summary>
+    private static string? Problem(JsonElement element, string path, bool finiteNumbers)
+    {
+        switch (element.ValueKind)
         {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    var names = new HashSet<string>(StringComparer.Ordinal);
-                    foreach (var property in element.EnumerateObject())
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    var at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                    if (!names.Add(property.Name))
                     {
-                        var at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
-                        if (!names.Add(property.Name))
-                        {
-                            throw new RefusedValueException($"{at}: a field given twice.");
-                        }
-
-                        Check(property.Value, at);
+                        return $"Duplicate field: {at} is given twice.";
                     }
 
-                    break;
-                case JsonValueKind.Array:
-                    var i = 0;
-                    foreach (var item in element.EnumerateArray())
+                    if (Problem(property.Value, at, finiteNumbers) is { } problem)
                     {
-                        Check(item, $"{path}[{i++}]");
+                        return problem;
                     }
+                }
 
-                    break;
-                case JsonValueKind.Number when !(element.TryGetDouble(out var number) && double.IsFinite(number)):
-                    throw new RefusedValueException(path.Length == 0 ? NotFinite : $"{path}: {NotFinite.ToLowerInvariant()}");
-            }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Problem(item, $"{path}[{i++}]", finiteNumbers) is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Number when finiteNumbers && !(element.TryGetDouble(out var number) && double.IsFinite(number)):
+                return path.Length == 0 ? NotFinite : $"{path}: {NotFinite.ToLowerInvariant()}";
+            default:
+                return null;
         }
     }
 }

@@ -44,10 +44,10 @@ public static class IntegrityEndpoints
         var note = request.Note?.Trim() ?? "";
         if (note.Length is 0 or > MaxNote)
         {
-            return ResultsEndpoints.Invalid("note", $"Say why, in 1 to {MaxNote} characters: the note is kept in the audit export.");
+            return Outcomes.Invalid("note", $"Say why, in 1 to {MaxNote} characters: the note is kept in the audit export.");
         }
 
         var decidedBy = user.FindFirstValue(ClaimTypes.Name) ?? Roles.Coordinator;
-        return ResultsEndpoints.Answer(await results.DecideFlagAsync(clusterId, exclude, note, decidedBy, ct));
+        return (await results.DecideFlagAsync(clusterId, exclude, note, decidedBy, ct)).ToOk();
     }
 }

@@ -53,12 +53,12 @@ public static class PreflightEndpoints
         return app;
     }
 
-    private static async Task<Results<NoContent, ValidationProblem>> Store(
+    private static async Task<Results<NoContent, ProblemHttpResult>> Store(
         JsonElement report, IOptions<AmvOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (Validate(report) is { } errors)
         {
-            return TypedResults.ValidationProblem(errors, title: "This is not a pre-flight report.");
+            return Outcomes.Invalid(errors, title: "This is not a pre-flight report.");
         }
 
         var path = PathOf(options.Value);
@@ -80,10 +80,8 @@ public static class PreflightEndpoints
         var path = PathOf(options.Value);
         if (!File.Exists(path))
         {
-            return TypedResults.Problem(
-                title: "No pre-flight report yet.",
-                detail: "Run the player's pre-flight check (AmvScreening.Player preflight --server URL --api-key KEY --media DIR) on the player machine.",
-                statusCode: StatusCodes.Status404NotFound);
+            return new Refusal(StatusCodes.Status404NotFound, "No pre-flight report yet.",
+                "Run the player's pre-flight check (AmvScreening.Player preflight --server URL --api-key KEY --media DIR) on the player machine.").ToProblem();
         }
 
         await using var file = File.OpenRead(path);

@@ -19,8 +19,8 @@ public static class ResultsEndpoints
     public sealed record TieDecisionRequest(string Scope, int EntryId, string? Note = null);
 
     public const int MaxPaperCount = 1_000_000;
-    public const int MaxAwardName = 100;
-    public const int MaxNote = 500;
+    /// <summary>The longest note of a tie decision or a flag decision: as long as an award's.</summary>
+    public const int MaxNote = ContestValidator.MaxNote;
 
     public static IServiceCollection AddResults(this IServiceCollection services) =>
         services.AddSingleton<ResultsService>()
@@ -78,11 +78,11 @@ public static class ResultsEndpoints
 
         return (await service.GetPublicAsync(ct)).Categories.FirstOrDefault(c => c.CategoryId == categoryId) is { } revealed
             ? TypedResults.Ok(revealed)
-            : TypedResults.Problem(title: "Not revealed yet.", detail: "This category's winner has not been announced yet.", statusCode: StatusCodes.Status403Forbidden);
+            : new Refusal(StatusCodes.Status403Forbidden, "Not revealed yet.", "This category's winner has not been announced yet.").ToProblem();
     }
 
     private static async Task<Results<Ok<PublicResults>, NotFound, ProblemHttpResult>> RevealAsync(ResultsService service, string scope, CancellationToken ct) =>
-        Answer(await service.RevealAsync(scope, ct));
+        (await service.RevealAsync(scope, ct)).ToOk();
 
     private static async Task<Results<Ok<PrizeOutcome>, NotFound, ProblemHttpResult>> DecideTie(
         TieDecisionRequest request, ResultsService service, CancellationToken ct)
@@ -91,12 +91,12 @@ public static class ResultsEndpoints
             && int.TryParse(request.Scope.AsSpan(Scopes.CategoryPrefix.Length), System.Globalization.NumberStyles.None, null, out _);
         if (!isCategory && request.Scope != Scopes.BestInShow)
         {
-            return Invalid("scope", $"The scope is '{Scopes.CategoryPrefix}{{category id}}' or '{Scopes.BestInShow}'.");
+            return Outcomes.Invalid("scope", $"The scope is '{Scopes.CategoryPrefix}{{category id}}' or '{Scopes.BestInShow}'.");
         }
 
         return request.Note?.Length > MaxNote
-            ? Invalid("note", $"At most {MaxNote} characters.")
-            : Answer(await service.DecideTieAsync(request.Scope, request.EntryId, Blank(request.Note), ct));
+            ? Outcomes.Invalid("note", $"At most {MaxNote} characters.")
+            : (await service.DecideTieAsync(request.Scope, request.EntryId, Blank(request.Note), ct)).ToOk();
     }
 
     private static async Task<Results<Ok<PaperCounts>, NotFound, ProblemHttpResult>> SetPaper(
@@ -115,57 +115,23 @@ public static class ResultsEndpoints
             }
         }
 
-        return errors.Count > 0 ? Invalid(errors) : Answer(await service.SetPaperCountsAsync(entryId, request.Counts, ct));
+        return errors.Count > 0 ? Outcomes.Invalid(errors) : (await service.SetPaperCountsAsync(entryId, request.Counts, ct)).ToOk();
     }
 
     private static async Task<Results<Created<AwardSummary>, ProblemHttpResult>> AddAward(
         AwardRequest request, ResultsService service, CancellationToken ct)
     {
-        var name = request.Name.Trim();
-        if (name.Length is 0 or > MaxAwardName)
+        var (name, note) = (request.Name.Trim(), Blank(request.Note));
+        if (ContestValidator.ByField(error => ContestValidator.CheckAward(name, note, error)) is { } errors)
         {
-            return Invalid("name", $"An award needs a name of 1 to {MaxAwardName} characters.");
+            return Outcomes.Invalid(errors);
         }
 
-        if (request.Note?.Length > MaxNote)
-        {
-            return Invalid("note", $"At most {MaxNote} characters.");
-        }
-
-        var added = await service.AddAwardAsync(name, request.EntryId, Blank(request.Note), ct);
+        var added = await service.AddAwardAsync(name, request.EntryId, note, ct);
         return added.Value is { } award
             ? TypedResults.Created($"/api/awards/{award.Id}", award)
-            : Invalid("entryId", "There is no finalist with that id.");
+            : Outcomes.Invalid("entryId", "There is no finalist with that id.");
     }
 
-    /// <summary>A results action's outcome as an answer: 200 with its value, 404, or 409 with the reason explained.</summary>
-    internal static Results<Ok<T>, NotFound, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
-        outcome.Missing ? TypedResults.NotFound()
-        : outcome.Refusal is { } reason ? TypedResults.Problem(
-            title: "Not now.", detail: Explain(reason), statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?> { ["reason"] = reason })
-        : TypedResults.Ok(outcome.Value!);
-
-    private static string Explain(string reason) => reason switch
-    {
-        Reasons.CategoryOpen => "Voting in this category is not closed yet.",
-        Reasons.TieUndecided => "Entries are tied at the top: decide the tie first (POST /api/results/ties).",
-        Reasons.NoVotes => "Nobody has voted here.",
-        Reasons.BestInShowUndecided =>
-            "The Best In Show winner gives up its category prize, so this category waits until Best In Show is settled (its votes closed, any tie decided).",
-        Reasons.CategoriesNotRevealed => "Reveal every category first.",
-        Reasons.BallotOpen => "Close the Best In Show ballot first.",
-        Reasons.NotTied => "That entry is not among the entries tied at the top.",
-        Reasons.AlreadyRevealed => "This result has been revealed already.",
-        Reasons.NotExcluded => "This cluster is not excluded.",
-        _ => reason,
-    };
-
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    /// <summary>A 400 naming the field.</summary>
-    internal static ProblemHttpResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
-
-    private static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(errors) { Title = "The request is not valid.", Status = StatusCodes.Status400BadRequest });
 }

@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Integrity;
 using AmvScreening.Server.Show;
 using AmvScreening.Server.Voting;
@@ -9,17 +10,6 @@ using Microsoft.AspNetCore.SignalR;
 using static AmvScreening.Protocol.ResultsContract;
 
 namespace AmvScreening.Server.Results;
-
-/// <summary>What a results action came to: done (with its value), refused for a reason (a 409 with that
-/// <c>reason</c>), or about something that does not exist.</summary>
-public sealed record Outcome<T>(T? Value, string? Refusal = null, bool Missing = false)
-{
-    public static Outcome<T> NotFound { get; } = new(default, null, true);
-
-    public static Outcome<T> Refused(string reason) => new(default, reason);
-
-    public static implicit operator Outcome<T>(T value) => new(value);
-}
 
 /// <summary>An entry's paper ballots: score → count, every score of the scale.</summary>
 public sealed record PaperCounts(int EntryId, IReadOnlyDictionary<int, int> Counts);
@@ -167,7 +157,7 @@ public sealed class ResultsService(
             {
                 if (prize.Outcome.Blocker is { } reason)
                 {
-                    return Outcome<PublicResults>.Refused(reason);
+                    return Refused(reason);
                 }
 
                 await using (var connection = await db.OpenAsync(ct))
@@ -201,7 +191,7 @@ public sealed class ResultsService(
 
             if (prize.RevealedAt is not null || !prize.Outcome.Tied.Contains(entryId))
             {
-                return Outcome<PrizeOutcome>.Refused(prize.RevealedAt is not null ? Reasons.AlreadyRevealed : Reasons.NotTied);
+                return Refused(prize.RevealedAt is not null ? Reasons.AlreadyRevealed : Reasons.NotTied);
             }
 
             await using (var connection = await db.OpenAsync(ct))
@@ -232,7 +222,7 @@ public sealed class ResultsService(
 
             if (PrizeIn((await GetAsync(ct)).Tally, Scopes.Category(entry.CategoryId))?.RevealedAt is not null)
             {
-                return Outcome<PaperCounts>.Refused(Reasons.AlreadyRevealed);
+                return Refused(Reasons.AlreadyRevealed);
             }
 
             await using var connection = await db.OpenAsync(ct);
@@ -329,7 +319,7 @@ public sealed class ResultsService(
 
             if (!exclude && !isExcluded)
             {
-                return Outcome<FlagCluster>.Refused(Reasons.NotExcluded);
+                return Refused(Reasons.NotExcluded);
             }
 
             // Excluding again (more voters joined the cluster since) takes out the voters excluded before too.
@@ -339,7 +329,7 @@ public sealed class ResultsService(
                 var revealed = (await connection.QueryAsync<string>(SelectRevealedScopes)).ToHashSet();
                 if (IntegrityService.ScopesOf(voters.SelectMany(v => judged.BallotsOf[v]), entries).Overlaps(revealed))
                 {
-                    return Outcome<FlagCluster>.Refused(Reasons.AlreadyRevealed);
+                    return Refused(Reasons.AlreadyRevealed);
                 }
             }
 
@@ -489,6 +479,22 @@ public sealed class ResultsService(
     private static IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> Distributions(IEnumerable<(long EntryId, long Score, long Count)> rows) =>
         rows.GroupBy(r => (int)r.EntryId).ToDictionary(
             g => g.Key, IReadOnlyDictionary<int, int> (g) => g.ToDictionary(r => (int)r.Score, r => (int)r.Count));
+
+    /// <summary>A 409 with the <c>reason</c>, explained.</summary>
+    private static Refusal Refused(string reason) => Refusal.Conflict(reason, reason switch
+    {
+        Reasons.CategoryOpen => "Voting in this category is not closed yet.",
+        Reasons.TieUndecided => "Entries are tied at the top: decide the tie first (POST /api/results/ties).",
+        Reasons.NoVotes => "Nobody has voted here.",
+        Reasons.BestInShowUndecided =>
+            "The Best In Show winner gives up its category prize, so this category waits until Best In Show is settled (its votes closed, any tie decided).",
+        Reasons.CategoriesNotRevealed => "Reveal every category first.",
+        Reasons.BallotOpen => "Close the Best In Show ballot first.",
+        Reasons.NotTied => "That entry is not among the entries tied at the top.",
+        Reasons.AlreadyRevealed => "This result has been revealed already.",
+        Reasons.NotExcluded => "This cluster is not excluded.",
+        _ => reason,
+    });
 
     private sealed class DecisionRow
     {

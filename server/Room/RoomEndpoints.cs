@@ -63,13 +63,13 @@ public static class RoomEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<PosterView>, ValidationProblem>> CreatePoster(
+    private static async Task<Results<Created<PosterView>, ProblemHttpResult>> CreatePoster(
         PosterRequest request, RoomCodes codes, JoinLinks links, HttpRequest http, CancellationToken ct)
     {
         var label = request.Label.Trim();
         if (RoomCodes.CheckLabel(label, "Main entrance") is { } problem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["label"] = [problem] });
+            return Outcomes.Invalid("label", problem);
         }
 
         var poster = await codes.CreatePosterAsync(label, ct);

@@ -2,6 +2,7 @@ using AmvScreening.Protocol;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Http = Microsoft.AspNetCore.Http.Results;
+using AmvScreening.Server.Infrastructure;
 
 namespace AmvScreening.Server.VoterWeb;
 
@@ -44,8 +45,8 @@ public static class VoterWebEndpoints
         var snapshot = voting.Snapshot();
         if (snapshot.BestInShowMethod != Contest.VotingSettings.Ballot || snapshot.BestInShow == BallotStatus.NotOpen)
         {
-            return TypedResults.Problem(title: "Not open yet.", detail: "The finalists are listed once the Best In Show ballot opens.",
-                statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?> { ["reason"] = "ballot-not-open" });
+            return new Refusal(StatusCodes.Status403Forbidden, "Not open yet.", "The finalists are listed once the Best In Show ballot opens.",
+                "ballot-not-open").ToProblem();
         }
 
         return TypedResults.Ok(await finalists.GetAsync(ct));
@@ -78,8 +79,7 @@ public static class VoterWebEndpoints
         return Http.Bytes(body, asset.ContentType);
     }
 
-    private static IResult NotBuilt(VoterWebAssets assets) => Http.Problem(
-        title: "The voter app is not built.",
-        detail: $"No {VoterWebAssets.IndexName} in {assets.Root}: build it with `npm ci --prefix voter-web && npm run build --prefix voter-web` (./amv build does), then rebuild the server.",
-        statusCode: StatusCodes.Status503ServiceUnavailable);
+    private static IResult NotBuilt(VoterWebAssets assets) => new Refusal(StatusCodes.Status503ServiceUnavailable, "The voter app is not built.",
+        $"No {VoterWebAssets.IndexName} in {assets.Root}: build it with `npm ci --prefix voter-web && npm run build --prefix voter-web` (./amv build does), then rebuild the server.")
+        .ToProblem();
 }

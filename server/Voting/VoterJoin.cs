@@ -1,4 +1,5 @@
 using AmvScreening.Server.Cards;
+using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Room;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AmvScreening.Server.Voting.VotingEndpoints;
@@ -52,10 +53,7 @@ public sealed class VoterJoin(RoomCodes codes, BallotCards cards, VoterTokens to
         var address = context.Connection.RemoteIpAddress;
         if (guard.WaitFor(address) is { } wait && wait > TimeSpan.Zero)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(title: "Too many wrong codes.",
-                detail: $"Too many codes that do not exist came from this network: try again in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests);
+            return RateLimits.TooManyRequests(context, wait, "Too many codes that do not exist came from this network.", "Too many wrong codes.");
         }
 
         return key is not null ? await WithCardAsync(key, request.Device!, context, ct) : await WithCodeAsync(code!, context, ct);
@@ -126,14 +124,6 @@ public sealed class VoterJoin(RoomCodes codes, BallotCards cards, VoterTokens to
             RoomCodes.ExplainCharacters(clean) ?? $"{what} has {length} characters ({clean.Length} given).", field);
     }
 
-    private static ProblemHttpResult Refuse(int status, string title, string detail, string field, string? reason = null)
-    {
-        var extensions = new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } };
-        if (reason is not null)
-        {
-            extensions["reason"] = reason;
-        }
-
-        return TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
-    }
+    private static ProblemHttpResult Refuse(int status, string title, string detail, string field, string? reason = null) =>
+        new Refusal(status, title, detail, reason, field).ToProblem();
 }

@@ -130,7 +130,7 @@ public static class VotingEndpoints
 
     /// <summary>A revealed result is final: its voting does not reopen.</summary>
     private static ProblemHttpResult AlreadyRevealed() =>
-        Conflict(ResultsContract.Reasons.AlreadyRevealed, "Its result has been revealed: voting cannot reopen.");
+        NotOpen(ResultsContract.Reasons.AlreadyRevealed, "Its result has been revealed: voting cannot reopen.").ToProblem();
 
     /// <summary>Every voter endpoint needs a valid voter token (header or cookie); in a contest that votes with ballot
     /// cards, only a card's token votes.</summary>
@@ -140,14 +140,13 @@ public static class VotingEndpoints
         var tokens = http.RequestServices.GetRequiredService<VoterTokens>();
         if (!tokens.TryValidate(VoterTokens.FromRequest(http.Request), out var voter, out var card, out var failure))
         {
-            return Problem(StatusCodes.Status401Unauthorized, "No valid voter token.", VoterTokens.Explain(failure), "token");
+            return new Refusal(StatusCodes.Status401Unauthorized, "No valid voter token.", VoterTokens.Explain(failure), Field: "token").ToProblem();
         }
 
         if (!card && !HttpMethods.IsGet(http.Request.Method) && http.RequestServices.GetRequiredService<VotingState>().RequireCards)
         {
-            return TypedResults.Problem(detail: "This contest votes with ballot cards: ask a staff member for one.",
-                statusCode: StatusCodes.Status403Forbidden, title: "This contest votes with ballot cards.",
-                extensions: new Dictionary<string, object?> { ["reason"] = CardRequired });
+            return new Refusal(StatusCodes.Status403Forbidden, "This contest votes with ballot cards.",
+                "This contest votes with ballot cards: ask a staff member for one.", CardRequired).ToProblem();
         }
 
         http.Items[VoterKey] = voter;
@@ -161,22 +160,16 @@ public static class VotingEndpoints
 
     private static string VoterOf(HttpContext context) => (string)context.Items[VoterKey]!;
 
-    private static ProblemHttpResult Refused(VotingState.Refusal refusal, VotingState voting) => refusal switch
+    private static ProblemHttpResult Refused(VotingState.Refusal refusal, VotingState voting) => (refusal switch
     {
-        VotingState.Refusal.UnknownEntry => Problem(StatusCodes.Status404NotFound, "Unknown entry.", "There is no finalist with that id.", "entryId"),
-        VotingState.Refusal.OutOfScale => Problem(StatusCodes.Status400BadRequest, "Score out of range.",
-            $"The score must be a whole number from {voting.ScoreMin} to {voting.ScoreMax}.", "score"),
-        VotingState.Refusal.NotOpenYet => Conflict("not-open-yet", "Voting for this entry has not opened: it opens when its video starts."),
-        VotingState.Refusal.Closed => Conflict("closed", "Voting for this category has closed."),
-        VotingState.Refusal.Disqualified => Conflict("disqualified", "This entry is not in the running."),
-        _ => Conflict("ballot-not-open", "The Best In Show ballot is not open."),
-    };
+        VotingState.Refusal.UnknownEntry => new Refusal(StatusCodes.Status404NotFound, "Unknown entry.", "There is no finalist with that id.", Field: "entryId"),
+        VotingState.Refusal.OutOfScale => new Refusal(StatusCodes.Status400BadRequest, "Score out of range.",
+            $"The score must be a whole number from {voting.ScoreMin} to {voting.ScoreMax}.", Field: "score"),
+        VotingState.Refusal.NotOpenYet => NotOpen("not-open-yet", "Voting for this entry has not opened: it opens when its video starts."),
+        VotingState.Refusal.Closed => NotOpen("closed", "Voting for this category has closed."),
+        VotingState.Refusal.Disqualified => NotOpen("disqualified", "This entry is not in the running."),
+        _ => NotOpen("ballot-not-open", "The Best In Show ballot is not open."),
+    }).ToProblem();
 
-    private static ProblemHttpResult Conflict(string reason, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Voting is not open for this.",
-            extensions: new Dictionary<string, object?> { ["reason"] = reason });
-
-    private static ProblemHttpResult Problem(int status, string title, string detail, string field) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+    private static Refusal NotOpen(string reason, string detail) => Refusal.Conflict(reason, detail, title: "Voting is not open for this.");
 }

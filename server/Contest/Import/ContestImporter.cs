@@ -31,14 +31,7 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
 
     private const string DeleteFinalists = "DELETE FROM awards; DELETE FROM entries;";
     private const string DeleteCategories = "DELETE FROM categories;";
-    private const string InsertCategory = "INSERT INTO categories (position, name) VALUES (@Position, @Name)";
     private const string SelectCategoryIds = "SELECT name, id FROM categories";
-
-    private const string InsertEntry = """
-        INSERT INTO entries (category_id, position, title, editors, music_artist, music_title, sources, video_path, content_note, disqualified)
-        VALUES (@CategoryId, @Position, @Title, @Editors, @MusicArtist, @MusicTitle, @Sources, @VideoPath, @ContentNote, @Disqualified)
-        RETURNING id
-        """;
 
     private const string InsertAward = "INSERT INTO awards (name, entry_id, note) VALUES (@Name, @EntryId, @Note)";
 
@@ -96,27 +89,18 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
         {
             await ContestStore.UpdateDetailsAsync(connection, tx, c);
             await connection.ExecuteAsync(DeleteCategories, transaction: tx);
-            await connection.ExecuteAsync(InsertCategory, document.Categories.Select((name, i) => new { Position = i + 1, Name = name }), tx);
+            foreach (var (name, i) in document.Categories.Select((name, i) => (name, i)))
+            {
+                await ContestStore.InsertCategoryAsync(connection, tx, name, position: i + 1);
+            }
         }
 
         var categoryIds = (await connection.QueryAsync<(string Name, long Id)>(SelectCategoryIds, transaction: tx))
-            .ToDictionary(c => c.Name, c => c.Id, StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(c => c.Name, c => c.Id, ContestValidator.CategoryNames);
         var entryIds = new Dictionary<(string Category, int? Order), long>();
         foreach (var f in document.Finalists)
         {
-            entryIds[(f.Category, f.Order)] = await connection.ExecuteScalarAsync<long>(InsertEntry, new
-            {
-                CategoryId = categoryIds[f.Category],
-                Position = f.Order,
-                f.Title,
-                f.Editors,
-                f.MusicArtist,
-                f.MusicTitle,
-                f.Sources,
-                VideoPath = f.File,
-                f.ContentNote,
-                f.Disqualified,
-            }, tx);
+            entryIds[(f.Category, f.Order)] = await ContestStore.InsertEntryAsync(connection, tx, categoryIds[f.Category], f);
         }
 
         await connection.ExecuteAsync(InsertAward, document.Awards.Select(a => new { a.Name, EntryId = entryIds[(a.Category, a.Order)], a.Note }), tx);

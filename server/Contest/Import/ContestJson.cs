@@ -30,17 +30,23 @@ internal static class ContestJson
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark), new JsonDocumentOptions { AllowDuplicateProperties = false });
+            json = JsonDocument.Parse(text.TrimStart(ContestFile.ByteOrderMark));
         }
         catch (JsonException e)
         {
-            var reason = e.Message.Split(" LineNumber:")[0].TrimEnd();
-            issues.Error("body", $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {reason}");
+            issues.Error("body", JsonBodyErrors.Malformed(e));
             return null;
         }
 
         using (json)
         {
+            // A field given twice makes the file malformed: which of the two was meant cannot be known.
+            if (StrictJson.FieldGivenTwice(json.RootElement) is { } duplicate)
+            {
+                issues.Error("body", duplicate);
+                return null;
+            }
+
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
                 issues.Error("body", "Expected a JSON object with \"contest\", \"categories\" and \"finalists\".");
@@ -69,18 +75,18 @@ internal static class ContestJson
         return new ContestDetails(
             contest.Text("name"),
             contest.Int("year") ?? 0,
-            contest.Address("publicBaseUrl"),
+            contest.UntrimmedText("publicBaseUrl"),
             new VotingSettings(
                 voting.Int("scoreMin") ?? v.ScoreMin,
                 voting.Int("scoreMax") ?? v.ScoreMax,
-                voting.OptionalText("bestInShowMethod") ?? v.BestInShowMethod,
+                voting.UntrimmedText("bestInShowMethod") ?? v.BestInShowMethod,
                 voting.Bool("bestInShowKeepsCategoryPrize") ?? v.BestInShowKeepsCategoryPrize,
                 voting.Int("autoCloseMinutes"),
                 voting.Bool("requireCards") ?? v.RequireCards),
             new ShowLimits(limits.Int("maxFileMegabytes") ?? l.MaxFileMegabytes, limits.Int("maxDurationSeconds") ?? l.MaxDurationSeconds))
         {
             RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes")),
-        };
+        }.Tidied();
     }
 
     private static FinalistRecord ReadFinalist(JsonFields f) => new(
@@ -153,10 +159,9 @@ internal static class ContestJson
 
         public string? OptionalText(string name) => Text(name) is { Length: > 0 } text ? text : null;
 
-        /// <summary>An address: only spaces are trimmed, so that a line break or other control character is kept for
-        /// the validator to refuse.</summary>
-        public string? Address(string name) =>
-            Field(name) is var field && field.Is(JsonValueKind.String, "text") && field._value.GetString()!.Trim(' ') is { Length: > 0 } text ? text : null;
+        /// <summary>A text as it is written, or null when it is missing: the details' texts are tidied
+        /// (<see cref="ContestDetails.Tidied"/>) and checked exactly as the console's editor takes them.</summary>
+        public string? UntrimmedText(string name) => Field(name) is var field && field.Is(JsonValueKind.String, "text") ? field._value.GetString() : null;
 
         public int? Int(string name)
         {

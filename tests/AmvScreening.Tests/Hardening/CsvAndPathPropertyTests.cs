@@ -1,4 +1,4 @@
-using AmvScreening.Server.Contest.Import;
+using AmvScreening.Server.Contest;
 using AmvScreening.Server.Infrastructure;
 using FsCheck;
 using FsCheck.Fluent;

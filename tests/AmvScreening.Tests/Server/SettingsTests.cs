@@ -4,6 +4,7 @@ using System.Reflection;
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Tests.Server;
@@ -104,6 +105,20 @@ public sealed class SettingsTests
         // go unchecked, as Auth once did.
         var unmarked = NestedObjects(typeof(AmvOptions)).Where(p => !p.IsDefined(typeof(ValidateObjectMembersAttribute))).Select(p => p.Name).ToList();
         Assert.Empty(unmarked);
+    }
+
+    [Fact]
+    public void TheServersOptions_AreTheSettingsCheckedAtStart_BoundOnce()
+    {
+        using var server = new AmvServer(new Dictionary<string, string?> { ["Amv:Voting:PerVoterBurst"] = "77" });
+
+        var options = server.Services.GetRequiredService<IOptions<AmvOptions>>().Value;
+
+        Assert.Equal(77, options.Voting.PerVoterBurst);
+        Assert.Same(options, server.Services.GetRequiredService<IOptions<AmvOptions>>().Value);
+        // No second binding of the section that could disagree with the one checked.
+        Assert.Empty(server.Services.GetServices<IConfigureOptions<AmvOptions>>());
+        Assert.Empty(server.Services.GetServices<IPostConfigureOptions<AmvOptions>>());
     }
 
     [Fact]

@@ -1,14 +1,23 @@
-namespace AmvScreening.Server.Contest.Import;
+using AmvScreening.Server.Contest.Import;
 
-/// <summary>Checks a contest file as read, whatever its format, and reports every problem it finds; the database
-/// refuses the same things again through its constraints.</summary>
-/// <remarks>The rules of a contest's details and of a finalist's own fields (<see cref="CheckDetails"/>,
-/// <see cref="CheckFinalist"/>) are the console editor's too: one set of rules, whichever way the contest is changed.</remarks>
+namespace AmvScreening.Server.Contest;
+
+/// <summary>The contest's rules, whichever way the contest is changed: a contest file as read, whatever its format
+/// (<see cref="Validate"/>, every problem reported), and the console's edits (<see cref="ContestEditor"/>) use the same
+/// checks of the details (<see cref="CheckDetails"/>), a category's name (<see cref="CategoryNameProblem"/>,
+/// <see cref="CategoryNames"/>), a finalist's own fields (<see cref="CheckFinalist"/>) and an award
+/// (<see cref="CheckAward"/>). The database refuses the worst of the same things again through its constraints.</summary>
 internal static class ContestValidator
 {
     public const int MaxText = 300;
+    public const int MaxCategoryName = 100;
+    public const int MaxAwardName = 100;
+    public const int MaxNote = 500;
     public const int MaxListItems = 20;
     public const int MaxMinutes = 24 * 60;
+
+    /// <summary>How category names compare: two names that differ only in case are the same category.</summary>
+    public static readonly StringComparer CategoryNames = StringComparer.OrdinalIgnoreCase;
 
     private const string Required = "Required.";
     private const string PositiveWholeNumber = "Must be a positive whole number (1, 2, 3…).";
@@ -74,7 +83,7 @@ internal static class ContestValidator
         foreach (var row in rows)
         {
             var a = row.Value;
-            CheckText("name", a.Name, required: true, (field, message) => issues.Error(row.Field(field), message));
+            CheckAward(a.Name, a.Note, (field, message) => issues.Error(row.Field(field), message));
             var category = CategoryOf(row, a.Category, categories, issues);
             if (OrderOf(row, a.Order, issues) is { } order && category is not null && !finalists.Contains((category, order)))
             {
@@ -179,6 +188,27 @@ internal static class ContestValidator
         }
     }
 
+    /// <summary>The first problem of each field a check reports (<see cref="CheckDetails"/>, <see cref="CheckFinalist"/>,
+    /// <see cref="CheckAward"/>), as the errors of a 400; null when it reports none.</summary>
+    public static Dictionary<string, string[]>? ByField(Action<Action<string, string>> check)
+    {
+        var errors = new Dictionary<string, string[]>();
+        check((field, message) => errors.TryAdd(field, [message]));
+        return errors.Count > 0 ? errors : null;
+    }
+
+    /// <summary>An award's name and note; <paramref name="error"/> gets each problem by field ("name", "note").</summary>
+    public static void CheckAward(string name, string? note, Action<string, string> error)
+    {
+        CheckText("name", name, required: true, error, MaxAwardName);
+        CheckText("note", note ?? "", required: false, error, MaxNote);
+    }
+
+    /// <summary>Why a category's name (trimmed) is refused, or null. Names are unique as <see cref="CategoryNames"/>
+    /// compares them.</summary>
+    public static string? CategoryNameProblem(string name) =>
+        name.Length == 0 ? "A category needs a name." : name.Length > MaxCategoryName ? $"At most {MaxCategoryName} characters." : null;
+
     /// <summary>Why a finalist's video path is refused, or null. The player gets it as it is and resolves a relative path
     /// against its media folder, so it must lead to a file inside the media root: relative without a '..' that leads
     /// out (a '\' counts as a separator too, as on Windows), or absolute inside the root; no control characters.</summary>
@@ -219,15 +249,15 @@ internal static class ContestValidator
             ? "Must be an absolute http:// or https:// address (such as http://192.168.1.10:5000), with no spaces, query or fragment; or left out."
             : null;
 
-    /// <summary>The valid categories in show order, by name (names compare ignoring case, as the database does).</summary>
+    /// <summary>The valid categories in show order, by name.</summary>
     private static OrderedDictionary<string, FileRow<string>> ValidateCategories(IReadOnlyList<FileRow<string>> rows, ImportIssues issues)
     {
-        var categories = new OrderedDictionary<string, FileRow<string>>(StringComparer.OrdinalIgnoreCase);
+        var categories = new OrderedDictionary<string, FileRow<string>>(CategoryNames);
         foreach (var row in rows)
         {
-            if (row.Value.Length == 0)
+            if (CategoryNameProblem(row.Value) is { } problem)
             {
-                issues.Error(row.Where, "A category needs a name.");
+                issues.Error(row.Where, problem);
             }
             else if (!categories.TryAdd(row.Value, row))
             {
@@ -269,15 +299,15 @@ internal static class ContestValidator
         return null;
     }
 
-    private static void CheckText(string field, string value, bool required, Action<string, string> error)
+    private static void CheckText(string field, string value, bool required, Action<string, string> error, int max = MaxText)
     {
         if (required && value.Length == 0)
         {
             error(field, Required);
         }
-        else if (value.Length > MaxText)
+        else if (value.Length > max)
         {
-            error(field, $"At most {MaxText} characters.");
+            error(field, $"At most {max} characters.");
         }
     }
 }
