@@ -28,7 +28,8 @@ public sealed class CoordinatorSession
             throw new ApiException($"signing in as coordinator at {http.BaseAddress} failed ({(int)login.StatusCode})");
         }
 
-        return new CoordinatorSession(http, login.Headers.GetValues("Set-Cookie").First().Split(';')[0]);
+        // Every cookie the login sets (the staff cookie, and the consoles' antiforgery cookie), as a browser would send them.
+        return new CoordinatorSession(http, string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
     }
 
     public Task<T> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, ct);
