@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using AmvScreening.Audience.Processes;
 using AmvScreening.Protocol;
 
@@ -38,6 +38,15 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
             arguments.Add($"--Amv:ImportOnFirstStart={settings.Import}");
         }
 
+        if (settings.Import is not null)
+        {
+            var made = await SampleClips.MakeAsync(SampleClips.NamedIn(settings.Import), settings.Media, TimeSpan.FromSeconds(check ? 3 : 8), ct);
+            if (made > 0)
+            {
+                Say($"Made {made} sample clips in {Repository.Show(settings.Media)}");
+            }
+        }
+
         Say($"Starting the server on port {settings.Port} (log: {Repository.Show(settings.ServerLog)})");
         await using var serverProcess = LoggedProcess.StartDotnet(Label, settings.ServerLog, arguments, credentials.Environment);
         LoggedProcess? player = null;
@@ -48,11 +57,6 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
             var staff = await CoordinatorSession.SignInAsync(http, credentials.CoordinatorPassword, ct);
             var room = await staff.GetAsync<RoomInfo>("/api/room", ct);
             var qr = await staff.GetStringAsync("/qr.txt", ct);
-            if (playerDll is not null)
-            {
-                await MakeClipsAsync(http, credentials, ct);
-            }
-
             output.WriteLine($"""
 
                 AmvScreening demo is running.
@@ -186,25 +190,6 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
         }
     }
 
-    /// <summary>Clips for the finalists' files the media folder lacks, as the server's playlist names them.</summary>
-    private async Task MakeClipsAsync(HttpClient http, DemoCredentials credentials, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, PlayerContract.ShowPath);
-        request.Headers.Add(ShowHubContract.ApiKeyHeader, credentials.PlayerApiKey);
-        using var response = await http.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new ApiException($"GET {PlayerContract.ShowPath} answered {(int)response.StatusCode}");
-        }
-
-        var show = (await response.Content.ReadFromJsonAsync<PlayerShow>(CoordinatorSession.Json, ct))!;
-        var made = await SampleClips.MakeAsync(show, settings.Media, TimeSpan.FromSeconds(check ? 3 : 8), ct);
-        if (made > 0)
-        {
-            Say($"Made {made} sample clips in {Repository.Show(settings.Media)}");
-        }
-    }
-
     /// <summary>The player plays the first category: in a window when there is a display, headless otherwise and for the
     /// check (with one-second slates).</summary>
     private LoggedProcess StartPlayer(string playerDll, string server, string apiKey)
@@ -258,7 +243,7 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
     private async Task CheckShowAsync(HttpClient http, CancellationToken ct)
     {
         var show = await http.GetStringAsync("/api/show", ct);
-        var state = System.Text.Json.JsonSerializer.Deserialize<ShowState>(show, CoordinatorSession.Json)!;
+        var state = JsonSerializer.Deserialize<ShowState>(show, CoordinatorSession.Json)!;
         if (state.Phase != ShowPhase.Idle || state.Sequence == 0)
         {
             throw new AmvFailure($"the player's reports did not reach the server: {show}", settings.ServerLog);

@@ -1,28 +1,72 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using AmvScreening.Audience.Processes;
-using AmvScreening.Protocol;
+using CsvHelper;
 
 namespace AmvScreening.Audience.Demo;
 
 /// <summary>
 /// Short test clips standing in for the sample contest's videos (the sample names its files; no videos are shipped):
-/// for each finalist whose file would be in the media folder and is not there, ffmpeg makes one, each with its own
-/// colour and tone. A clip is written under another name and renamed when complete, so that an interrupted run leaves
-/// no half clip to play.
+/// for each file the contest file names that the media folder lacks, ffmpeg makes one, each with its own colour and
+/// tone, before the server first starts (so that its import finds them). A clip is written under another name and
+/// renamed when complete, so that an interrupted run leaves no half clip to play.
 /// </summary>
 public static class SampleClips
 {
-    /// <summary>Makes the missing clips of <paramref name="show"/>'s finalists; returns how many it made.</summary>
-    public static async Task<int> MakeAsync(PlayerShow show, string media, TimeSpan length, CancellationToken ct)
+    /// <summary>The video files a contest file (.json, or .csv as ./amv serve --import takes them) names, in its order.
+    /// A file that cannot be read names none here: the server's import says what is wrong with it.</summary>
+    public static IReadOnlyList<string> NamedIn(string contestFile)
+    {
+        try
+        {
+            return Read(contestFile);
+        }
+        catch (Exception e) when (e is JsonException or CsvHelperException)
+        {
+            return [];
+        }
+    }
+
+    private static IReadOnlyList<string> Read(string contestFile)
+    {
+        if (Path.GetExtension(contestFile).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new StreamReader(contestFile);
+            using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+            csv.Read();
+            csv.ReadHeader();
+            List<string> files = [];
+            while (csv.Read())
+            {
+                if (csv.GetField("file") is { Length: > 0 } file)
+                {
+                    files.Add(file);
+                }
+            }
+
+            return files;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(contestFile));
+        return document.RootElement.TryGetProperty("finalists", out var finalists) && finalists.ValueKind == JsonValueKind.Array
+            ? [.. finalists.EnumerateArray()
+                .Select(f => f.ValueKind == JsonValueKind.Object && f.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String ? file.GetString() : null)
+                .OfType<string>().Where(file => file.Length > 0)]
+            : [];
+    }
+
+    /// <summary>Makes the clips of <paramref name="files"/> (relative to <paramref name="media"/>) that are missing;
+    /// returns how many it made. A file outside the media folder is left alone.</summary>
+    public static async Task<int> MakeAsync(IReadOnlyList<string> files, string media, TimeSpan length, CancellationToken ct)
     {
         var root = Path.GetFullPath(media) + Path.DirectorySeparatorChar;
         var made = 0;
-        var paths = show.Categories.SelectMany(c => c.Entries).Select(e => e.VideoPath is { } file ? Path.GetFullPath(file, root) : null).ToList();
-        for (var i = 1; i <= paths.Count; i++)
+        for (var i = 1; i <= files.Count; i++)
         {
-            if (paths[i - 1] is not { } path || !path.StartsWith(root, StringComparison.Ordinal) || File.Exists(path))
+            var path = Path.GetFullPath(files[i - 1], root);
+            if (!path.StartsWith(root, StringComparison.Ordinal) || File.Exists(path))
             {
                 continue;
             }
