@@ -27,6 +27,16 @@ public static class DemoCommand
                 failure.Report(Console.Error);
                 return 1;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                new AmvFailure(e.Message).Report(Console.Error);
+                return 1;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                new AmvFailure("stopped before the demo was up; nothing it started is left running.").Report(Console.Error);
+                return 130;
+            }
         });
         return command;
     }

@@ -20,14 +20,23 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
     private const string Label = "amv demo";
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(60);
 
-    /// <summary>Runs the demo; a failure is an <see cref="AmvFailure"/>. Returns 0, or 130 when stopped before the demo
-    /// was up (Ctrl-C while it serves is the normal end: 0).</summary>
+    /// <summary>Runs the demo; a failure is an <see cref="AmvFailure"/>, Ctrl-C before the demo is up an
+    /// <see cref="OperationCanceledException"/> once the server and the player have stopped. Returns 0 (Ctrl-C while it
+    /// serves is the normal end).</summary>
     public async Task<int> RunAsync(CancellationToken ct)
     {
         EnsurePortFree(settings.Port);
         var server = Repository.Built(Repository.ServerDll);
         var playerDll = settings.Import is null ? null : Repository.Built(Repository.PlayerDll);
-        Directory.CreateDirectory(settings.Data);
+        try
+        {
+            Directory.CreateDirectory(settings.Data);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AmvFailure($"the demo's data folder {settings.Data} cannot be made ({e.Message}): set AMV_DEMO_DATA to another folder.");
+        }
+
         var credentials = DemoCredentials.LoadOrCreate(settings.CredentialsFile);
         var publicBase = Authority(settings.PublicBase);
         var local = Authority(settings.Local);
@@ -125,11 +134,7 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
             await serverProcess.StopAsync();
             return 0;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return 130;
-        }
-        catch (Exception e) when (e is ApiException or HttpRequestException && !ct.IsCancellationRequested)
+        catch (Exception e) when (ServerTrouble(e) && !ct.IsCancellationRequested)
         {
             throw new AmvFailure(e.Message, settings.ServerLog);
         }
@@ -172,6 +177,7 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
         {
             if (!server.Running)
             {
+                await server.ExitedAsync(ct); // its last words in the log first
                 throw new AmvFailure("the server stopped during start-up.", settings.ServerLog);
             }
 
@@ -230,7 +236,7 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
         {
             await DemoAudience.RunAsync(http, staff, room.Code, 1, output, ct);
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException && !ct.IsCancellationRequested)
+        catch (Exception e) when (ServerTrouble(e) && !ct.IsCancellationRequested)
         {
             throw new AmvFailure($"the simulated audience failed: {e.Message}", settings.ServerLog);
         }
@@ -280,6 +286,9 @@ public sealed class DemoRun(DemoSettings settings, bool check, TextWriter output
             return null;
         }
     }
+
+    /// <summary>A request the server refused, could not answer or did not answer in time.</summary>
+    private static bool ServerTrouble(Exception e) => e is ApiException or HttpRequestException or TaskCanceledException { InnerException: TimeoutException };
 
     /// <summary>http://host:port, without the trailing slash.</summary>
     private static string Authority(Uri url) => url.GetLeftPart(UriPartial.Authority);

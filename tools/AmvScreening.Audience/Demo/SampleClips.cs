@@ -102,7 +102,9 @@ public static class SampleClips
         }
         catch (OperationCanceledException)
         {
+            // Ended and waited for, so that it writes no more into the half clip and is not left behind.
             ffmpeg.Kill();
+            await ffmpeg.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
             File.Delete(path);
             throw;
         }
