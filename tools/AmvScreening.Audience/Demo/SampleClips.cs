@@ -50,7 +50,7 @@ public static class SampleClips
         }
 
         using var document = JsonDocument.Parse(File.ReadAllText(contestFile));
-        return document.RootElement.TryGetProperty("finalists", out var finalists) && finalists.ValueKind == JsonValueKind.Array
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("finalists", out var finalists) && finalists.ValueKind == JsonValueKind.Array
             ? [.. finalists.EnumerateArray()
                 .Select(f => f.ValueKind == JsonValueKind.Object && f.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String ? file.GetString() : null)
                 .OfType<string>().Where(file => file.Length > 0)]

@@ -6,7 +6,7 @@ namespace AmvScreening.Audience.Processes;
 /// <summary>
 /// A program run beside this tool (the server, the player), its standard output and error appended to a log file after a
 /// line that says when and how it was started, and its input empty. Stopping asks it to end as a service manager does
-/// (SIGTERM) and kills it when it has not within 10 s. Disposing stops it.
+/// (SIGTERM) and kills it, with every process it started, when it has not ended within 10 s. Disposing stops it.
 /// </summary>
 public sealed class LoggedProcess : IAsyncDisposable
 {
@@ -37,12 +37,18 @@ public sealed class LoggedProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Starts <c>dotnet ARGUMENTS</c> with these environment variables added; <paramref name="label"/> heads its
-    /// lines in the log; <paramref name="onLine"/> sees each line it prints.</summary>
+    /// <summary>Starts <c>dotnet ARGUMENTS</c> (a built program of this repository); see <see cref="Start"/>.</summary>
     public static LoggedProcess StartDotnet(
-        string label, string logPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, Action<string>? onLine = null)
+        string label, string logPath, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, Action<string>? onLine = null) =>
+        Start(label, logPath, "dotnet", arguments, environment, onLine);
+
+    /// <summary>Starts <paramref name="program"/> with these arguments and these environment variables added;
+    /// <paramref name="label"/> heads its lines in the log; <paramref name="onLine"/> sees each line it prints.</summary>
+    public static LoggedProcess Start(
+        string label, string logPath, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
+        Action<string>? onLine = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -55,7 +61,7 @@ public sealed class LoggedProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start };
         var child = new LoggedProcess(process, logPath, onLine);
-        child.Write($"\n=== {label} {DateTime.Now:yyyy-MM-dd HH:mm:ss}: dotnet {string.Join(' ', arguments)}");
+        child.Write($"\n=== {label} {DateTime.Now:yyyy-MM-dd HH:mm:ss}: {program} {string.Join(' ', arguments)}");
         process.OutputDataReceived += (_, e) => child.Received(e.Data);
         process.ErrorDataReceived += (_, e) => child.Received(e.Data);
         process.Start();
@@ -84,15 +90,17 @@ public sealed class LoggedProcess : IAsyncDisposable
         return string.Join('\n', last);
     }
 
-    /// <summary>SIGTERM, then SIGKILL after 10 s; returns once it has ended.</summary>
-    public async Task StopAsync()
+    /// <summary>SIGTERM, then SIGKILL to it and every process it started when it has not ended within
+    /// <paramref name="bound"/> (10 s); returns once it has ended.</summary>
+    public async Task StopAsync(TimeSpan? bound = null)
     {
+        var wait = bound ?? StopBound;
         if (Running)
         {
             _ = Kill(_process.Id, SigTerm);
             try
             {
-                await _process.WaitForExitAsync().WaitAsync(StopBound);
+                await _process.WaitForExitAsync().WaitAsync(wait);
             }
             catch (TimeoutException) when (Running)
             {
@@ -101,7 +109,8 @@ public sealed class LoggedProcess : IAsyncDisposable
             }
         }
 
-        await _drained.Task.WaitAsync(StopBound).ContinueWith(_ => { }, TaskScheduler.Default);
+        // Its output ends with it, unless a process it started holds the pipes open: then the log is complete enough.
+        await _drained.Task.WaitAsync(wait).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     public async ValueTask DisposeAsync()
