@@ -129,6 +129,12 @@ public static class AudienceCommandLine
             {
                 return await SimulateAsync(result, ct, build);
             }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                // Stopped (Ctrl-C): what failed after that failed because of it.
+                new AmvFailure("stopped before the simulation ended; nothing it started is left running.").Report(Console.Error);
+                return 130;
+            }
             catch (AmvFailure failure)
             {
                 failure.Report(Console.Error);

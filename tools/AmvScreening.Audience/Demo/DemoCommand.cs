@@ -22,6 +22,12 @@ public static class DemoCommand
             {
                 return await new DemoRun(DemoSettings.FromEnvironment(), result.GetValue(check), Console.Out).RunAsync(ct);
             }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                // Stopped (Ctrl-C) before the demo was up: what failed after that failed because of it.
+                new AmvFailure("stopped before the demo was up; nothing it started is left running.").Report(Console.Error);
+                return 130;
+            }
             catch (AmvFailure failure)
             {
                 failure.Report(Console.Error);
@@ -31,11 +37,6 @@ public static class DemoCommand
             {
                 new AmvFailure(e.Message).Report(Console.Error);
                 return 1;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                new AmvFailure("stopped before the demo was up; nothing it started is left running.").Report(Console.Error);
-                return 130;
             }
         });
         return command;
