@@ -123,24 +123,8 @@ public static class AudienceCommandLine
             }
         }
 
-        async Task<int> RunAsync(ParseResult result, CancellationToken ct, Func<ShowPlan, int, Scenario> build)
-        {
-            try
-            {
-                return await SimulateAsync(result, ct, build);
-            }
-            catch (Exception) when (ct.IsCancellationRequested)
-            {
-                // Stopped (Ctrl-C): what failed after that failed because of it.
-                new AmvFailure("stopped before the simulation ended; nothing it started is left running.").Report(Console.Error);
-                return 130;
-            }
-            catch (AmvFailure failure)
-            {
-                failure.Report(Console.Error);
-                return 1;
-            }
-        }
+        Task<int> RunAsync(ParseResult result, CancellationToken ct, Func<ShowPlan, int, Scenario> build) =>
+            AmvFailure.ReportedAsync(() => SimulateAsync(result, ct, build), "stopped before the simulation ended", ct);
 
         async Task<int> SimulateAsync(ParseResult result, CancellationToken ct, Func<ShowPlan, int, Scenario> build)
         {

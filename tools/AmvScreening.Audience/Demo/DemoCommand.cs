@@ -16,29 +16,8 @@ public static class DemoCommand
         var command = new Command("demo", "The sample contest end to end on this machine: the server on the demo's port, the voter URL and "
             + "its QR code, the player playing the first category, a simulated audience voting, the winner revealed; then the server "
             + "serves until Ctrl-C. Settings: AMV_DEMO_PORT, AMV_DEMO_DATA, AMV_DEMO_IMPORT, AMV_DEMO_HOST.") { check };
-        command.SetAction(async (result, ct) =>
-        {
-            try
-            {
-                return await new DemoRun(DemoSettings.FromEnvironment(), result.GetValue(check), Console.Out).RunAsync(ct);
-            }
-            catch (Exception) when (ct.IsCancellationRequested)
-            {
-                // Stopped (Ctrl-C) before the demo was up: what failed after that failed because of it.
-                new AmvFailure("stopped before the demo was up; nothing it started is left running.").Report(Console.Error);
-                return 130;
-            }
-            catch (AmvFailure failure)
-            {
-                failure.Report(Console.Error);
-                return 1;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                new AmvFailure(e.Message).Report(Console.Error);
-                return 1;
-            }
-        });
+        command.SetAction((result, ct) => AmvFailure.ReportedAsync(
+            () => new DemoRun(DemoSettings.FromEnvironment(), result.GetValue(check), Console.Out).RunAsync(ct), "stopped before the demo was up", ct));
         return command;
     }
 }
