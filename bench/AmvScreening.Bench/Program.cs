@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmvScreening.Audience;
 using AmvScreening.Bench;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Voting;
@@ -48,18 +49,16 @@ static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency
         };
 
         // Set-up: open every category and read the room code, as a coordinator.
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { role = "coordinator", password });
-        login.EnsureSuccessStatusCode();
-        // Every cookie the login sets (the staff cookie, and the consoles' antiforgery cookie), as a browser would send them.
-        var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        var snapshot = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!;
+        var staff = await CoordinatorSession.SignInAsync(http, password, CancellationToken.None);
+        var snapshot = await CoordinatorSession.GetPublicAsync<VotingSnapshot>(http, "/api/voting", CancellationToken.None);
         foreach (var category in snapshot.Categories)
         {
-            (await http.SendAsync(Staff(HttpMethod.Post, $"/api/voting/categories/{category.CategoryId}/open"))).EnsureSuccessStatusCode();
+            await staff.PostAsync<VotingSnapshot>($"/api/voting/categories/{category.CategoryId}/open", CancellationToken.None);
         }
 
-        var entries = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting"))!.Categories.SelectMany(c => c.VotableEntries).Select(e => e.Id).ToArray();
-        var room = (await (await http.SendAsync(Staff(HttpMethod.Get, "/api/room"))).Content.ReadFromJsonAsync<RoomInfo>())!;
+        var entries = (await CoordinatorSession.GetPublicAsync<VotingSnapshot>(http, "/api/voting", CancellationToken.None))
+            .Categories.SelectMany(c => c.VotableEntries).Select(e => e.Id).ToArray();
+        var room = await staff.GetAsync<RoomInfo>("/api/room", CancellationToken.None);
 
         // Voters join (not timed as votes, reported apart).
         var joinWatch = Stopwatch.StartNew();
@@ -111,13 +110,6 @@ static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency
         return stored == acknowledged && acknowledged == votes.Length ? 0 : 1;
 
         double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p / 100 * latencies.Length) - 1)];
-
-        HttpRequestMessage Staff(HttpMethod method, string path)
-        {
-            var request = new HttpRequestMessage(method, path);
-            request.Headers.Add("Cookie", cookie);
-            return request;
-        }
     }
     finally
     {

@@ -1,16 +1,19 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Net.Http.Json;
+using AmvScreening.Audience.Demo;
+using AmvScreening.Audience.Processes;
 using AmvScreening.Audience.Simulation;
 using AmvScreening.Protocol;
 
 namespace AmvScreening.Audience;
 
 /// <summary>
-/// The audience simulation's command line (docs/ballot-integrity.md, docs/benchmarks.md). Without a command: the demo's
-/// audience. <c>honest-hall</c>: a realistic hall behind one address. <c>burst</c> and <c>drip</c>: stuffing from one
-/// laptop, by default inside such a hall. The three play the show as the player would (they need its API key).
+/// The audience tool's command line. <c>demo</c>: the sample contest on this machine with the demo's audience (./amv demo,
+/// <see cref="DemoRun"/>). The ballot integrity simulations (docs/ballot-integrity.md, docs/benchmarks.md; ./amv bench-flags):
+/// <c>honest-hall</c>, a realistic hall behind one address; <c>burst</c> and <c>drip</c>, stuffing from one laptop, by
+/// default inside such a hall. The three play the show as the player would (they need its API key), against a named
+/// server or a fresh one of their own (<see cref="FreshServer"/>).
 /// </summary>
 public static class AudienceCommandLine
 {
@@ -20,33 +23,24 @@ public static class AudienceCommandLine
     {
         var server = new Option<Uri>("--server")
         {
-            Description = "The AmvScreening server, e.g. http://127.0.0.1:5080",
+            Description = "The AmvScreening server, e.g. http://127.0.0.1:5080 (default: a fresh server process of its own on loopback, its data "
+                + "in a temporary folder, with one category of --entries finalists, judging at --time-scale)",
             HelpName = "URL",
-            Required = true,
             CustomParser = r => Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
                 ? url : Error<Uri>(r, "--server is the server's http:// or https:// address."),
         };
-        var password = new Option<string>("--password") { Description = "The coordinator's password", HelpName = "PASSWORD", Required = true };
+        var password = new Option<string>("--password") { Description = "The coordinator's password (with --server)", HelpName = "PASSWORD" };
         var category = Count("--category", 1, "Which category, from 1 in show order");
-        var voters = Count("--voters", 40, "Phones that vote (the demo's audience)");
 
-        var root = new RootCommand("A simulated audience for AmvScreening. Without a command: the demo's audience votes on the category the player "
-            + "has shown, then the coordinator closes and reveals it.") { server, password, voters, category };
-        root.SetAction((result, ct) => DemoAudience.RunAsync(result.GetValue(server)!, result.GetValue(password)!, result.GetValue(voters), result.GetValue(category), ct));
+        var root = new RootCommand("A simulated audience for AmvScreening: the demo (./amv demo), and the ballot integrity simulations "
+            + "(./amv bench-flags).") { DemoCommand.Create() };
 
         var playerKey = new Option<string>("--player-key")
         {
-            Description = $"The player's API key: the simulation plays the show (default: the {ApiKeyVariable} environment variable)",
+            Description = $"The player's API key, with --server: the simulation plays the show (default: the {ApiKeyVariable} environment variable)",
             HelpName = "KEY",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ApiKeyVariable) ?? "",
         };
-        playerKey.Validators.Add(r =>
-        {
-            if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()))
-            {
-                r.AddError($"The player's API key is missing: pass --player-key KEY or set {ApiKeyVariable}.");
-            }
-        });
         var entries = Count("--entries", ShowPlan.Default.Entries, "Finalists of the category to play");
         var video = Count("--video-seconds", (int)ShowPlan.Default.Video.TotalSeconds, "Length of each video");
         var seed = Count("--seed", 1, "Seed of the random draws (the same seed plays the same show)", min: 0);
@@ -64,6 +58,7 @@ public static class AudienceCommandLine
         var hallCommand = new Command("honest-hall", "A realistic honest hall: phones join with human delays, mostly when the QR code appears on an "
             + "outro, open the live connection, and vote on what plays with varied scores. Expect 0 flags.") { phones };
         Add(hallCommand, common);
+        hallCommand.Validators.Add(ServerSecrets);
         hallCommand.SetAction((result, ct) => RunAsync(result, ct, (plan, scoreMax) => HonestHall.Generate(result.GetValue(phones), plan, result.GetValue(seed), 1, scoreMax)));
 
         var hall = Count("--hall", 2000, "Honest phones around the attack (0: the attack alone)", min: 0);
@@ -86,6 +81,7 @@ public static class AudienceCommandLine
             burstVoters, burstAt,
         };
         Add(burstCommand, [.. common, .. attack]);
+        burstCommand.Validators.Add(ServerSecrets);
         burstCommand.SetAction((result, ct) => RunAsync(result, ct, (plan, scoreMax) => Hall(result, hall, seed, plan, scoreMax).With(Stuffing.Burst(
             result.GetValue(burstVoters), plan.OutroStart(Entry(result, target, plan)) + TimeSpan.FromSeconds(result.GetValue(burstAt)),
             TimeSpan.FromSeconds(1), Entry(result, target, plan), scoreMax, Style(result, connect, numbered, delay), result.GetValue(seed) + 1))));
@@ -97,6 +93,7 @@ public static class AudienceCommandLine
             interval, minutes,
         };
         Add(dripCommand, [.. common, .. attack]);
+        dripCommand.Validators.Add(ServerSecrets);
         dripCommand.SetAction((result, ct) => RunAsync(result, ct, (plan, scoreMax) => Hall(result, hall, seed, plan, scoreMax).With(Stuffing.Drip(
             plan.VideoStart(Entry(result, target, plan)) + TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(result.GetValue(minutes)),
             TimeSpan.FromSeconds(result.GetValue(interval)), 0.3, Entry(result, target, plan), scoreMax,
@@ -107,23 +104,47 @@ public static class AudienceCommandLine
         root.Subcommands.Add(dripCommand);
         return root;
 
-        async Task<int> RunAsync(ParseResult result, CancellationToken ct, Func<ShowPlan, int, Scenario> build)
+        // A named server needs the secrets to sign in and to play the show; a fresh one has its own.
+        void ServerSecrets(CommandResult r)
+        {
+            if (r.GetResult(server) is null)
+            {
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(r.GetValue(password)))
+            {
+                r.AddError("The coordinator's password is missing: pass --password PASSWORD with --server.");
+            }
+
+            if (string.IsNullOrWhiteSpace(r.GetValue(playerKey)))
+            {
+                r.AddError($"The player's API key is missing: pass --player-key KEY or set {ApiKeyVariable}.");
+            }
+        }
+
+        Task<int> RunAsync(ParseResult result, CancellationToken ct, Func<ShowPlan, int, Scenario> build) =>
+            AmvFailure.ReportedAsync(() => SimulateAsync(result, ct, build), "stopped before the simulation ended", ct);
+
+        async Task<int> SimulateAsync(ParseResult result, CancellationToken ct, Func<ShowPlan, int, Scenario> build)
         {
             var plan = ShowPlan.Default with { Entries = result.GetValue(entries), Video = TimeSpan.FromSeconds(result.GetValue(video)) };
             var timeScale = result.GetValue(scale);
-            var url = result.GetValue(server)!;
-            using var http = new HttpClient { BaseAddress = url };
-            var voting = (await http.GetFromJsonAsync<VotingSnapshot>("/api/voting", Json(), ct))!;
+            await using var fresh = result.GetValue(server) is null ? await FreshServer.StartAsync(plan.Entries, timeScale, Console.Out, ct) : null;
+            var target = fresh is null
+                ? new SimulationTarget(result.GetValue(server)!, result.GetValue(password)!, result.GetValue(playerKey)!, result.GetValue(category))
+                : new SimulationTarget(fresh.Url, fresh.CoordinatorPassword, fresh.PlayerApiKey, result.GetValue(category));
+            using var http = new HttpClient { BaseAddress = target.Server };
+            var voting = await CoordinatorSession.GetPublicAsync<VotingSnapshot>(http, "/api/voting", ct);
             var scenario = build(plan, voting.ScoreMax);
             Console.WriteLine($"Playing {plan.Entries} finalists of {plan.Video.TotalSeconds:0} s ({(plan.End / timeScale).TotalMinutes:0.0} min at "
                 + $"{timeScale.ToString(CultureInfo.InvariantCulture)}× speed) with {scenario.Phones.Count} phones.");
-            if (timeScale != 1)
+            if (timeScale != 1 && fresh is null)
             {
                 Console.WriteLine($"The server must judge at the same pace: was it started with --Amv:Flags:TimeScale={timeScale.ToString(CultureInfo.InvariantCulture)}?");
             }
 
-            var runner = new SimulationRunner(
-                new SimulationTarget(url, result.GetValue(password)!, result.GetValue(playerKey)!, result.GetValue(category)), SimClock.RealTime(timeScale));
+            var runner = new SimulationRunner(target, SimClock.RealTime(timeScale));
             var outcome = await runner.RunAsync(scenario, ct: ct);
             outcome.Print(Console.Out);
             return 0;
@@ -171,12 +192,5 @@ public static class AudienceCommandLine
     {
         r.AddError(message);
         return default!;
-    }
-
-    private static System.Text.Json.JsonSerializerOptions Json()
-    {
-        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
-        ShowJson.Configure(options);
-        return options;
     }
 }

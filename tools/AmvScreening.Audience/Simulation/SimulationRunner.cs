@@ -27,8 +27,6 @@ public sealed record SimulationTarget(Uri Server, string CoordinatorPassword, st
 /// </summary>
 public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
 {
-    private static readonly JsonSerializerOptions Json = CreateJson();
-
     /// <summary>Plays the scenario; every <paramref name="observeEvery"/> of the show (default 30 s) it also reads the
     /// tally as the coordinator's console would, to see what was flagged while the show went on.</summary>
     public async Task<SimulationResult> RunAsync(Scenario scenario, TimeSpan? observeEvery = null, CancellationToken ct = default)
@@ -38,10 +36,10 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
             BaseAddress = target.Server,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        var staff = await SignInAsync(http, ct);
-        var room = await GetAsync<RoomInfo>(http, staff, "/api/room", ct);
-        var (categoryId, entries) = await CategoryAsync(http, staff, scenario.Show.Entries, ct);
-        var show = await GetAsync<ShowState>(http, null, "/api/show", ct);
+        var staff = await CoordinatorSession.SignInAsync(http, target.CoordinatorPassword, ct);
+        var room = await staff.GetAsync<RoomInfo>("/api/room", ct);
+        var (categoryId, entries) = await CategoryAsync(staff, scenario.Show.Entries, ct);
+        var show = await CoordinatorSession.GetPublicAsync<ShowState>(http, "/api/show", ct);
         var hubUrl = new Uri(target.Server, ShowHubContract.Path);
         var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -53,7 +51,7 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
         var actors = new List<Func<Task>>
         {
             () => PlayAsync(player, scenario.Show, show.Sequence, categoryId, entries, ct),
-            () => ObserveAsync(http, staff, observeEvery ?? TimeSpan.FromSeconds(30), scenario.Show.End, observations, ct),
+            () => ObserveAsync(staff, observeEvery ?? TimeSpan.FromSeconds(30), scenario.Show.End, observations, ct),
         };
         actors.AddRange(phones.Select(phone => (Func<Task>)(() => PhoneAsync(phone, http, hubUrl, room.Code, entries, startMs, ct))));
         try
@@ -66,17 +64,17 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
         }
 
         var elapsed = wall.Elapsed;
-        var tally = await GetAsync<Tally>(http, staff, "/api/tallies", ct);
-        var flaggedPhones = await FlaggedPhonesAsync(http, staff, phones, ct);
+        var tally = await staff.GetAsync<Tally>("/api/tallies", ct);
+        var flaggedPhones = await FlaggedPhonesAsync(staff, phones, ct);
         return SimulationResult.Of(phones.Select(p => p.Outcome(flaggedPhones.Contains(p.Script.Id))).ToList(), tally, categoryId, elapsed, observations);
     }
 
-    private async Task ObserveAsync(HttpClient http, string staff, TimeSpan every, TimeSpan end, List<Observation> observations, CancellationToken ct)
+    private async Task ObserveAsync(CoordinatorSession staff, TimeSpan every, TimeSpan end, List<Observation> observations, CancellationToken ct)
     {
         for (var at = every; at <= end; at += every)
         {
             await clock.UntilAsync(at, ct);
-            var tally = await GetAsync<Tally>(http, staff, "/api/tallies", ct);
+            var tally = await staff.GetAsync<Tally>("/api/tallies", ct);
             observations.Add(new Observation(at, tally.Flags.Count(f => f.Flagged), tally.Flags.Where(f => f.Flagged).Sum(f => f.Voters)));
         }
     }
@@ -182,13 +180,9 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
     }
 
     /// <summary>The phones whose ballots the votes export shows in a flagged cluster (matched by pseudonym).</summary>
-    private static async Task<HashSet<int>> FlaggedPhonesAsync(HttpClient http, string staff, IReadOnlyList<Phone> phones, CancellationToken ct)
+    private static async Task<HashSet<int>> FlaggedPhonesAsync(CoordinatorSession staff, IReadOnlyList<Phone> phones, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/votes/export.csv");
-        request.Headers.Add("Cookie", staff);
-        using var response = await http.SendAsync(request, ct);
-        response.EnsureSuccessStatusCode();
-        using var reader = new StringReader(await response.Content.ReadAsStringAsync(ct));
+        using var reader = new StringReader(await staff.GetStringAsync("/api/votes/export.csv", ct));
         using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
         await csv.ReadAsync();
         csv.ReadHeader();
@@ -211,21 +205,9 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{parts[1]}:{parts[0]}")))[..16];
     }
 
-    private async Task<string> SignInAsync(HttpClient http, CancellationToken ct)
+    private async Task<(int CategoryId, IReadOnlyList<int> Entries)> CategoryAsync(CoordinatorSession staff, int needed, CancellationToken ct)
     {
-        using var login = await http.PostAsJsonAsync("/api/auth/login", new { role = "coordinator", password = target.CoordinatorPassword }, ct);
-        if (!login.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Signing in as coordinator at {target.Server} failed ({(int)login.StatusCode}).");
-        }
-
-        // Every cookie the login sets (the staff cookie, and the consoles' antiforgery cookie), as a browser would send them.
-        return string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-    }
-
-    private async Task<(int CategoryId, IReadOnlyList<int> Entries)> CategoryAsync(HttpClient http, string staff, int needed, CancellationToken ct)
-    {
-        var contest = await GetAsync<JsonElement>(http, staff, "/api/contest", ct);
+        var contest = await staff.GetAsync<JsonElement>("/api/contest", ct);
         var category = contest.GetProperty("categories").EnumerateArray().OrderBy(c => c.GetProperty("position").GetInt32())
             .ElementAtOrDefault(target.Category - 1);
         if (category.ValueKind != JsonValueKind.Object)
@@ -243,28 +225,8 @@ public sealed class SimulationRunner(SimulationTarget target, SimClock clock)
             : throw new InvalidOperationException($"Category {target.Category} has {entries.Count} finalists; the simulation plays {needed}.");
     }
 
-    private static async Task<T> GetAsync<T>(HttpClient http, string? staff, string path, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (staff is not null)
-        {
-            request.Headers.Add("Cookie", staff);
-        }
-
-        using var response = await http.SendAsync(request, ct);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
-    }
-
     private static HubConnection Hub(Uri url, Action<HttpConnectionOptions> configure) =>
         new HubConnectionBuilder().WithShowHub(url, configure).Build();
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ShowJson.Configure(options);
-        return options;
-    }
 
     /// <summary>A phone while it runs.</summary>
     private sealed class Phone(PhoneScript script)
