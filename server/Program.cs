@@ -36,6 +36,7 @@ builder.Services.AddSignalR(o => o.AddFilter<StoppingHubFilter>()).AddJsonProtoc
 builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
 builder.Services.AddContest();
 builder.Services.AddRoom();
+builder.Services.AddSingleton<Broadcaster>().AddHostedService(sp => sp.GetRequiredService<Broadcaster>());
 builder.Services.AddSingleton<ShowService>().AddSingleton<PlayerPresenceTracker>().AddSingleton<AudienceCounter>().AddSingleton<PlayerCommandSender>();
 builder.Services.AddVoting();
 builder.Services.AddCards();

@@ -3,7 +3,6 @@ using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Show;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 
 namespace AmvScreening.Server.Voting;
 
@@ -11,11 +10,13 @@ namespace AmvScreening.Server.Voting;
 /// Which entries take votes. An entry opens the first time its video starts and stays open until its category
 /// closes: by the coordinator, or by itself a configured number of minutes after the category's last outro. The
 /// coordinator may also open a whole category by hand. Held in memory for the vote path, written to the database
-/// before it is announced. Every change, and every batch of votes the <see cref="VoteWriter"/> commits, holds
-/// <see cref="Gate"/>, so once a close has returned no vote for that category is committed.
+/// before it is announced. Every change, and every batch of votes the <see cref="VoteWriter"/> commits
+/// (<see cref="WhileUnchangedAsync{T}"/>), holds one lock, so once a close has returned no vote for that category is
+/// committed. Each change is queued for the phones while the lock is held, so they hear the changes in order; the
+/// pushing itself happens outside (<see cref="Broadcaster"/>).
 /// </summary>
 public sealed class VotingState(
-    Db db, ContestStore contest, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<VotingState> logger)
+    Db db, ContestStore contest, Broadcaster broadcaster, TimeProvider clock, ILogger<VotingState> logger)
 {
     private const string UpsertCategory = """
         INSERT INTO category_voting (category_id, mode, closes_at, changed_at) VALUES (@categoryId, @mode, @closesAt, @now)
@@ -28,7 +29,7 @@ public sealed class VotingState(
         """;
 
     /// <summary>Serializes changes of the windows with the commits of votes.</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     private Model _model = Model.Empty;
 
@@ -43,7 +44,7 @@ public sealed class VotingState(
     /// <summary>Loads the contest's entries and the windows; call at start-up and after the contest is replaced.</summary>
     public async Task LoadAsync(CancellationToken ct = default)
     {
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             var view = await contest.GetAsync(ct);
@@ -61,13 +62,12 @@ public sealed class VotingState(
                 windows,
                 ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
                 view.Contest.Voting);
+            Announce();
         }
         finally
         {
-            Gate.Release();
+            _gate.Release();
         }
-
-        await AnnounceAsync();
     }
 
     public int ScoreMin => _model.Voting.ScoreMin;
@@ -77,7 +77,7 @@ public sealed class VotingState(
     /// <summary>Only phones that joined with a ballot card vote.</summary>
     public bool RequireCards => _model.Voting.RequireCards;
 
-    /// <summary>Whether a score for <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
+    /// <summary>Whether a score for <paramref name="entryId"/> may be recorded now. Call inside <see cref="WhileUnchangedAsync{T}"/>.</summary>
     public Refusal CheckScore(int entryId, int score)
     {
         var model = _model;
@@ -104,7 +104,7 @@ public sealed class VotingState(
         };
     }
 
-    /// <summary>Whether a Best In Show pick of <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
+    /// <summary>Whether a Best In Show pick of <paramref name="entryId"/> may be recorded now. Call inside <see cref="WhileUnchangedAsync{T}"/>.</summary>
     public Refusal CheckPick(int entryId)
     {
         var model = _model;
@@ -118,6 +118,21 @@ public sealed class VotingState(
             : Refusal.None;
     }
 
+    /// <summary>Runs <paramref name="work"/> while the windows and the ballot cannot change: what it checks
+    /// (<see cref="CheckScore"/>, <see cref="CheckPick"/>) holds until it returns. The vote writer commits each batch so.</summary>
+    public async Task<T> WhileUnchangedAsync<T>(Func<Task<T>> work, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The player reported a phase: a video start opens its entry; the last outro of a category starts the
     /// auto-close countdown when the contest sets one.</summary>
     public async Task OnShowChangedAsync(ShowState show, CancellationToken ct = default)
@@ -127,10 +142,10 @@ public sealed class VotingState(
             return;
         }
 
-        var changed = false;
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
+            var changed = false;
             var model = _model;
             var now = clock.GetUtcNow();
             await using var connection = await db.OpenAsync(ct);
@@ -151,22 +166,22 @@ public sealed class VotingState(
                 await SetWindowAsync(connection, shown.CategoryId, window with { ClosesAt = closesAt }, now);
                 changed = true;
             }
+
+            if (changed)
+            {
+                Announce();
+            }
         }
         finally
         {
-            Gate.Release();
-        }
-
-        if (changed)
-        {
-            await AnnounceAsync();
+            _gate.Release();
         }
     }
 
     /// <summary>Coordinator: open a category by hand (all its entries), close it, or return it to opening entries as they play.</summary>
     public async Task<bool> SetCategoryAsync(int categoryId, Mode mode, CancellationToken ct = default)
     {
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             if (_model.Categories.All(c => c.Id != categoryId))
@@ -176,13 +191,13 @@ public sealed class VotingState(
 
             await using var connection = await db.OpenAsync(ct);
             await SetWindowAsync(connection, categoryId, new CategoryWindow(mode, null), clock.GetUtcNow());
+            Announce();
         }
         finally
         {
-            Gate.Release();
+            _gate.Release();
         }
 
-        await AnnounceAsync();
         return true;
     }
 
@@ -201,19 +216,18 @@ public sealed class VotingState(
 
     public async Task SetBallotAsync(BallotStatus status, CancellationToken ct = default)
     {
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             await using var connection = await db.OpenAsync(ct);
             await connection.ExecuteAsync(UpsertBallot, new { state = BallotName(status), now = clock.GetUtcNow() });
             _model = _model with { Ballot = status };
+            Announce();
         }
         finally
         {
-            Gate.Release();
+            _gate.Release();
         }
-
-        await AnnounceAsync();
     }
 
     public VotingSnapshot Snapshot()
@@ -256,10 +270,11 @@ public sealed class VotingState(
         return model.Entries.Values.Where(e => e.CategoryId == entry.CategoryId && !e.Disqualified).Max(e => e.Position) == entry.Position;
     }
 
-    private Task AnnounceAsync()
+    /// <summary>Queues the push of a change; called while holding the lock, so the pushes keep the order of the changes.</summary>
+    private void Announce()
     {
         Changed?.Invoke();
-        return hub.Clients.All.VotingChanged(Snapshot());
+        broadcaster.VotingChanged(Snapshot());
     }
 
     private static BallotStatus ParseBallot(string state) => state switch
