@@ -52,7 +52,7 @@ internal static class FanOut
 
             Console.WriteLine($"AmvScreening show fan-out — {Environment.ProcessorCount} cores, {videos} finalists per hall " +
                               "(intro, video, outro each), the phones on raw WebSockets");
-            Console.WriteLine("| phones | report ack p50 / max ms | video start ack p50 / max ms | last phone has it p50 / max ms | bytes per phone per video start: mean (last) | messages per phone per video start |");
+            Console.WriteLine("| phones | report ack p50 / p95 / max ms | video start ack p50 / max ms | last phone has it p50 / max ms | bytes per phone per video start: mean (last) | messages per phone per video start |");
             Console.WriteLine("|---|---|---|---|---|---|");
             var next = 0;
             foreach (var hall in halls)
@@ -85,7 +85,7 @@ internal static class FanOut
                 }
 
                 next += videos;
-                Console.WriteLine($"| {phones.Count:N0} | {Median(acks):F1} / {acks.Max():F1} | {Median(videoAcks):F1} / {videoAcks.Max():F1} | " +
+                Console.WriteLine($"| {phones.Count:N0} | {Median(acks):F1} / {Percentile(acks, 0.95):F1} / {acks.Max():F1} | {Median(videoAcks):F1} / {videoAcks.Max():F1} | " +
                                   $"{Median(delivered):F1} / {delivered.Max():F1} | {videoBytes.Average():N0} ({videoBytes[^1]:N0}) | " +
                                   $"{(double)videoMessages / videos / phones.Count:F1} |");
             }
@@ -143,7 +143,12 @@ internal static class FanOut
         return phones.Max(p => p.ShowAt);
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    private static double Median(List<double> values) => Percentile(values, 0.5);
+
+    /// <summary>The nearest-rank percentile: the smallest value that at least <paramref name="fraction"/> of the values
+    /// do not exceed.</summary>
+    private static double Percentile(List<double> values, double fraction) =>
+        values.Order().ElementAt(Math.Max(0, (int)Math.Ceiling(fraction * values.Count) - 1));
 
     /// <summary>A phone: a bare WebSocket speaking SignalR's JSON protocol, reading every push, counting its bytes and
     /// noting when the show state of each sequence arrived.</summary>
