@@ -31,6 +31,7 @@ builder.Services.AddAmvAuth(amv);
 builder.Services.AddAmvRateLimits(amv);
 builder.Services.AddTrustedProxies(amv);
 builder.Services.AddAmvHealth();
+builder.Services.AddAmvCompression();
 builder.Services.AddOpenApi();
 builder.Services.AddSignalR(o => o.AddFilter<StoppingHubFilter>()).AddJsonProtocol(o => ErrorHandling.Configure(o.PayloadSerializerOptions));
 builder.Services.AddSingleton<Db>().AddSingleton<Migrator>();
@@ -50,6 +51,7 @@ var app = builder.Build();
 await app.InitializeAmvAsync();
 
 app.UseForwardedHeaders();
+app.UseResponseCompression();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -28,8 +28,8 @@ public sealed class Broadcaster(IHubContext<ShowHub> hub, ILogger<Broadcaster> l
     /// <summary>To everyone: what is on screen changed, or the projector stopped reporting.</summary>
     public void ShowChanged(ShowState state) => Queue(ShowHubMethods.ShowChanged, state, null);
 
-    /// <summary>To everyone: what takes votes now.</summary>
-    public void VotingChanged(VotingSnapshot voting) => Queue(ShowHubMethods.VotingChanged, voting, null);
+    /// <summary>To everyone: one numbered change of what takes votes.</summary>
+    public void VotingChanged(VotingChange change) => Queue(ShowHubMethods.VotingChanged, change, null);
 
     /// <summary>To everyone: all that is public of the results, after a reveal.</summary>
     public void ResultsRevealed(PublicResults results) => Queue(ShowHubMethods.ResultsRevealed, results, null);

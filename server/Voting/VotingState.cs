@@ -12,8 +12,9 @@ namespace AmvScreening.Server.Voting;
 /// coordinator may also open a whole category by hand. Held in memory for the vote path, written to the database
 /// before it is announced. Every change, and every batch of votes the <see cref="VoteWriter"/> commits
 /// (<see cref="WhileUnchangedAsync{T}"/>), holds one lock, so once a close has returned no vote for that category is
-/// committed. Each change is queued for the phones while the lock is held, so they hear the changes in order; the
-/// pushing itself happens outside (<see cref="Broadcaster"/>).
+/// committed. Each change that phones can see is numbered (<see cref="VotingSnapshot.Version"/>) and queued for them as a
+/// <see cref="VotingChange"/> while the lock is held, so they hear the changes in order; the pushing itself happens
+/// outside (<see cref="Broadcaster"/>).
 /// </summary>
 public sealed class VotingState(
     Db db, ContestStore contest, Broadcaster broadcaster, TimeProvider clock, ILogger<VotingState> logger)
@@ -31,7 +32,10 @@ public sealed class VotingState(
     /// <summary>Serializes changes of the windows with the commits of votes.</summary>
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private Model _model = Model.Empty;
+    // The state and its version change together, in one assignment: a snapshot read at any moment is the state of its
+    // version. Versions start from the clock (milliseconds), so after a server restart they are above every version
+    // phones may still hold from before.
+    private Model _model = Model.Empty with { Version = clock.GetUtcNow().ToUnixTimeMilliseconds() };
 
     /// <summary>Raised after every change of the windows, the ballot or the loaded contest (tallies show the status).</summary>
     public event Action? Changed;
@@ -54,15 +58,17 @@ public sealed class VotingState(
                     "SELECT category_id AS CategoryId, mode AS Mode, closes_at AS ClosesAt FROM category_voting"))
                 .ToDictionary(r => r.CategoryId, r => new CategoryWindow(Enum.Parse<Mode>(r.Mode, ignoreCase: true), r.ClosesAt));
             var ballot = await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM best_in_show_ballot WHERE id = 1");
-            _model = new Model(
-                view.Entries.ToDictionary(e => e.Id),
-                view.Summaries(),
-                view.Categories,
-                opened,
-                windows,
-                ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
-                view.Contest.Voting);
-            Announce();
+            Publish(
+                new Model(
+                    view.Entries.ToDictionary(e => e.Id),
+                    view.Summaries(),
+                    view.Categories,
+                    opened,
+                    windows,
+                    ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
+                    view.Contest.Voting,
+                    _model.Version),
+                model => VotingChange.Reset(SnapshotOf(model)));
         }
         finally
         {
@@ -145,7 +151,6 @@ public sealed class VotingState(
         await _gate.WaitAsync(ct);
         try
         {
-            var changed = false;
             var model = _model;
             var now = clock.GetUtcNow();
             await using var connection = await db.OpenAsync(ct);
@@ -153,9 +158,14 @@ public sealed class VotingState(
             {
                 await connection.ExecuteAsync(
                     "INSERT INTO entry_windows (entry_id, opened_at) VALUES (@id, @now) ON CONFLICT DO NOTHING", new { id = shown.Id, now });
-                _model = model with { Opened = new HashSet<int>(model.Opened) { shown.Id } };
-                changed = true;
                 logger.LogInformation("Voting opened for entry {Entry} ({Title})", shown.Id, shown.Title);
+                // Phones see it only where the category opens its entries as they play (an open category shows all
+                // its entries already, a closed one none).
+                Publish(model with { Opened = new HashSet<int>(model.Opened) { shown.Id } }, next =>
+                    CategoryOf(next, shown.CategoryId) is { Status: CategoryVotingStatus.Pending } category
+                    && category.VotableEntries.ToList().FindIndex(e => e.Id == shown.Id) is var index and >= 0
+                        ? VotingChange.EntryOpened(next.Version, shown.CategoryId, index, category.VotableEntries[index])
+                        : null);
             }
 
             var window = _model.Window(shown.CategoryId);
@@ -164,12 +174,6 @@ public sealed class VotingState(
             {
                 var closesAt = (show.StartedAt ?? now).AddSeconds(show.DurationSeconds ?? 0).AddMinutes(minutes);
                 await SetWindowAsync(connection, shown.CategoryId, window with { ClosesAt = closesAt }, now);
-                changed = true;
-            }
-
-            if (changed)
-            {
-                Announce();
             }
         }
         finally
@@ -191,7 +195,6 @@ public sealed class VotingState(
 
             await using var connection = await db.OpenAsync(ct);
             await SetWindowAsync(connection, categoryId, new CategoryWindow(mode, null), clock.GetUtcNow());
-            Announce();
         }
         finally
         {
@@ -221,8 +224,7 @@ public sealed class VotingState(
         {
             await using var connection = await db.OpenAsync(ct);
             await connection.ExecuteAsync(UpsertBallot, new { state = BallotName(status), now = clock.GetUtcNow() });
-            _model = _model with { Ballot = status };
-            Announce();
+            Publish(_model with { Ballot = status }, next => VotingChange.BestInShowChanged(next.Version, status));
         }
         finally
         {
@@ -230,21 +232,28 @@ public sealed class VotingState(
         }
     }
 
-    public VotingSnapshot Snapshot()
+    /// <summary>What takes votes now, with its version (GET /api/voting).</summary>
+    public VotingSnapshot Snapshot() => SnapshotOf(_model);
+
+    private VotingSnapshot SnapshotOf(Model model) => new(
+        model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot,
+        model.Categories.Select(c => CategoryOf(model, c.Id)!).ToList(), model.Voting.RequireCards, model.Version);
+
+    private CategoryVoting? CategoryOf(Model model, int categoryId)
     {
-        var model = _model;
-        var categories = model.Categories.Select(c =>
+        if (model.Categories.FirstOrDefault(c => c.Id == categoryId) is not { } category)
         {
-            var status = StatusOf(model, c.Id);
-            var votable = status == CategoryVotingStatus.Closed
-                ? []
-                : model.Entries.Values
-                    .Where(e => e.CategoryId == c.Id && !e.Disqualified && (status == CategoryVotingStatus.Open || model.Opened.Contains(e.Id)))
-                    .Select(e => model.Summaries[e.Id])
-                    .ToList();
-            return new CategoryVoting(c.Id, c.Name, status, model.Window(c.Id).ClosesAt, votable);
-        }).ToList();
-        return new VotingSnapshot(model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot, categories, model.Voting.RequireCards);
+            return null;
+        }
+
+        var status = StatusOf(model, categoryId);
+        var votable = status == CategoryVotingStatus.Closed
+            ? []
+            : model.Entries.Values
+                .Where(e => e.CategoryId == categoryId && !e.Disqualified && (status == CategoryVotingStatus.Open || model.Opened.Contains(e.Id)))
+                .Select(e => model.Summaries[e.Id])
+                .ToList();
+        return new CategoryVoting(categoryId, category.Name, status, model.Window(categoryId).ClosesAt, votable);
     }
 
     /// <summary>Whether the category takes no more votes (closed by hand or by its timer).</summary>
@@ -261,7 +270,8 @@ public sealed class VotingState(
     private async Task SetWindowAsync(System.Data.IDbConnection connection, int categoryId, CategoryWindow window, DateTimeOffset now)
     {
         await connection.ExecuteAsync(UpsertCategory, new { categoryId, mode = window.Mode.ToString().ToLowerInvariant(), closesAt = window.ClosesAt, now });
-        _model = _model with { Windows = new Dictionary<int, CategoryWindow>(_model.Windows) { [categoryId] = window } };
+        Publish(_model with { Windows = new Dictionary<int, CategoryWindow>(_model.Windows) { [categoryId] = window } },
+            next => VotingChange.CategoryChanged(next.Version, CategoryOf(next, categoryId)!));
     }
 
     private static bool IsLastOfCategory(Model model, int entryId)
@@ -270,11 +280,23 @@ public sealed class VotingState(
         return model.Entries.Values.Where(e => e.CategoryId == entry.CategoryId && !e.Disqualified).Max(e => e.Position) == entry.Position;
     }
 
-    /// <summary>Queues the push of a change; called while holding the lock, so the pushes keep the order of the changes.</summary>
-    private void Announce()
+    /// <summary>Makes <paramref name="next"/> the state. When <paramref name="change"/> says what phones see of it (null:
+    /// nothing), it takes the next version and the change is queued for them. Called while holding the lock, so the
+    /// pushes keep the order of the versions.</summary>
+    private void Publish(Model next, Func<Model, VotingChange?> change)
     {
+        var numbered = next with { Version = _model.Version + 1 };
+        if (change(numbered) is { } pushed)
+        {
+            _model = numbered;
+            broadcaster.VotingChanged(pushed);
+        }
+        else
+        {
+            _model = next with { Version = _model.Version };
+        }
+
         Changed?.Invoke();
-        broadcaster.VotingChanged(Snapshot());
     }
 
     private static BallotStatus ParseBallot(string state) => state switch
@@ -313,11 +335,12 @@ public sealed class VotingState(
         IReadOnlySet<int> Opened,
         IReadOnlyDictionary<int, CategoryWindow> Windows,
         BallotStatus Ballot,
-        VotingSettings Voting)
+        VotingSettings Voting,
+        long Version)
     {
         public static Model Empty { get; } = new(
             new Dictionary<int, Entry>(), new Dictionary<int, EntrySummary>(), [], new HashSet<int>(),
-            new Dictionary<int, CategoryWindow>(), BallotStatus.NotOpen, new VotingSettings());
+            new Dictionary<int, CategoryWindow>(), BallotStatus.NotOpen, new VotingSettings(), 0);
 
         public CategoryWindow Window(int categoryId) => Windows.GetValueOrDefault(categoryId) ?? new CategoryWindow(Mode.Auto, null);
     }
