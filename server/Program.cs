@@ -10,7 +10,7 @@ using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Integrity;
 using AmvScreening.Server.Player;
 using AmvScreening.Server.Room;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.VoterWeb;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.SignalR;

@@ -1,6 +1,6 @@
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Integrity;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Voting;
 
 namespace AmvScreening.Server.Results;

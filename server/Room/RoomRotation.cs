@@ -1,6 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 
 namespace AmvScreening.Server.Room;
 

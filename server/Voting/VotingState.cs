@@ -1,7 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using Dapper;
 
 namespace AmvScreening.Server.Voting;

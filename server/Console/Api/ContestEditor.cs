@@ -3,7 +3,7 @@ using AmvScreening.Server.Contest;
 using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Data;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.Data.Sqlite;

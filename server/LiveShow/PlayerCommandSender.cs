@@ -3,7 +3,7 @@ using AmvScreening.Server.Contest;
 using AmvScreening.Server.Results;
 using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>
 /// The projectionist's commands on their way to the player, checked at the edge: a command that is not well-formed

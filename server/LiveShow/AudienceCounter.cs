@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using AmvScreening.Server.Infrastructure;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>How many phones are connected to the show hub (voters online), pushed to the player, the booth and the
 /// coordinators as <see cref="Protocol.IShowClient.VotersOnline"/> at most once a second, and whenever one of them connects.</summary>

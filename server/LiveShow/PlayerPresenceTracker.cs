@@ -1,6 +1,6 @@
 using AmvScreening.Protocol;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>Which player connections are open, so the booth sees at once when the player drops or comes back
 /// (pushed to booth and coordinators as <see cref="IShowClient.PlayerPresence"/> when it changes), and everyone sees

@@ -7,7 +7,7 @@ using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>
 /// What is on screen, as the player last reported it. Kept in memory for reads, written to the database before it is

@@ -3,7 +3,7 @@ using AmvScreening.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using static AmvScreening.Protocol.ShowHubContract;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>
 /// Every push of the show hub goes through here: one method per push, each deciding its audience (docs/protocol.md,
