@@ -152,8 +152,9 @@ public interface IShowClient
     /// <summary>To players, booth and coordinators: how many phones are connected (at most once a second).</summary>
     Task VotersOnline(int count);
 
-    /// <summary>To everyone: an entry or category opened or closed for votes, or the Best In Show ballot changed.</summary>
-    Task VotingChanged(VotingSnapshot voting);
+    /// <summary>To everyone: an entry or category opened or closed for votes, the Best In Show ballot changed, or the
+    /// contest was replaced: one numbered change (<see cref="VotingChange"/>).</summary>
+    Task VotingChanged(VotingChange change);
 
     /// <summary>To everyone: a result was revealed (a category, Best In Show, the awards); carries all that is public now.</summary>
     Task ResultsRevealed(PublicResults results);
@@ -222,12 +223,14 @@ public enum BallotStatus { NotOpen, Open, Closed }
 /// <summary>Voting in one category: its status, when it closes by itself (if set), and the entries that take votes.</summary>
 public sealed record CategoryVoting(int CategoryId, string Name, CategoryVotingStatus Status, DateTimeOffset? ClosesAt, IReadOnlyList<EntrySummary> VotableEntries);
 
-/// <summary>What phones may vote on now (server → everyone, <see cref="IShowClient.VotingChanged"/>; also GET /api/voting).</summary>
+/// <summary>What phones may vote on now (GET /api/voting; changes come as <see cref="IShowClient.VotingChanged"/>).</summary>
 /// <param name="RequireCards">Only phones that joined with a ballot card vote (the others follow the show).</param>
+/// <param name="Version">Grows by one with each change pushed (<see cref="VotingChange.Version"/>).</param>
 public sealed record VotingSnapshot(
     int ScoreMin,
     int ScoreMax,
     string BestInShowMethod,
     BallotStatus BestInShow,
     IReadOnlyList<CategoryVoting> Categories,
-    bool RequireCards = false);
+    bool RequireCards = false,
+    long Version = 0);

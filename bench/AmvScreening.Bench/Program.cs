@@ -13,6 +13,7 @@ using Microsoft.Data.Sqlite;
 // A burst of votes from thousands of distinct voters over real HTTP on loopback, against the server run as its own
 // process with its default settings (synchronous=FULL, group commit). Prints votes per second and acknowledgement
 // latency. Usage: bench [--voters N] [--votes-per-voter K] [--concurrency C]
+// `bench fanout` measures the show's pushes to a hall of phones instead (FanOut.cs).
 var votersOption = BenchCommandLine.Count("--voters", 4000, "How many voters join (each from its own phone)");
 var votesOption = BenchCommandLine.Count("--votes-per-voter", 5, "How many different entries each voter rates");
 var concurrencyOption = BenchCommandLine.Count("--concurrency", 64, "How many requests are in flight at once");
@@ -23,6 +24,31 @@ var command = new RootCommand(
     votersOption, votesOption, concurrencyOption,
 };
 command.SetAction(result => BurstAsync(result.GetValue(votersOption), result.GetValue(votesOption), result.GetValue(concurrencyOption)));
+
+var phonesOption = new Option<int[]>("--phones")
+{
+    Description = "The hall sizes, in turn (phones stay connected from one to the next)",
+    HelpName = "N,N,...",
+    DefaultValueFactory = _ => [1000, 5000, 10000],
+    CustomParser = r =>
+    {
+        var parts = r.Tokens.Single().Value.Split(',');
+        var halls = parts.Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).ToArray();
+        if (halls.Any(n => n < 1) || halls.Zip(halls.Skip(1)).Any(p => p.Second < p.First))
+        {
+            r.AddError($"--phones wants whole numbers from 1, growing, separated by commas, not '{r.Tokens.Single().Value}'.");
+        }
+
+        return halls;
+    },
+};
+var videosOption = BenchCommandLine.Count("--videos", 7, "How many finalists the player shows to each hall, in show order (the sample has 21)");
+var fanOut = new Command("fanout", "Show fan-out benchmark: thousands of phones on the show hub; times the player's reports and counts the bytes each phone receives per video start (docs/benchmarks.md).")
+{
+    phonesOption, videosOption,
+};
+fanOut.SetAction(result => FanOut.RunAsync(result.GetValue(phonesOption)!, result.GetValue(videosOption)));
+command.Subcommands.Add(fanOut);
 return await BenchCommandLine.RunAsync(command, args);
 
 static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency)

@@ -2,7 +2,7 @@ using System.Data;
 using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Infrastructure;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using AmvScreening.Server.Contest;
 using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Room;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Voting;
 using Microsoft.Extensions.Options;
 

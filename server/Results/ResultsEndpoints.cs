@@ -24,8 +24,8 @@ public static class ResultsEndpoints
 
     public static IServiceCollection AddResults(this IServiceCollection services) =>
         services.AddSingleton<ResultsService>()
-            .AddSingleton<TallyBroadcaster>()
-            .AddHostedService(sp => sp.GetRequiredService<TallyBroadcaster>());
+            .AddSingleton<TallyPusher>()
+            .AddHostedService(sp => sp.GetRequiredService<TallyPusher>());
 
     public static IEndpointRouteBuilder MapResults(this IEndpointRouteBuilder app)
     {

@@ -3,10 +3,9 @@ using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Integrity;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Voting;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 using static AmvScreening.Protocol.ResultsContract;
 
 namespace AmvScreening.Server.Results;
@@ -23,7 +22,7 @@ public sealed record Standings(Tally Tally, PublicResults Public);
 /// Actions hold one gate, so a reveal never passes its checks against a state another action is changing.
 /// </summary>
 public sealed class ResultsService(
-    Db db, ContestStore contest, VotingState voting, VoterTokens tokens, IntegrityService integrity, IHubContext<ShowHub, IShowClient> hub,
+    Db db, ContestStore contest, VotingState voting, VoterTokens tokens, IntegrityService integrity, Broadcaster broadcaster,
     TimeProvider clock)
 {
     // Ballots counted, and those excluded with a flagged cluster (docs/ballot-integrity.md).
@@ -167,13 +166,15 @@ public sealed class ResultsService(
 
                 standings = await GetAsync(ct);
             }
+
+            // Queued while the gate is held: two reveals reach the phones in the order they were made.
+            broadcaster.ResultsRevealed(standings.Public);
         }
         finally
         {
             _gate.Release();
         }
 
-        await hub.Clients.All.ResultsRevealed(standings.Public);
         OnChanged();
         return standings.Public;
     }
@@ -354,7 +355,7 @@ public sealed class ResultsService(
         var standings = await GetAsync(ct);
         if (standings.Tally.Awards.RevealedAt is not null)
         {
-            await hub.Clients.All.ResultsRevealed(standings.Public);
+            broadcaster.ResultsRevealed(standings.Public);
         }
     }
 

@@ -1,7 +1,6 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
-using AmvScreening.Server.Show;
-using Microsoft.AspNetCore.SignalR;
+using AmvScreening.Server.LiveShow;
 
 namespace AmvScreening.Server.Room;
 
@@ -11,7 +10,7 @@ namespace AmvScreening.Server.Room;
 /// player (its next outro slate shows the new code), the booth and the coordinators: never to phones.
 /// </summary>
 public sealed class RoomRotation(
-    RoomCodes codes, JoinLinks links, ContestStore contest, IHubContext<ShowHub, IShowClient> hub, ILogger<RoomRotation> logger,
+    RoomCodes codes, JoinLinks links, ContestStore contest, Broadcaster broadcaster, ILogger<RoomRotation> logger,
     TimeProvider clock)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -20,10 +19,18 @@ public sealed class RoomRotation(
     /// <summary>The coordinator rotates the code: the old one stops at once.</summary>
     public async Task<RoomInfo> RotateByHandAsync(HttpRequest request, CancellationToken ct = default)
     {
-        await codes.RotateAsync(byHand: true, ct);
-        var room = await links.GetAsync(request, ct);
-        await PushAsync(room);
-        return room;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await codes.RotateAsync(byHand: true, ct);
+            var room = await links.GetAsync(request, ct);
+            broadcaster.RoomChanged(room);
+            return room;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>The player reported a phase: a category's title card (another category than the last card's) rotates
@@ -35,7 +42,6 @@ public sealed class RoomRotation(
             return;
         }
 
-        RoomInfo room;
         await _gate.WaitAsync(ct);
         try
         {
@@ -45,7 +51,7 @@ public sealed class RoomRotation(
             }
 
             _cardCategory = category;
-            room = await RotateByItselfAsync(ct);
+            await RotateByItselfAsync(ct);
         }
         finally
         {
@@ -53,7 +59,6 @@ public sealed class RoomRotation(
         }
 
         logger.LogInformation("Screen code rotated at the title card of category {Category}", category);
-        await PushAsync(room);
     }
 
     /// <summary>Rotates when the screen code is older than the contest's rotation interval.</summary>
@@ -64,7 +69,6 @@ public sealed class RoomRotation(
             return;
         }
 
-        RoomInfo room;
         await _gate.WaitAsync(ct);
         try
         {
@@ -73,7 +77,7 @@ public sealed class RoomRotation(
                 return;
             }
 
-            room = await RotateByItselfAsync(ct);
+            await RotateByItselfAsync(ct);
         }
         finally
         {
@@ -81,18 +85,14 @@ public sealed class RoomRotation(
         }
 
         logger.LogInformation("Screen code rotated after {Minutes} minutes", minutes);
-        await PushAsync(room);
     }
 
     /// <summary>A new code; the old one joins for <see cref="RoomCodes.RotationGrace"/> more.</summary>
-    private async Task<RoomInfo> RotateByItselfAsync(CancellationToken ct)
+    private async Task RotateByItselfAsync(CancellationToken ct)
     {
         await codes.RotateAsync(byHand: false, ct);
-        return await links.GetAsync(request: null, ct);
+        broadcaster.RoomChanged(await links.GetAsync(request: null, ct));
     }
-
-    private Task PushAsync(RoomInfo room) =>
-        hub.Clients.Groups(ShowHubContract.Groups.Players, ShowHubContract.Groups.Booth, ShowHubContract.Groups.Coordinators).RoomChanged(room);
 
     /// <summary>Checks every few seconds whether the screen code is due for rotation.</summary>
     public sealed class Timer(RoomRotation rotation, TimeProvider clock, ILogger<Timer> logger) : BackgroundService

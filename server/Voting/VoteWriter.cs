@@ -40,12 +40,10 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
 
     private const string SelectPick = "SELECT entry_id FROM best_in_show_picks WHERE voter = $voter";
 
-    protected override async Task<BallotOutcome[]> CommitAsync(IReadOnlyList<Ballot> batch, CancellationToken ct)
-    {
-        var outcomes = new BallotOutcome[batch.Count];
-        await voting.Gate.WaitAsync(ct);
-        try
+    protected override Task<BallotOutcome[]> CommitAsync(IReadOnlyList<Ballot> batch, CancellationToken ct) =>
+        voting.WhileUnchangedAsync(async () =>
         {
+            var outcomes = new BallotOutcome[batch.Count];
             await using var connection = await db.OpenAsync(ct);
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             // The hot path: four prepared statements reused for the whole batch.
@@ -60,14 +58,8 @@ public sealed class VoteWriter(Db db, VotingState voting, TimeProvider clock, IL
             }
 
             await tx.CommitAsync(ct);
-        }
-        finally
-        {
-            voting.Gate.Release();
-        }
-
-        return outcomes;
-    }
+            return outcomes;
+        }, ct);
 
     private sealed class BallotCommands : IDisposable
     {

@@ -1,9 +1,8 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using Dapper;
-using Microsoft.AspNetCore.SignalR;
 
 namespace AmvScreening.Server.Voting;
 
@@ -11,11 +10,14 @@ namespace AmvScreening.Server.Voting;
 /// Which entries take votes. An entry opens the first time its video starts and stays open until its category
 /// closes: by the coordinator, or by itself a configured number of minutes after the category's last outro. The
 /// coordinator may also open a whole category by hand. Held in memory for the vote path, written to the database
-/// before it is announced. Every change, and every batch of votes the <see cref="VoteWriter"/> commits, holds
-/// <see cref="Gate"/>, so once a close has returned no vote for that category is committed.
+/// before it is announced. Every change, and every batch of votes the <see cref="VoteWriter"/> commits
+/// (<see cref="WhileUnchangedAsync{T}"/>), holds one lock, so once a close has returned no vote for that category is
+/// committed. Each change that phones can see is numbered (<see cref="VotingSnapshot.Version"/>) and queued for them as a
+/// <see cref="VotingChange"/> while the lock is held, so they hear the changes in order; the pushing itself happens
+/// outside (<see cref="Broadcaster"/>).
 /// </summary>
 public sealed class VotingState(
-    Db db, ContestStore contest, IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<VotingState> logger)
+    Db db, ContestStore contest, Broadcaster broadcaster, TimeProvider clock, ILogger<VotingState> logger)
 {
     private const string UpsertCategory = """
         INSERT INTO category_voting (category_id, mode, closes_at, changed_at) VALUES (@categoryId, @mode, @closesAt, @now)
@@ -28,9 +30,12 @@ public sealed class VotingState(
         """;
 
     /// <summary>Serializes changes of the windows with the commits of votes.</summary>
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private Model _model = Model.Empty;
+    // The state and its version change together, in one assignment: a snapshot read at any moment is the state of its
+    // version. Versions start from the clock (milliseconds), so after a server restart they are above every version
+    // phones may still hold from before.
+    private Model _model = Model.Empty with { Version = clock.GetUtcNow().ToUnixTimeMilliseconds() };
 
     /// <summary>Raised after every change of the windows, the ballot or the loaded contest (tallies show the status).</summary>
     public event Action? Changed;
@@ -43,7 +48,7 @@ public sealed class VotingState(
     /// <summary>Loads the contest's entries and the windows; call at start-up and after the contest is replaced.</summary>
     public async Task LoadAsync(CancellationToken ct = default)
     {
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             var view = await contest.GetAsync(ct);
@@ -53,21 +58,22 @@ public sealed class VotingState(
                     "SELECT category_id AS CategoryId, mode AS Mode, closes_at AS ClosesAt FROM category_voting"))
                 .ToDictionary(r => r.CategoryId, r => new CategoryWindow(Enum.Parse<Mode>(r.Mode, ignoreCase: true), r.ClosesAt));
             var ballot = await connection.QuerySingleOrDefaultAsync<string>("SELECT state FROM best_in_show_ballot WHERE id = 1");
-            _model = new Model(
-                view.Entries.ToDictionary(e => e.Id),
-                view.Summaries(),
-                view.Categories,
-                opened,
-                windows,
-                ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
-                view.Contest.Voting);
+            Publish(
+                new Model(
+                    view.Entries.ToDictionary(e => e.Id),
+                    view.Summaries(),
+                    view.Categories,
+                    opened,
+                    windows,
+                    ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
+                    view.Contest.Voting,
+                    _model.Version),
+                model => VotingChange.Reset(SnapshotOf(model)));
         }
         finally
         {
-            Gate.Release();
+            _gate.Release();
         }
-
-        await AnnounceAsync();
     }
 
     public int ScoreMin => _model.Voting.ScoreMin;
@@ -77,7 +83,7 @@ public sealed class VotingState(
     /// <summary>Only phones that joined with a ballot card vote.</summary>
     public bool RequireCards => _model.Voting.RequireCards;
 
-    /// <summary>Whether a score for <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
+    /// <summary>Whether a score for <paramref name="entryId"/> may be recorded now. Call inside <see cref="WhileUnchangedAsync{T}"/>.</summary>
     public Refusal CheckScore(int entryId, int score)
     {
         var model = _model;
@@ -104,7 +110,7 @@ public sealed class VotingState(
         };
     }
 
-    /// <summary>Whether a Best In Show pick of <paramref name="entryId"/> may be recorded now. Call while holding <see cref="Gate"/>.</summary>
+    /// <summary>Whether a Best In Show pick of <paramref name="entryId"/> may be recorded now. Call inside <see cref="WhileUnchangedAsync{T}"/>.</summary>
     public Refusal CheckPick(int entryId)
     {
         var model = _model;
@@ -118,6 +124,21 @@ public sealed class VotingState(
             : Refusal.None;
     }
 
+    /// <summary>Runs <paramref name="work"/> while the windows and the ballot cannot change: what it checks
+    /// (<see cref="CheckScore"/>, <see cref="CheckPick"/>) holds until it returns. The vote writer commits each batch so.</summary>
+    public async Task<T> WhileUnchangedAsync<T>(Func<Task<T>> work, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The player reported a phase: a video start opens its entry; the last outro of a category starts the
     /// auto-close countdown when the contest sets one.</summary>
     public async Task OnShowChangedAsync(ShowState show, CancellationToken ct = default)
@@ -127,8 +148,7 @@ public sealed class VotingState(
             return;
         }
 
-        var changed = false;
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             var model = _model;
@@ -138,9 +158,14 @@ public sealed class VotingState(
             {
                 await connection.ExecuteAsync(
                     "INSERT INTO entry_windows (entry_id, opened_at) VALUES (@id, @now) ON CONFLICT DO NOTHING", new { id = shown.Id, now });
-                _model = model with { Opened = new HashSet<int>(model.Opened) { shown.Id } };
-                changed = true;
                 logger.LogInformation("Voting opened for entry {Entry} ({Title})", shown.Id, shown.Title);
+                // Phones see it only where the category opens its entries as they play (an open category shows all
+                // its entries already, a closed one none).
+                Publish(model with { Opened = new HashSet<int>(model.Opened) { shown.Id } }, next =>
+                    CategoryOf(next, shown.CategoryId) is { Status: CategoryVotingStatus.Pending } category
+                    && category.VotableEntries.ToList().FindIndex(e => e.Id == shown.Id) is var index and >= 0
+                        ? VotingChange.EntryOpened(next.Version, shown.CategoryId, index, category.VotableEntries[index])
+                        : null);
             }
 
             var window = _model.Window(shown.CategoryId);
@@ -149,24 +174,18 @@ public sealed class VotingState(
             {
                 var closesAt = (show.StartedAt ?? now).AddSeconds(show.DurationSeconds ?? 0).AddMinutes(minutes);
                 await SetWindowAsync(connection, shown.CategoryId, window with { ClosesAt = closesAt }, now);
-                changed = true;
             }
         }
         finally
         {
-            Gate.Release();
-        }
-
-        if (changed)
-        {
-            await AnnounceAsync();
+            _gate.Release();
         }
     }
 
     /// <summary>Coordinator: open a category by hand (all its entries), close it, or return it to opening entries as they play.</summary>
     public async Task<bool> SetCategoryAsync(int categoryId, Mode mode, CancellationToken ct = default)
     {
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             if (_model.Categories.All(c => c.Id != categoryId))
@@ -179,10 +198,9 @@ public sealed class VotingState(
         }
         finally
         {
-            Gate.Release();
+            _gate.Release();
         }
 
-        await AnnounceAsync();
         return true;
     }
 
@@ -201,36 +219,41 @@ public sealed class VotingState(
 
     public async Task SetBallotAsync(BallotStatus status, CancellationToken ct = default)
     {
-        await Gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             await using var connection = await db.OpenAsync(ct);
             await connection.ExecuteAsync(UpsertBallot, new { state = BallotName(status), now = clock.GetUtcNow() });
-            _model = _model with { Ballot = status };
+            Publish(_model with { Ballot = status }, next => VotingChange.BestInShowChanged(next.Version, status));
         }
         finally
         {
-            Gate.Release();
+            _gate.Release();
         }
-
-        await AnnounceAsync();
     }
 
-    public VotingSnapshot Snapshot()
+    /// <summary>What takes votes now, with its version (GET /api/voting).</summary>
+    public VotingSnapshot Snapshot() => SnapshotOf(_model);
+
+    private VotingSnapshot SnapshotOf(Model model) => new(
+        model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot,
+        model.Categories.Select(c => CategoryOf(model, c.Id)!).ToList(), model.Voting.RequireCards, model.Version);
+
+    private CategoryVoting? CategoryOf(Model model, int categoryId)
     {
-        var model = _model;
-        var categories = model.Categories.Select(c =>
+        if (model.Categories.FirstOrDefault(c => c.Id == categoryId) is not { } category)
         {
-            var status = StatusOf(model, c.Id);
-            var votable = status == CategoryVotingStatus.Closed
-                ? []
-                : model.Entries.Values
-                    .Where(e => e.CategoryId == c.Id && !e.Disqualified && (status == CategoryVotingStatus.Open || model.Opened.Contains(e.Id)))
-                    .Select(e => model.Summaries[e.Id])
-                    .ToList();
-            return new CategoryVoting(c.Id, c.Name, status, model.Window(c.Id).ClosesAt, votable);
-        }).ToList();
-        return new VotingSnapshot(model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot, categories, model.Voting.RequireCards);
+            return null;
+        }
+
+        var status = StatusOf(model, categoryId);
+        var votable = status == CategoryVotingStatus.Closed
+            ? []
+            : model.Entries.Values
+                .Where(e => e.CategoryId == categoryId && !e.Disqualified && (status == CategoryVotingStatus.Open || model.Opened.Contains(e.Id)))
+                .Select(e => model.Summaries[e.Id])
+                .ToList();
+        return new CategoryVoting(categoryId, category.Name, status, model.Window(categoryId).ClosesAt, votable);
     }
 
     /// <summary>Whether the category takes no more votes (closed by hand or by its timer).</summary>
@@ -247,7 +270,8 @@ public sealed class VotingState(
     private async Task SetWindowAsync(System.Data.IDbConnection connection, int categoryId, CategoryWindow window, DateTimeOffset now)
     {
         await connection.ExecuteAsync(UpsertCategory, new { categoryId, mode = window.Mode.ToString().ToLowerInvariant(), closesAt = window.ClosesAt, now });
-        _model = _model with { Windows = new Dictionary<int, CategoryWindow>(_model.Windows) { [categoryId] = window } };
+        Publish(_model with { Windows = new Dictionary<int, CategoryWindow>(_model.Windows) { [categoryId] = window } },
+            next => VotingChange.CategoryChanged(next.Version, CategoryOf(next, categoryId)!));
     }
 
     private static bool IsLastOfCategory(Model model, int entryId)
@@ -256,10 +280,23 @@ public sealed class VotingState(
         return model.Entries.Values.Where(e => e.CategoryId == entry.CategoryId && !e.Disqualified).Max(e => e.Position) == entry.Position;
     }
 
-    private Task AnnounceAsync()
+    /// <summary>Makes <paramref name="next"/> the state. When <paramref name="change"/> says what phones see of it (null:
+    /// nothing), it takes the next version and the change is queued for them. Called while holding the lock, so the
+    /// pushes keep the order of the versions.</summary>
+    private void Publish(Model next, Func<Model, VotingChange?> change)
     {
+        var numbered = next with { Version = _model.Version + 1 };
+        if (change(numbered) is { } pushed)
+        {
+            _model = numbered;
+            broadcaster.VotingChanged(pushed);
+        }
+        else
+        {
+            _model = next with { Version = _model.Version };
+        }
+
         Changed?.Invoke();
-        return hub.Clients.All.VotingChanged(Snapshot());
     }
 
     private static BallotStatus ParseBallot(string state) => state switch
@@ -298,11 +335,12 @@ public sealed class VotingState(
         IReadOnlySet<int> Opened,
         IReadOnlyDictionary<int, CategoryWindow> Windows,
         BallotStatus Ballot,
-        VotingSettings Voting)
+        VotingSettings Voting,
+        long Version)
     {
         public static Model Empty { get; } = new(
             new Dictionary<int, Entry>(), new Dictionary<int, EntrySummary>(), [], new HashSet<int>(),
-            new Dictionary<int, CategoryWindow>(), BallotStatus.NotOpen, new VotingSettings());
+            new Dictionary<int, CategoryWindow>(), BallotStatus.NotOpen, new VotingSettings(), 0);
 
         public CategoryWindow Window(int categoryId) => Windows.GetValueOrDefault(categoryId) ?? new CategoryWindow(Mode.Auto, null);
     }

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { codeInPath } from "../../voter-web/src/codes.js";
-import { oneAtATime, retryDelayMs } from "../../voter-web/src/net.js";
+import { oneAtATime, reconnectDelayMs, retryDelayMs } from "../../voter-web/src/net.js";
+import { applyVotingChange, followVoting } from "../../voter-web/src/voting.js";
 
 let copies = 0;
 const freshState = () => import(`../../voter-web/src/state.js?copy=${++copies}`);
@@ -154,4 +155,95 @@ test("The room code comes from the link's path; none, or a mangled one, is no co
   assert.equal(codeInPath("/v"), "");
   assert.equal(codeInPath("/v/"), "");
   assert.equal(codeInPath("/v/%E0%A4%A"), "");
+});
+
+const entry = (id, categoryId) => ({ id, categoryId, title: `E${id}` });
+const versioned = (version, categories, extra = {}) => ({ ...voting(categories, { bestInShowMethod: "ballot", bestInShow: "notOpen", ...extra }), version });
+
+test("A voting change applies only to the version just before it", () => {
+  const before = versioned(10, [category(1, "pending", [entry(1, 1), entry(3, 1)]), category(2, "pending", [])]);
+  const opened = applyVotingChange(before, { version: 11, kind: "entryOpened", categoryId: 1, index: 1, entry: entry(2, 1) });
+  assert.deepEqual(opened.categories[0].votableEntries.map((e) => e.id), [1, 2, 3]);
+  assert.equal(opened.version, 11);
+  assert.deepEqual(before.categories[0].votableEntries.map((e) => e.id), [1, 3], "the state before is not changed");
+  const closed = applyVotingChange(opened, { version: 12, kind: "categoryChanged", category: category(1, "closed", []) });
+  assert.deepEqual([closed.categories[0].status, closed.categories[1]], ["closed", before.categories[1]]);
+  assert.equal(applyVotingChange(opened, { version: 12, kind: "bestInShowChanged", bestInShow: "open" }).bestInShow, "open");
+  const replaced = versioned(40, []);
+  assert.equal(applyVotingChange(before, { version: 40, kind: "reset", snapshot: replaced }), replaced);
+  // Not after the version held, about a category it does not know, or of a kind it does not know: the snapshot is needed.
+  assert.equal(applyVotingChange(before, { version: 12, kind: "bestInShowChanged", bestInShow: "open" }), null);
+  assert.equal(applyVotingChange(before, { version: 11, kind: "entryOpened", categoryId: 9, index: 0, entry: entry(9, 9) }), null);
+  assert.equal(applyVotingChange(before, { version: 11, kind: "entryOpened", categoryId: 1, index: 3, entry: entry(9, 1) }), null);
+  assert.equal(applyVotingChange(before, { version: 11, kind: "somethingNew" }), null);
+  assert.equal(applyVotingChange(null, { version: 11, kind: "bestInShowChanged", bestInShow: "open" }), null);
+});
+
+/** A phone's voting follower over a server that answers GET /api/voting with `served()`, each fetch released by hand. */
+function followerOf(initial, served) {
+  const held = { voting: initial };
+  const fetches = [];
+  const follower = followVoting({
+    held: () => held.voting,
+    take: (snapshot) => {
+      held.voting = snapshot;
+    },
+    fetchSnapshot: () => new Promise((resolve) => fetches.push(() => resolve({ status: 200, data: served() }))),
+  });
+  return { held, fetches, follower };
+}
+
+test("A gap in the versions makes the phone fetch the snapshot; changes that follow on are applied without one", async () => {
+  let server = versioned(5, [category(1, "pending", [])]);
+  const { held, fetches, follower } = followerOf(server, () => server);
+  follower.change({ version: 6, kind: "entryOpened", categoryId: 1, index: 0, entry: entry(1, 1) });
+  follower.change({ version: 6, kind: "entryOpened", categoryId: 1, index: 0, entry: entry(1, 1) }); // again: held already
+  assert.equal(fetches.length, 0);
+  assert.deepEqual(held.voting.categories[0].votableEntries.map((e) => e.id), [1]);
+
+  // Version 7 never arrives: 8 cannot be applied, the phone fetches the server's state (which has both).
+  server = versioned(8, [category(1, "closed", [])], { bestInShow: "open" });
+  follower.change({ version: 8, kind: "categoryChanged", category: category(1, "closed", []) });
+  assert.equal(fetches.length, 1);
+  assert.equal(held.voting.version, 6, "nothing applied over the gap");
+  fetches.shift()();
+  await afterMicrotasks();
+  assert.equal(held.voting, server);
+  follower.change({ version: 9, kind: "bestInShowChanged", bestInShow: "closed" });
+  assert.deepEqual([held.voting.version, held.voting.bestInShow, fetches.length], [9, "closed", 0]);
+});
+
+test("A phone with no voting state yet fetches it on the first push; a fetched snapshot older than a push taken meanwhile is dropped", async () => {
+  let server = versioned(20, [category(1, "pending", [])]);
+  const { held, fetches, follower } = followerOf(null, () => server);
+  follower.change({ version: 21, kind: "bestInShowChanged", bestInShow: "open" });
+  assert.equal(fetches.length, 1);
+  fetches.shift()();
+  await afterMicrotasks();
+  assert.equal(held.voting.version, 20);
+
+  // The snapshot asked for after a reconnect left at 20; a push of 21 is taken before it comes back: 21 stays.
+  follower.fetch();
+  follower.change({ version: 21, kind: "bestInShowChanged", bestInShow: "open" });
+  fetches.shift()();
+  await afterMicrotasks();
+  assert.deepEqual([held.voting.version, held.voting.bestInShow], [21, "open"]);
+
+  // No push crossed it: the server's answer is taken even when its version is lower (the server restarted).
+  server = versioned(3, []);
+  follower.fetch();
+  fetches.shift()();
+  await afterMicrotasks();
+  assert.equal(held.voting, server);
+});
+
+test("Reconnecting: the first try at a random moment within a second, then backing off, always with jitter", () => {
+  const first = Array.from({ length: 200 }, () => reconnectDelayMs(0));
+  assert.ok(first.every((ms) => ms >= 0 && ms <= 1000), String(first));
+  assert.ok(new Set(first).size > 50, "spread out, not one instant");
+  for (const [retries, low, high] of [[1, 600, 1000], [2, 1200, 2000], [6, 18000, 30000], [40, 18000, 30000]]) {
+    const waits = Array.from({ length: 50 }, () => reconnectDelayMs(retries));
+    assert.ok(waits.every((ms) => ms >= low && ms <= high), `${retries}: ${waits}`);
+    assert.ok(new Set(waits).size > 5, `${retries}: jittered`);
+  }
 });

@@ -6,12 +6,11 @@
 // long polling where a proxy blocks WebSockets.
 
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
-import { backoffMs } from "./net.js";
+import { reconnectDelayMs } from "./net.js";
 
 const HUB = "/hubs/show";
-const RETRY_DELAYS = [0, 1000, 3000, 7000, 15000];
 
-/** handlers: show(state), voting(snapshot), results(publicResults), state("live"|"reconnecting"), synced(). */
+/** handlers: show(state), voting(change), results(publicResults), state("live"|"reconnecting"), synced(). */
 export function createLive(handlers) {
   let directFailures = 0;
   let direct = typeof WebSocket === "function";
@@ -23,10 +22,7 @@ export function createLive(handlers) {
   function build() {
     const hub = new HubConnectionBuilder()
       .withUrl(HUB, direct ? { transport: HttpTransportType.WebSockets, skipNegotiation: true } : {})
-      .withAutomaticReconnect({
-        nextRetryDelayInMilliseconds: ({ previousRetryCount }) =>
-          RETRY_DELAYS[previousRetryCount] ?? 15000 + Math.round(Math.random() * 15000),
-      })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => reconnectDelayMs(previousRetryCount) })
       .configureLogging(LogLevel.None)
       .build();
     hub.on("showChanged", handlers.show);
@@ -61,7 +57,7 @@ export function createLive(handlers) {
         direct = false;
         connection = build();
       }
-      timer = setTimeout(start, backoffMs(attempt++));
+      timer = setTimeout(start, reconnectDelayMs(attempt++));
     } finally {
       starting = false;
     }
@@ -100,3 +96,4 @@ export function createLive(handlers) {
 
   return { start, kick, getShow, isLive: () => connection.state === HubConnectionState.Connected };
 }
+

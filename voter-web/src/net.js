@@ -94,6 +94,13 @@ export function backoffMs(attempt) {
   return Math.round(base * (0.6 + Math.random() * 0.4));
 }
 
+/** How long to wait before connecting to the hub again, after `retries` failed tries: the first at a random moment
+ * within a second, then as backoffMs. After a server restart a hall of phones comes back spread out, not all at the same
+ * instants. */
+export function reconnectDelayMs(retries) {
+  return retries === 0 ? Math.round(Math.random() * 1000) : backoffMs(retries - 1);
+}
+
 export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `task` one run at a time: a call while it runs gets the run under way, and with `again` also asks for one more run

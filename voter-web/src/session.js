@@ -9,6 +9,7 @@ import { T } from "./lang.js";
 import { delay, load, oneAtATime, request, retryDelayMs } from "./net.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
+import { followVoting } from "./voting.js";
 
 const roomCode = codeInPath(location.pathname); // from the QR of the screen or a poster: /v/{code}
 
@@ -17,7 +18,7 @@ const roomCode = codeInPath(location.pathname); // from the QR of the screen or 
 const linkCard = cardInLink(location.hash);
 if (/card=/.test(location.hash)) history.replaceState(null, "", location.pathname + location.search);
 
-const pushes = { show: 0, voting: 0, results: 0 }; // pushes received: a refresh's answers never replace newer ones
+const pushes = { show: 0, results: 0 }; // pushes received: a refresh's answers never replace newer ones
 let votesKnown = false; // join has just learned this phone's votes: the refresh right after need not ask again
 
 const outbox = createOutbox({
@@ -43,9 +44,16 @@ const pushed = (kind, take) => (value) => {
   take(value);
 };
 
+// Voting comes as numbered changes; a change that does not follow the version held makes it fetch the snapshot.
+const voting = followVoting({
+  held: () => app.voting,
+  take: takeVoting,
+  fetchSnapshot: () => request("GET", "/api/voting"),
+});
+
 const live = createLive({
   show: pushed("show", takeShow),
-  voting: pushed("voting", takeVoting),
+  voting: voting.change,
   results: pushed("results", takeResults),
   state: app.setConn,
   synced: () => {
@@ -164,21 +172,20 @@ function rejoin() {
 
 // --- Catching up --------------------------------------------------------------------------------------------------
 
-/** The full state: GetShow (HTTP when the hub is down), GET /api/voting, /api/votes, /api/results. */
+/** The full state: GetShow (HTTP when the hub is down), GET /api/voting (voting.js), /api/votes, /api/results. */
 const refresh = oneAtATime(async () => {
   if (app.screen !== "ready") return;
   const seen = { ...pushes };
   const askVotes = app.token && !votesKnown;
   votesKnown = false;
-  const [show, voting, mine, results] = await Promise.all([
+  const [show, , mine, results] = await Promise.all([
     live.getShow().then(async (state) => state ?? (await request("GET", "/api/show")).data),
-    request("GET", "/api/voting"),
+    voting.fetch(),
     askVotes ? request("GET", "/api/votes", { token: app.token }) : null,
     request("GET", "/api/results"),
   ]);
   if (show && typeof show.sequence === "number") takeShow(show);
   // A push that arrived while these were on their way is at least as new: keep it.
-  if (voting.status === 200 && pushes.voting === seen.voting) takeVoting(voting.data);
   if (results.status === 200 && pushes.results === seen.results) takeResults(results.data);
   if (mine?.status === 200) app.setMine(mine.data);
   else if (mine?.status === 401) rejoin();

@@ -236,7 +236,10 @@ $('#bis-close').addEventListener('click', e => act(e.currentTarget, () => api('P
 
 connectHub({
   showChanged: s => { show = s; renderShow(); },
-  votingChanged: v => { voting = v; renderTally(); },
+  // Pushes carry one change each; the few consoles simply fetch the whole snapshot (the newest of crossing answers wins).
+  votingChanged: () => api('GET', '/api/voting').then(v => {
+    if (!voting || v.version >= voting.version) { voting = v; renderTally(); }
+  }, () => {}),
   tallyChanged: t => { tally = t; renderTally(); },
   playerPresence: p => {
     $('#presence').dataset.connected = String(p.connected);

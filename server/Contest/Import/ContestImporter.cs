@@ -1,6 +1,6 @@
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Infrastructure;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;
 using Microsoft.AspNetCore.SignalR;

@@ -90,7 +90,7 @@ public sealed class CodeSecrecyTests : IAsyncLifetime
         await using var phone = _server.CreateVoterHub();
         var told = new[] { player, booth, coordinator }.Select(c => c.Received<RoomInfo>(ShowHubMethods.RoomChanged)).ToArray();
         var phoneRooms = phone.Received<RoomInfo>(ShowHubMethods.RoomChanged);
-        var phoneVoting = phone.Received<VotingSnapshot>(ShowHubMethods.VotingChanged);
+        var phoneVoting = phone.ReceivedVoting(_server);
         foreach (var connection in new[] { player, booth, coordinator, phone })
         {
             await connection.StartAndSyncAsync();

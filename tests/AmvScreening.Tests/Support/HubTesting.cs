@@ -33,6 +33,27 @@ public static class HubTesting
         return channel.Reader;
     }
 
+    /// <summary>What takes votes, as the connection follows it: each state after a <see cref="ShowHubMethods.VotingChanged"/>
+    /// push, the pushed change applied, or the snapshot fetched (GET /api/voting) when a push does not follow the version
+    /// held (<see cref="VotingFollower"/>). The follower is returned too (how often it fetched).</summary>
+    public static ChannelReader<VotingSnapshot> ReceivedVoting(this HubConnection connection, AmvServer server) =>
+        connection.ReceivedVoting(server, out _);
+
+    /// <inheritdoc cref="ReceivedVoting(HubConnection, AmvServer)"/>
+    public static ChannelReader<VotingSnapshot> ReceivedVoting(this HubConnection connection, AmvServer server, out VotingFollower follower)
+    {
+        var channel = Channel.CreateUnbounded<VotingSnapshot>();
+        var following = new VotingFollower(async ct =>
+        {
+            using var client = server.CreateAnonymousClient();
+            return (await client.GetFromJsonAsync<VotingSnapshot>("/api/voting", ShowJsonOptions, ct).WaitAsync(Bound, ct))!;
+        });
+        following.Changed += snapshot => channel.Writer.TryWrite(snapshot);
+        connection.On<VotingChange>(ShowHubMethods.VotingChanged, change => following.TakeAsync(change));
+        follower = following;
+        return channel.Reader;
+    }
+
     /// <summary>The next message that matches <paramref name="match"/> (skipping the others), within the bound (or
     /// <paramref name="bound"/>).</summary>
     public static async Task<T> NextMatchingAsync<T>(this ChannelReader<T> reader, Func<T, bool> match, TimeSpan? bound = null)

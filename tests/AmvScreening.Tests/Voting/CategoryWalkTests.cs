@@ -26,7 +26,7 @@ public sealed class CategoryWalkTests : IDisposable
         await using var player = _server.CreatePlayerHub();
         await using var phone = _server.CreateVoterHub();
         var shows = phone.Received<ShowState>(ShowHubMethods.ShowChanged);
-        var votings = phone.Received<VotingSnapshot>(ShowHubMethods.VotingChanged);
+        var votings = phone.ReceivedVoting(_server);
         var reveals = phone.Received<PublicResults>(ShowHubMethods.ResultsRevealed);
         await player.StartAndSyncAsync();
         await phone.StartAndSyncAsync();
@@ -84,7 +84,7 @@ public sealed class CategoryWalkTests : IDisposable
             .Where(e => e.GetProperty("categoryId").GetInt32() == categoryId).Select(e => e.GetProperty("id").GetInt32()).Last();
         await using var player = _server.CreatePlayerHub();
         await using var phone = _server.CreateVoterHub();
-        var votings = phone.Received<VotingSnapshot>(ShowHubMethods.VotingChanged);
+        var votings = phone.ReceivedVoting(_server);
         await player.StartAndSyncAsync();
         await phone.StartAndSyncAsync();
         var voter = await JoinAsync(coordinator);

@@ -3,14 +3,14 @@ using AmvScreening.Server.Contest;
 using AmvScreening.Server.Results;
 using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>
 /// The projectionist's commands on their way to the player, checked at the edge: a command that is not well-formed
 /// (<see cref="PlayerCommandRules"/>), a jump to an entry that is not a finalist in the show, or a winner slate for an
 /// entry whose win has not been revealed is refused with a <see cref="HubException"/> saying why, and nothing is sent.
 /// </summary>
-public sealed class PlayerCommandSender(ContestStore contest, ResultsService results, IHubContext<ShowHub, IShowClient> hub, ILogger<PlayerCommandSender> logger)
+public sealed class PlayerCommandSender(ContestStore contest, ResultsService results, Broadcaster broadcaster, ILogger<PlayerCommandSender> logger)
 {
     public async Task SendAsync(PlayerCommand? command, CancellationToken ct = default)
     {
@@ -20,7 +20,7 @@ public sealed class PlayerCommandSender(ContestStore contest, ResultsService res
             throw new HubException($"Command refused: {problem}");
         }
 
-        await hub.Clients.Group(ShowHubContract.Groups.Players).PlayerCommand(command!);
+        broadcaster.PlayerCommand(command!);
     }
 
     private async Task<string?> ProblemWithEntryAsync(PlayerCommand command, CancellationToken ct)

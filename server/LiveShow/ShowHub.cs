@@ -4,7 +4,7 @@ using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>The show hub (docs/protocol.md). Anyone may connect; each connection joins the group of its role
 /// (anonymous connections are voters), and the methods that act check the role.</summary>

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
-using AmvScreening.Protocol;
 using AmvScreening.Server.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>How many phones are connected to the show hub (voters online), pushed to the player, the booth and the
-/// coordinators as <see cref="IShowClient.VotersOnline"/> at most once a second, and whenever one of them connects.</summary>
+/// coordinators as <see cref="Protocol.IShowClient.VotersOnline"/> at most once a second, and whenever one of them connects.</summary>
 public sealed class AudienceCounter : IAsyncDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -14,9 +12,12 @@ public sealed class AudienceCounter : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _voters = new();
     private readonly Coalescer _push;
 
-    public AudienceCounter(IHubContext<ShowHub, IShowClient> hub, TimeProvider clock, ILogger<AudienceCounter> logger) =>
-        _push = new Coalescer(Interval, clock, _ => hub.Clients.Groups(
-            ShowHubContract.Groups.Players, ShowHubContract.Groups.Booth, ShowHubContract.Groups.Coordinators).VotersOnline(VotersOnline), logger);
+    public AudienceCounter(Broadcaster broadcaster, TimeProvider clock, ILogger<AudienceCounter> logger) =>
+        _push = new Coalescer(Interval, clock, _ =>
+        {
+            broadcaster.VotersOnline(VotersOnline);
+            return Task.CompletedTask;
+        }, logger);
 
     public int VotersOnline => _voters.Count;
 

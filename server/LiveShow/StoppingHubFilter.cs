@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>
 /// While the server is stopping, a new hub connection is closed at once. SignalR closes the connections that are open

@@ -1,14 +1,13 @@
 using AmvScreening.Protocol;
-using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>Which player connections are open, so the booth sees at once when the player drops or comes back
 /// (pushed to booth and coordinators as <see cref="IShowClient.PlayerPresence"/> when it changes), and everyone sees
 /// when the projector stops reporting (<see cref="ShowService.ProjectorLostAsync"/>).</summary>
-public sealed class PlayerPresenceTracker(IHubContext<ShowHub, IShowClient> hub, ShowService show, TimeProvider clock)
+public sealed class PlayerPresenceTracker(Broadcaster broadcaster, ShowService show, TimeProvider clock)
 {
-    // One change at a time, pushed before the next: the pushes arrive in the order of the changes.
+    // One change at a time, queued for pushing before the next: the pushes arrive in the order of the changes.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _connections = [];
     private PlayerPresence _current = PlayerPresence.Never;
@@ -31,7 +30,7 @@ public sealed class PlayerPresenceTracker(IHubContext<ShowHub, IShowClient> hub,
 
             var presence = new PlayerPresence(_connections.Count > 0, clock.GetUtcNow());
             Volatile.Write(ref _current, presence);
-            await hub.Clients.Groups(ShowHubContract.Groups.Booth, ShowHubContract.Groups.Coordinators).PlayerPresence(presence);
+            broadcaster.PlayerPresence(presence);
             if (!presence.Connected)
             {
                 await show.ProjectorLostAsync();

@@ -1,16 +1,14 @@
-using AmvScreening.Protocol;
 using AmvScreening.Server.Infrastructure;
 using AmvScreening.Server.Integrity;
-using AmvScreening.Server.Show;
+using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Voting;
-using Microsoft.AspNetCore.SignalR;
 
 namespace AmvScreening.Server.Results;
 
 /// <summary>Pushes the tally to the coordinators when votes are committed, voting opens or closes, or results change:
 /// at most twice a second however fast the votes come, and nothing while nothing changes. Its flags are judged afresh
 /// at most once a second, less often in a very large contest (<see cref="IntegrityService.PushLag"/>).</summary>
-public sealed class TallyBroadcaster : IHostedService
+public sealed class TallyPusher : IHostedService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
@@ -19,16 +17,15 @@ public sealed class TallyBroadcaster : IHostedService
     private readonly ResultsService _results;
     private readonly Coalescer _coalescer;
 
-    public TallyBroadcaster(
-        VoteWriter writer, VotingState voting, ResultsService results, IntegrityService integrity, IHubContext<ShowHub, IShowClient> hub,
-        TimeProvider clock, ILogger<TallyBroadcaster> logger)
+    public TallyPusher(
+        VoteWriter writer, VotingState voting, ResultsService results, IntegrityService integrity, Broadcaster broadcaster,
+        TimeProvider clock, ILogger<TallyPusher> logger)
     {
         (_writer, _voting, _results) = (writer, voting, results);
         _coalescer = new Coalescer(
             Interval,
             clock,
-            async ct => await hub.Clients.Group(ShowHubContract.Groups.Coordinators).TallyChanged(
-                (await results.GetAsync(integrity.PushLag, ct)).Tally),
+            async ct => broadcaster.TallyChanged((await results.GetAsync(integrity.PushLag, ct)).Tally),
             logger);
     }
 

@@ -1,4 +1,4 @@
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 public static class ShowEndpoints
 {

@@ -7,7 +7,7 @@ using AmvScreening.Server.Voting;
 using Dapper;
 using Microsoft.AspNetCore.SignalR;
 
-namespace AmvScreening.Server.Show;
+namespace AmvScreening.Server.LiveShow;
 
 /// <summary>
 /// What is on screen, as the player last reported it. Kept in memory for reads, written to the database before it is
@@ -18,7 +18,7 @@ namespace AmvScreening.Server.Show;
 /// report until the last player connection closes (<see cref="ProjectorLostAsync"/>); lost after a server start until
 /// the player reports again, since what was saved may no longer be on screen.</remarks>
 public sealed class ShowService(
-    Db db, ContestStore contest, VotingState voting, ResultsService results, RoomRotation rotation, IHubContext<ShowHub, IShowClient> hub,
+    Db db, ContestStore contest, VotingState voting, ResultsService results, RoomRotation rotation, Broadcaster broadcaster,
     TimeProvider clock, ILogger<ShowService> logger)
 {
     private const string SelectState = """
@@ -74,7 +74,7 @@ public sealed class ShowService(
             var lost = _current with { Projector = ProjectorStatus.Lost };
             Volatile.Write(ref _current, lost);
             logger.LogWarning("The projector stopped reporting (no player connected); last known: {Phase}", lost.Phase);
-            await hub.Clients.All.ShowChanged(lost);
+            broadcaster.ShowChanged(lost);
         }
         finally
         {
@@ -136,7 +136,7 @@ public sealed class ShowService(
             // Voting opens before phones hear that the video started, so a vote right after the push is taken.
             await voting.OnShowChangedAsync(next, ct);
             await rotation.OnShowChangedAsync(next, ct);
-            await hub.Clients.All.ShowChanged(next);
+            broadcaster.ShowChanged(next);
             return next;
         }
         finally
