@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using AmvScreening.Player.Show;
+using AmvScreening.Player.Slates;
 using AmvScreening.Protocol;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -130,7 +131,7 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         var screen = sequencer.Current;
         var lines = new List<string>
         {
-            $"AMV player · {rundown.ContestName} · server {Connection(reporter.State)} · voters online {live.VotersOnline}",
+            $"AMV player · {DisplayText.OneLine(rundown.ContestName)} · server {Connection(reporter.State)} · voters online {live.VotersOnline}",
             new('─', 72),
         };
         if (screen is null)
@@ -139,18 +140,18 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         }
         else
         {
-            lines.Add($"ON SCREEN  {screen.Phase}{(screen.Category is { } c ? " · " + c : "")}");
+            lines.Add($"ON SCREEN  {screen.Phase}{(screen.Category is { } c ? " · " + DisplayText.OneLine(c) : "")}");
             if (screen.Entry is { } entry)
             {
                 var number = rundown.FindEntry(entry.Id)?.Number;
-                lines.Add($"           {(number is null ? "" : $"{number}/{rundown.Finalists.Count}  ")}{entry.Title} — {string.Join(", ", entry.Editors)}");
+                lines.Add($"           {(number is null ? "" : $"{number}/{rundown.Finalists.Count}  ")}{DisplayText.OneLine(entry.Title)} — {DisplayText.OneLine(string.Join(", ", entry.Editors))}");
             }
 
             var elapsed = screen.Phase is ShowPhase.Video or ShowPhase.Paused ? sequencer.Position : _clock.GetUtcNow() - screen.StartedAt;
             lines.Add($"           {Clock(elapsed)}{(screen.Duration is { } d ? $" / {Clock(d)}  ({Clock(d - elapsed)} left)" : "")}");
             var next = rundown.UpcomingFinalist(rundown.NextIntro(screen.Step));
             lines.Add(next < rundown.Finalists.Count
-                ? $"UP NEXT    {next + 1}/{rundown.Finalists.Count}  {rundown.Finalists[next].Entry.Title} ({rundown.Finalists[next].Entry.Category})"
+                ? $"UP NEXT    {next + 1}/{rundown.Finalists.Count}  {DisplayText.OneLine(rundown.Finalists[next].Entry.Title)} ({DisplayText.OneLine(rundown.Finalists[next].Entry.Category)})"
                 : "UP NEXT    the end card");
         }
 
@@ -162,15 +163,51 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
             { Kind: PromptKind.Jump } p => $"Jump to finalist number (1–{rundown.Finalists.Count}, Enter; Esc cancels): {p.Typed}_",
             _ => "",
         });
-        lines.AddRange(log.Lines());
+        lines.AddRange(log.Lines().Select(DisplayText.OneLine));
 
+        var width = TerminalWidth();
         var text = new StringBuilder("\e[H");
         foreach (var line in lines)
         {
-            text.Append(line).Append("\e[K\n");
+            text.Append(Cut(line, width)).Append("\e[K\n");
         }
 
         return text.Append("\e[J").ToString();
+    }
+
+    /// <summary>The line cut to <paramref name="columns"/> terminal columns (East-Asian wide characters and emoji take
+    /// two), so that a long title never wraps onto the next line of the panel.</summary>
+    internal static string Cut(string line, int columns)
+    {
+        var used = 0;
+        var fits = 0; // how much of the line fits with room left for the "…"
+        foreach (var rune in line.EnumerateRunes())
+        {
+            used += SlateTextFit.IsWide(rune.Value) ? 2 : SlateTextFit.AdvanceEm(rune) == 0 ? 0 : 1;
+            if (used > columns)
+            {
+                return columns < 1 ? "" : line[..fits] + "…";
+            }
+
+            if (used <= columns - 1)
+            {
+                fits += rune.Utf16SequenceLength;
+            }
+        }
+
+        return line;
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth is > 10 and var columns ? columns - 1 : 79;
+        }
+        catch (IOException)
+        {
+            return 79;
+        }
     }
 
     private static string Connection(HubConnectionState state) => state switch
