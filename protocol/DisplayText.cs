@@ -71,4 +71,60 @@ public static class DisplayText
     /// <summary>The explicit bidirectional formatting characters: embeddings and overrides (LRE, RLE, PDF, LRO, RLO)
     /// and isolates (LRI, RLI, FSI, PDI). The marks LRM, RLM and ALM stay: they only nudge neutral characters.</summary>
     public static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+
+    /// <summary>East-Asian wide or fullwidth characters (CJK ideographs, kana, hangul, fullwidth forms) and emoji: two
+    /// columns in a terminal, about one em or more on a slate.</summary>
+    public static bool IsWide(int c) =>
+        c is >= 0x1100 and <= 0x115F
+            or >= 0x2E80 and <= 0x303E
+            or >= 0x3041 and <= 0x33FF
+            or >= 0x3400 and <= 0x4DBF
+            or >= 0x4E00 and <= 0x9FFF
+            or >= 0xA000 and <= 0xA4CF
+            or >= 0xAC00 and <= 0xD7A3
+            or >= 0xF900 and <= 0xFAFF
+            or >= 0xFE30 and <= 0xFE4F
+            or >= 0xFF00 and <= 0xFF60
+            or >= 0xFFE0 and <= 0xFFE6
+            || IsEmoji(c)
+            || c is >= 0x20000 and <= 0x3FFFD;
+
+    /// <summary>Characters drawn as emoji pictures (the emoji blocks, dingbats and miscellaneous symbols).</summary>
+    public static bool IsEmoji(int c) => c is >= 0x1F000 and <= 0x1FAFF or >= 0x2600 and <= 0x27BF or 0x2B50 or 0x2B55 or 0x231A or 0x231B;
+
+    /// <summary>Characters that take no room of their own: joiners, variation selectors, combining marks.</summary>
+    public static bool IsZeroWidth(Rune rune) =>
+        rune.Value is 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF
+            or >= 0xFE00 and <= 0xFE0F
+            or >= 0xE0100 and <= 0xE01EF
+            or >= 0xE0020 and <= 0xE007F
+            || Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.EnclosingMark;
+
+    /// <summary>How many terminal columns <paramref name="text"/> takes (wide characters two, zero-width ones none).</summary>
+    public static int Columns(string text) => text.EnumerateRunes().Sum(Columns);
+
+    private static int Columns(Rune rune) => IsZeroWidth(rune) ? 0 : IsWide(rune.Value) ? 2 : 1;
+
+    /// <summary><paramref name="line"/> cut to at most <paramref name="columns"/> terminal columns, ending with "…" when
+    /// cut, so that a long title never wraps onto the next line of a panel or table.</summary>
+    public static string CutToColumns(string line, int columns)
+    {
+        var used = 0;
+        var fits = 0; // how much of the line fits with a column left for the "…"
+        foreach (var rune in line.EnumerateRunes())
+        {
+            used += Columns(rune);
+            if (used > columns)
+            {
+                return columns < 1 ? "" : line[..fits] + "…";
+            }
+
+            if (used <= columns - 1)
+            {
+                fits += rune.Utf16SequenceLength;
+            }
+        }
+
+        return line;
+    }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
 using AmvScreening.Protocol;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -169,33 +168,10 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         var text = new StringBuilder("\e[H");
         foreach (var line in lines)
         {
-            text.Append(Cut(line, width)).Append("\e[K\n");
+            text.Append(DisplayText.CutToColumns(line, width)).Append("\e[K\n");
         }
 
         return text.Append("\e[J").ToString();
-    }
-
-    /// <summary>The line cut to <paramref name="columns"/> terminal columns (East-Asian wide characters and emoji take
-    /// two), so that a long title never wraps onto the next line of the panel.</summary>
-    internal static string Cut(string line, int columns)
-    {
-        var used = 0;
-        var fits = 0; // how much of the line fits with room left for the "…"
-        foreach (var rune in line.EnumerateRunes())
-        {
-            used += SlateTextFit.IsWide(rune.Value) ? 2 : SlateTextFit.AdvanceEm(rune) == 0 ? 0 : 1;
-            if (used > columns)
-            {
-                return columns < 1 ? "" : line[..fits] + "…";
-            }
-
-            if (used <= columns - 1)
-            {
-                fits += rune.Utf16SequenceLength;
-            }
-        }
-
-        return line;
     }
 
     private static int TerminalWidth()

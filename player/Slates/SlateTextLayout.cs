@@ -42,7 +42,7 @@ internal static partial class SlateTextLayout
 
         var maxHeight = Length((string?)text.Attribute("data-max-height")) ?? double.PositiveInfinity;
         var layout = SlateTextFit.Fit(content, fontSize, maxWidth.Value, maxLines, minSize, letterSpacing, maxHeight, lineHeight);
-        var size = Math.Round(layout.FontSize, 1);
+        var size = Math.Floor(layout.FontSize * 10 + 1e-9) / 10; // rounded down: the lines must stay inside the box
         var step = size * lineHeight;
         var offset = ((string?)text.Attribute("data-valign")) switch
         {

@@ -9,12 +9,17 @@ public sealed class SlateTextFitTests
     [Fact]
     public void Wide_characters_count_one_em_and_latin_about_half()
     {
-        Assert.Equal(5.0, SlateTextFit.EstimateWidthEm("君の名は。"));
+        Assert.Equal(5 * 1.03, SlateTextFit.EstimateWidthEm("君の名は。"), 6);
         Assert.InRange(SlateTextFit.EstimateWidthEm("Ignite"), 6 * 0.4, 6 * 0.7);
         Assert.True(SlateTextFit.EstimateWidthEm("WWW") > SlateTextFit.EstimateWidthEm("iii"));
-        // A ZWJ emoji sequence and a combining accent add nothing beyond their base characters.
-        Assert.Equal(SlateTextFit.EstimateWidthEm("👩👩"), SlateTextFit.EstimateWidthEm("👩\u200D👩"));
+        // An emoji sequence (ZWJ family, skin tone, flag, keycap) is one picture; a combining accent adds nothing.
+        Assert.Equal(SlateTextFit.EmojiEm, SlateTextFit.EstimateWidthEm("👩\u200D👩\u200D👧"));
+        Assert.Equal(SlateTextFit.EmojiEm, SlateTextFit.EstimateWidthEm("👍🏽"));
+        Assert.Equal(SlateTextFit.EmojiEm, SlateTextFit.EstimateWidthEm("🇯🇵"));
+        Assert.Equal(SlateTextFit.EmojiEm, SlateTextFit.EstimateWidthEm("1\uFE0F\u20E3"));
+        Assert.Equal(2 * SlateTextFit.EmojiEm, SlateTextFit.EstimateWidthEm("👩👩"));
         Assert.Equal(SlateTextFit.EstimateWidthEm("e"), SlateTextFit.EstimateWidthEm("e\u0301"));
+        Assert.Equal(SlateTextFit.EstimateWidthEm("e"), SlateTextFit.EstimateWidthEm("é"));
     }
 
     [Fact]
@@ -75,14 +80,26 @@ public sealed class SlateTextFitTests
     }
 
     [Fact]
-    public void An_unbreakable_word_is_cut_inside_rather_than_overflowing()
+    public void A_word_too_long_for_a_line_shrinks_rather_than_breaks()
+    {
+        var layout = SlateTextFit.Fit("Shrinking, Really Supercalifragilisticexpialidocious", 76, 900, 3, 36);
+
+        Assert.Equal(["Shrinking, Really", "Supercalifragilisticexpialidocious"], layout.Lines);
+        Assert.InRange(layout.FontSize, 36, 76);
+    }
+
+    [Fact]
+    public void A_word_too_long_even_at_the_minimum_size_is_cut_with_a_hyphen_as_the_last_resort()
     {
         var url = "https://" + new string('a', 120) + ".example.org";
 
-        var layout = SlateTextFit.Fit(url, 50, 1000, 2, 30);
+        var layout = SlateTextFit.Fit(url, 50, 1000, 3, 30);
 
         Assert.All(layout.Lines, line => Assert.True(SlateTextFit.EstimateWidthPx(line, layout.FontSize) <= 1000.001, line));
-        Assert.True(layout.FontSize >= 30);
+        Assert.Equal(30, layout.FontSize);
+        Assert.Equal("https://", layout.Lines[0]);
+        Assert.EndsWith(SlateTextFit.BreakHyphen, layout.Lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("…", layout.Lines[^1], StringComparison.Ordinal);
     }
 
     [Fact]
