@@ -94,7 +94,7 @@ public static class DisplayText
 
     /// <summary>Characters that take no room of their own: joiners, variation selectors, combining marks.</summary>
     public static bool IsZeroWidth(Rune rune) =>
-        rune.Value is 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF
+        rune.Value is 0x200B or 0x200C or 0x200D or 0x200E or 0x200F or 0x2060 or 0xFEFF
             or >= 0xFE00 and <= 0xFE0F
             or >= 0xE0100 and <= 0xE01EF
             or >= 0xE0020 and <= 0xE007F
