@@ -40,7 +40,7 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
                     OnKey(key);
                 }
 
-                var panel = Panel();
+                var panel = Panel(TerminalWidth());
                 if (panel != drawn)
                 {
                     Console.Write(panel);
@@ -123,8 +123,10 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         return null;
     }
 
-    /// <summary>The whole panel, drawn from the top left, each line cleared to its end.</summary>
-    private string Panel()
+    /// <summary>The whole panel, drawn from the top left, each line cut to <paramref name="width"/> columns and cleared
+    /// to its end. User text (names, titles, log lines) is shown on one line (<see cref="DisplayText.OneLine"/>): a
+    /// control character in it can never move the cursor or break the panel.</summary>
+    internal string Panel(int width)
     {
         var rundown = sequencer.Rundown;
         var screen = sequencer.Current;
@@ -164,7 +166,6 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         });
         lines.AddRange(log.Lines().Select(DisplayText.OneLine));
 
-        var width = TerminalWidth();
         var text = new StringBuilder("\e[H");
         foreach (var line in lines)
         {
