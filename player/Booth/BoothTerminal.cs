@@ -40,7 +40,7 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
                     OnKey(key);
                 }
 
-                var panel = Panel();
+                var panel = Panel(TerminalWidth());
                 if (panel != drawn)
                 {
                     Console.Write(panel);
@@ -123,14 +123,16 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         return null;
     }
 
-    /// <summary>The whole panel, drawn from the top left, each line cleared to its end.</summary>
-    private string Panel()
+    /// <summary>The whole panel, drawn from the top left, each line cut to <paramref name="width"/> columns and cleared
+    /// to its end. User text (names, titles, log lines) is shown on one line (<see cref="DisplayText.OneLine"/>): a
+    /// control character in it can never move the cursor or break the panel.</summary>
+    internal string Panel(int width)
     {
         var rundown = sequencer.Rundown;
         var screen = sequencer.Current;
         var lines = new List<string>
         {
-            $"AMV player · {rundown.ContestName} · server {Connection(reporter.State)} · voters online {live.VotersOnline}",
+            $"AMV player · {DisplayText.OneLine(rundown.ContestName)} · server {Connection(reporter.State)} · voters online {live.VotersOnline}",
             new('─', 72),
         };
         if (screen is null)
@@ -139,18 +141,18 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         }
         else
         {
-            lines.Add($"ON SCREEN  {screen.Phase}{(screen.Category is { } c ? " · " + c : "")}");
+            lines.Add($"ON SCREEN  {screen.Phase}{(screen.Category is { } c ? " · " + DisplayText.OneLine(c) : "")}");
             if (screen.Entry is { } entry)
             {
                 var number = rundown.FindEntry(entry.Id)?.Number;
-                lines.Add($"           {(number is null ? "" : $"{number}/{rundown.Finalists.Count}  ")}{entry.Title} — {string.Join(", ", entry.Editors)}");
+                lines.Add($"           {(number is null ? "" : $"{number}/{rundown.Finalists.Count}  ")}{DisplayText.OneLine(entry.Title)} — {DisplayText.OneLine(string.Join(", ", entry.Editors))}");
             }
 
             var elapsed = screen.Phase is ShowPhase.Video or ShowPhase.Paused ? sequencer.Position : _clock.GetUtcNow() - screen.StartedAt;
             lines.Add($"           {Clock(elapsed)}{(screen.Duration is { } d ? $" / {Clock(d)}  ({Clock(d - elapsed)} left)" : "")}");
             var next = rundown.UpcomingFinalist(rundown.NextIntro(screen.Step));
             lines.Add(next < rundown.Finalists.Count
-                ? $"UP NEXT    {next + 1}/{rundown.Finalists.Count}  {rundown.Finalists[next].Entry.Title} ({rundown.Finalists[next].Entry.Category})"
+                ? $"UP NEXT    {next + 1}/{rundown.Finalists.Count}  {DisplayText.OneLine(rundown.Finalists[next].Entry.Title)} ({DisplayText.OneLine(rundown.Finalists[next].Entry.Category)})"
                 : "UP NEXT    the end card");
         }
 
@@ -162,15 +164,27 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
             { Kind: PromptKind.Jump } p => $"Jump to finalist number (1–{rundown.Finalists.Count}, Enter; Esc cancels): {p.Typed}_",
             _ => "",
         });
-        lines.AddRange(log.Lines());
+        lines.AddRange(log.Lines().Select(DisplayText.OneLine));
 
         var text = new StringBuilder("\e[H");
         foreach (var line in lines)
         {
-            text.Append(line).Append("\e[K\n");
+            text.Append(DisplayText.CutToColumns(line, width)).Append("\e[K\n");
         }
 
         return text.Append("\e[J").ToString();
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth is > 10 and var columns ? columns - 1 : 79;
+        }
+        catch (IOException)
+        {
+            return 79;
+        }
     }
 
     private static string Connection(HubConnectionState state) => state switch

@@ -17,7 +17,9 @@ public sealed record ShowOptions
     public TimeSpan? QuitAfterEndCard { get; init; }
     /// <summary>An item not on screen by then (the engine never said Playing) counts as failed.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
-    /// <summary>The line on the difficulties slate.</summary>
-    public string DifficultiesMessage { get; init; } = "Technical difficulties — the show goes on in a moment.";
-    public string IntermissionMessage { get; init; } = "Intermission";
+    /// <summary>The line under the difficulties slate's headline (which already says "Technical difficulties").</summary>
+    public string DifficultiesMessage { get; init; } = "The show goes on in a moment.";
+    /// <summary>The line under the intermission's headline (which already says "Intermission"); empty: the template's
+    /// own line.</summary>
+    public string IntermissionMessage { get; init; } = "";
 }

@@ -97,8 +97,9 @@ public sealed class ShowSequencer(
             IntroSlate => Slate(IntroSlate, new SlateData(SlateKind.Intro, name, category!.Name, entry, live.Room), _options.Intro),
             Video => new Showing(Video, showing.Finalist!.VideoFile is { } file ? new MediaItem(file, StartAt: _state.VideoAt) : null, null),
             OutroSlate => Slate(OutroSlate, new SlateData(SlateKind.Outro, name, category!.Name, entry, live.Room), _options.Outro),
-            Intermission => Slate(Intermission, new SlateData(SlateKind.Intermission, name, Message: _options.IntermissionMessage), _options.Intermission),
-            _ => Slate(EndCard, new SlateData(SlateKind.End, name), _options.QuitAfterEndCard ?? _options.Hold),
+            Intermission => Slate(Intermission, new SlateData(SlateKind.Intermission, name, Room: live.Room, Message: _options.IntermissionMessage), _options.Intermission),
+            // The end card's QR code opens the phones' page, where the results appear as they are revealed.
+            _ => Slate(EndCard, new SlateData(SlateKind.End, name, Room: live.Room), _options.QuitAfterEndCard ?? _options.Hold),
         };
     }
 

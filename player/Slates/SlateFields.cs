@@ -1,4 +1,4 @@
-using System.Text;
+using AmvScreening.Protocol;
 
 namespace AmvScreening.Player.Slates;
 
@@ -71,52 +71,11 @@ internal static class SlateFields
     private static List<string> Clean(IReadOnlyList<string?>? list) =>
         (list ?? []).Select(item => Clean(item)).Where(item => item.Length > 0).Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>Removes what XML cannot hold (control characters, lone surrogates, non-characters), turns line breaks
-    /// and tabs into spaces, collapses runs of spaces, trims and caps the length.</summary>
+    /// <summary>The text on one line (<see cref="DisplayText.OneLine"/>: no control characters, line breaks or tabs,
+    /// nothing XML cannot hold), its length capped.</summary>
     public static string Clean(string? text) => Clean(text, MaxLength);
 
-    public static string Clean(string? text, int maxLength)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-
-        var builder = new StringBuilder(text.Length);
-        var lastWasSpace = true;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(c).Append(text[i + 1]);
-                i++;
-                lastWasSpace = false;
-                continue;
-            }
-
-            if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
-            {
-                continue;
-            }
-
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                if (!lastWasSpace && (char.IsWhiteSpace(c) || c is '\t' or '\n' or '\r'))
-                {
-                    builder.Append(' ');
-                    lastWasSpace = true;
-                }
-
-                continue;
-            }
-
-            builder.Append(c);
-            lastWasSpace = false;
-        }
-
-        return Limit(builder.ToString().Trim(), maxLength);
-    }
+    public static string Clean(string? text, int maxLength) => Limit(DisplayText.OneLine(text), maxLength);
 
     private static string Limit(string text, int maxLength = MaxLength)
     {

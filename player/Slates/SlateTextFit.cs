@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AmvScreening.Protocol;
 
 namespace AmvScreening.Player.Slates;
 
@@ -10,78 +11,127 @@ namespace AmvScreening.Player.Slates;
 /// </summary>
 internal static class SlateTextFit
 {
-    /// <summary>Estimated advance of a character, in em, calibrated on Noto Sans CJK JP Bold (a few per cent wide of
-    /// it; regular weights and DejaVu Sans come out narrower): East-Asian wide, emoji, em dash and ellipsis 1.0;
-    /// m, w, M, W, @, % 0.9; other capitals and &amp; 0.68; narrow letters and punctuation (i j l f t . , ; : ' ! | ( ) ·)
-    /// 0.33; a space 0.25; anything else 0.6. Zero-width joiners, variation selectors and combining marks count 0.</summary>
+    /// <summary>Advances of the printable ASCII characters (space to '~'), in em: measured with librsvg on Noto Sans CJK
+    /// JP Bold (the widest weight the slates use) and rounded up by 3 %.</summary>
+    private static readonly double[] Ascii =
+    [
+        0.24, 0.39, 0.60, 0.61, 0.61, 1.00, 0.77, 0.34, 0.39, 0.39, 0.53, 0.61, 0.34, 0.39, 0.34, 0.40,
+        0.61, 0.61, 0.61, 0.61, 0.61, 0.61, 0.61, 0.61, 0.61, 0.61, 0.34, 0.34, 0.61, 0.61, 0.61, 0.53,
+        1.04, 0.66, 0.71, 0.64, 0.74, 0.64, 0.61, 0.74, 0.78, 0.34, 0.55, 0.71, 0.60, 0.88, 0.78, 0.80,
+        0.69, 0.80, 0.71, 0.63, 0.65, 0.78, 0.65, 0.95, 0.65, 0.60, 0.62, 0.39, 0.40, 0.39, 0.61, 0.59,
+        0.65, 0.61, 0.67, 0.52, 0.67, 0.60, 0.39, 0.62, 0.66, 0.32, 0.32, 0.63, 0.33, 1.00, 0.67, 0.65,
+        0.67, 0.67, 0.45, 0.51, 0.42, 0.66, 0.60, 0.89, 0.58, 0.60, 0.53, 0.39, 0.31, 0.39, 0.61,
+    ];
+
+    /// <summary>An emoji picture (Noto Color Emoji, found by fontconfig's fallback) is 1.246 em wide.</summary>
+    public const double EmojiEm = 1.28;
+
+    /// <summary>
+    /// Estimated advance of a character, in em, never narrower than what librsvg draws with the slates' fonts (Noto
+    /// Sans CJK JP, DejaVu Sans for Hebrew and Arabic, Noto Color Emoji), bold or regular: printable ASCII from a
+    /// measured table; East-Asian wide characters 1.03; emoji <see cref="EmojiEm"/>; accented Latin letters as their
+    /// base letter; Greek and Cyrillic 0.86; Hebrew 0.8; Arabic 0.9 (isolated forms are the widest); a few common
+    /// punctuation marks measured; anything else 1.0. Joiners, variation selectors and combining marks count 0.
+    /// </summary>
     public static double AdvanceEm(Rune rune)
     {
         var c = rune.Value;
-        if (IsZeroWidth(rune))
+        if (DisplayText.IsZeroWidth(rune))
         {
             return 0;
         }
 
-        if (IsWide(c) || c is 0x2014 or 0x2015 or 0x2026 or 0x203B)
+        if (c is >= 0x20 and <= 0x7E)
         {
-            return 1.0;
+            return Ascii[c - 0x20];
         }
 
-        if (c is ' ' or '\u00A0')
+        if (DisplayText.IsEmoji(c))
         {
-            return 0.25;
+            return EmojiEm;
         }
 
-        if (c is 'i' or 'j' or 'l' or 'f' or 't' or '.' or ',' or ';' or ':' or '\'' or '!' or '|' or '(' or ')' or '[' or ']' or '"' or '`' or '\u00B7')
+        if (DisplayText.IsWide(c))
         {
-            return 0.33;
+            return 1.03;
         }
 
-        if (c is 'm' or 'w' or 'M' or 'W' or '@' or '%')
+        switch (c)
         {
-            return 0.9;
+            case 0x00A0:
+                return Ascii[0];
+            case 0x2026:
+                return 1.14;
+            case 0x2014 or 0x2015:
+                return 0.86;
+            case 0x2013 or 0x2010 or 0x2011:
+                return 0.56;
+            case 0x2018 or 0x2019 or 0x201A:
+                return 0.34;
+            case 0x201C or 0x201D or 0x201E or 0x00AB or 0x00BB:
+                return 0.6;
+            case 0x00B7 or 0x2022:
+                return 0.61;
         }
 
-        if (Rune.IsUpper(rune) || c == '&')
+        if (c is >= 0x00C0 and <= 0x024F or >= 0x1E00 and <= 0x1EFF)
         {
-            return 0.68;
+            var decomposed = rune.ToString().Normalize(NormalizationForm.FormD);
+            return decomposed[0] is >= ' ' and <= '~' ? Ascii[decomposed[0] - 0x20] : Rune.IsUpper(rune) ? 1.0 : 0.8;
         }
 
-        return 0.6;
+        return c switch
+        {
+            >= 0x0370 and <= 0x052F => 0.86,
+            >= 0x0590 and <= 0x05FF or >= 0xFB1D and <= 0xFB4F => 0.8,
+            >= 0x0600 and <= 0x06FF or >= 0x0750 and <= 0x077F or >= 0xFB50 and <= 0xFDFF or >= 0xFE70 and <= 0xFEFF => 0.9,
+            _ => 1.0,
+        };
     }
 
-    /// <summary>East-Asian wide or fullwidth characters (CJK, kana, hangul, fullwidth forms) and emoji.</summary>
-    public static bool IsWide(int c) =>
-        c is >= 0x1100 and <= 0x115F
-            or >= 0x2E80 and <= 0x303E
-            or >= 0x3041 and <= 0x33FF
-            or >= 0x3400 and <= 0x4DBF
-            or >= 0x4E00 and <= 0x9FFF
-            or >= 0xA000 and <= 0xA4CF
-            or >= 0xAC00 and <= 0xD7A3
-            or >= 0xF900 and <= 0xFAFF
-            or >= 0xFE30 and <= 0xFE4F
-            or >= 0xFF00 and <= 0xFF60
-            or >= 0xFFE0 and <= 0xFFE6
-            or >= 0x1F000 and <= 0x1FAFF
-            or >= 0x20000 and <= 0x3FFFD;
+    /// <summary>East-Asian wide or fullwidth characters and emoji (<see cref="DisplayText.IsWide"/>): lines may break
+    /// around them.</summary>
+    public static bool IsWide(int c) => DisplayText.IsWide(c);
 
-    private static bool IsZeroWidth(Rune rune) =>
-        rune.Value is 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF
-            or >= 0xFE00 and <= 0xFE0F
-            or >= 0xE0100 and <= 0xE01EF
-            || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark;
+    private static bool IsZeroWidth(Rune rune) => DisplayText.IsZeroWidth(rune);
 
-    /// <summary>Estimated width of <paramref name="text"/> in em (letter spacing not included).</summary>
+    /// <summary>Estimated width of <paramref name="text"/> in em (letter spacing not included). An emoji sequence (a
+    /// ZWJ family, a skin tone, a flag, a keycap) is one picture.</summary>
     public static double EstimateWidthEm(string text)
     {
         double em = 0;
-        foreach (var rune in text.EnumerateRunes())
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
         {
-            em += AdvanceEm(rune);
+            var element = (string)elements.Current;
+            if (IsEmojiSequence(element))
+            {
+                em += EmojiEm;
+                continue;
+            }
+
+            foreach (var rune in element.EnumerateRunes())
+            {
+                em += AdvanceEm(rune);
+            }
         }
 
         return em;
+    }
+
+    /// <summary>A text element drawn as one emoji picture: it holds an emoji, or asks for emoji presentation (U+FE0F,
+    /// a keycap U+20E3).</summary>
+    private static bool IsEmojiSequence(string element)
+    {
+        foreach (var rune in element.EnumerateRunes())
+        {
+            if (DisplayText.IsEmoji(rune.Value) || rune.Value is 0xFE0F or 0x20E3)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Estimated width in px at <paramref name="fontSize"/> with <paramref name="letterSpacing"/> px after
@@ -114,9 +164,11 @@ internal static class SlateTextFit
     /// <paramref name="maxWidth"/> px. For 1, 2 … maxLines lines (balanced: the widest line as narrow as possible)
     /// the largest size that fits is computed, capped at <paramref name="fontSize"/>; the fewest lines whose size is
     /// at least <see cref="ShrinkBeforeWrapping"/> of the full size win, else the line count allowing the largest
-    /// size, down to <paramref name="minSize"/>. Below that, words may break anywhere; below that again, the text is
-    /// set at the minimum size and the last line cut with an ellipsis. Lines break after spaces, after '/' and '-',
-    /// and around East-Asian wide characters. With <paramref name="maxHeight"/>, k lines also need
+    /// size, down to <paramref name="minSize"/>. Words are never broken for a larger size: below the minimum, the text
+    /// is set at the minimum size, lines filled word by word, a word wider than a whole line cut with a hyphen
+    /// (<see cref="BreakHyphen"/>, the last resort), and the last line cut after a whole word with an ellipsis. Lines
+    /// break after spaces, after '/', '-' and dashes, and around East-Asian wide characters and emoji (not before
+    /// closing punctuation such as 。、」). With <paramref name="maxHeight"/>, k lines also need
     /// k × size × <paramref name="lineHeight"/> ≤ maxHeight.
     /// </summary>
     public static Layout Fit(
@@ -142,16 +194,11 @@ internal static class SlateTextFit
             return best;
         }
 
-        var byCharacter = FitSegments(Segment(text, byCharacter: true), fontSize, maxWidth, maxLines);
-        if (byCharacter.FontSize >= minSize)
-        {
-            return byCharacter;
-        }
-
+        // Words stay whole; only a word wider than a whole line even at the minimum size is cut, with a hyphen. What
+        // still does not fit is cut with an ellipsis.
         var linesAtMinimum = (int)Math.Clamp(Math.Floor(maxHeight / (minSize * lineHeight) + 1e-9), 1, maxLines);
-        // Words stay whole where they can; only a word wider than a whole line is cut into characters.
         var pieces = Segment(text, byCharacter: false)
-            .SelectMany(segment => EstimateWidthPx(segment.Trim(), minSize, letterSpacing) > maxWidth ? Segment(segment, byCharacter: true) : [segment])
+            .SelectMany(segment => EstimateWidthPx(segment.Trim(), minSize, letterSpacing) > maxWidth ? Hyphenate(segment, minSize, maxWidth, letterSpacing) : [segment])
             .ToList();
         return Truncate(pieces, minSize, maxWidth, linesAtMinimum, letterSpacing);
 
@@ -275,16 +322,43 @@ internal static class SlateTextFit
 
         if (index < segments.Count && lines.Count > 0)
         {
+            // Whole words go first; a line of one word loses characters.
             var last = lines[^1];
             while (last.Length > 0 && EstimateWidthPx(last.TrimEnd() + "…", size, letterSpacing) > maxWidth)
             {
-                last = RemoveLastTextElement(last);
+                var space = last.TrimEnd().LastIndexOf(' ');
+                last = space > 0 ? last[..space] : RemoveLastTextElement(last);
             }
 
             lines[^1] = last.TrimEnd() + "…";
         }
 
         return new Layout(lines, size);
+    }
+
+    /// <summary>The hyphen put where a word too long for any line is cut (U+2010).</summary>
+    public const string BreakHyphen = "\u2010";
+
+    /// <summary>A word wider than the box cut into pieces that fit, each but the last ending with
+    /// <see cref="BreakHyphen"/>; never inside a text element (an accent or an emoji sequence stays whole).</summary>
+    private static IEnumerable<string> Hyphenate(string word, double size, double maxWidth, double letterSpacing)
+    {
+        var piece = new StringBuilder();
+        foreach (var element in Segment(word, byCharacter: true))
+        {
+            if (piece.Length > 0 && element != " " && EstimateWidthPx(piece + element + BreakHyphen, size, letterSpacing) > maxWidth)
+            {
+                yield return piece + BreakHyphen;
+                piece.Clear();
+            }
+
+            piece.Append(element);
+        }
+
+        if (piece.Length > 0)
+        {
+            yield return piece.ToString();
+        }
     }
 
     private static string RemoveLastTextElement(string text)

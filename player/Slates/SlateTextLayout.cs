@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -42,7 +43,7 @@ internal static partial class SlateTextLayout
 
         var maxHeight = Length((string?)text.Attribute("data-max-height")) ?? double.PositiveInfinity;
         var layout = SlateTextFit.Fit(content, fontSize, maxWidth.Value, maxLines, minSize, letterSpacing, maxHeight, lineHeight);
-        var size = Math.Round(layout.FontSize, 1);
+        var size = Math.Floor(layout.FontSize * 10 + 1e-9) / 10; // rounded down: the lines must stay inside the box
         var step = size * lineHeight;
         var offset = ((string?)text.Attribute("data-valign")) switch
         {
@@ -66,10 +67,37 @@ internal static partial class SlateTextLayout
             span.SetAttributeValue("x", SlateTemplate.Number(x));
             span.SetAttributeValue("y", SlateTemplate.Number(y + offset + i * step));
             SetFontSize(span, size);
-            span.Add(layout.Lines[i]);
+            span.Add(WithDirection(layout.Lines[i]));
             text.Add(span);
         }
     }
+
+    /// <summary>The right-to-left mark, U+200F.</summary>
+    public const char RightToLeftMark = '\u200F';
+
+    /// <summary>A line whose first strong character is Hebrew or Arabic ends with a right-to-left mark, so that
+    /// librsvg's bidirectional ordering (which starts every line left-to-right) puts its final punctuation at its left
+    /// end, where a reader of the line expects it.</summary>
+    internal static string WithDirection(string line)
+    {
+        foreach (var rune in line.EnumerateRunes())
+        {
+            if (IsRightToLeft(rune.Value))
+            {
+                return line + RightToLeftMark;
+            }
+
+            if (Rune.IsLetter(rune))
+            {
+                return line;
+            }
+        }
+
+        return line;
+    }
+
+    private static bool IsRightToLeft(int c) =>
+        c is >= 0x0590 and <= 0x08FF or >= 0xFB1D and <= 0xFDFF or >= 0xFE70 and <= 0xFEFF or >= 0x10800 and <= 0x10FFF or >= 0x1E800 and <= 0x1EFFF;
 
     /// <summary>A length in px: a plain number or one ending in px (pt and mm are converted); null otherwise.</summary>
     public static double? Length(string? value)

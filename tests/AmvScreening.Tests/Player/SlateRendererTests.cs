@@ -348,6 +348,47 @@ public sealed class SlateRendererTests : IDisposable
         Assert.Equal(longUrl, await SlateImages.DecodeQrAsync(png));
     }
 
+    /// <summary>librsvg orders right-to-left text itself; the layout ends a Hebrew line with a right-to-left mark so
+    /// that its final punctuation stands at its left end. The title, drawn as the slate has it, must be exactly the
+    /// picture of its characters reversed and drawn strictly left to right, and differ from its characters drawn in
+    /// stored order (the control).</summary>
+    [Theory]
+    [InlineData("שלום עולם!")]
+    [InlineData("הסיפור של חברים.")]
+    public async Task A_hebrew_title_is_drawn_right_to_left_with_its_final_punctuation_at_its_left_end(string title)
+    {
+        var slate = Parse(Renderer().Render(new SlateData(SlateKind.Intro, ContestName, Entry: Entry(title))));
+        var line = ById(slate, "title").Elements(Svg + "tspan").Single();
+        Assert.Equal(title + "\u200F", line.Value);
+
+        async Task<string> Draw(string name, string text, bool strictlyLeftToRight)
+        {
+            var span = new XElement(line);
+            span.Value = text;
+            if (strictlyLeftToRight)
+            {
+                span.SetAttributeValue("unicode-bidi", "bidi-override");
+                span.SetAttributeValue("direction", "ltr");
+            }
+
+            var svg = new XElement(Svg + "svg", new XAttribute("width", 1920), new XAttribute("height", 1080),
+                new XAttribute("font-family", (string)slate.Root!.Attribute("font-family")!),
+                new XElement(Svg + "rect", new XAttribute("width", 1920), new XAttribute("height", 1080), new XAttribute("fill", "#000")),
+                new XElement(Svg + "text", ById(slate, "title").Attributes(), span));
+            var path = Path.Combine(_folder, name + ".svg");
+            File.WriteAllText(path, svg.ToString());
+            return await SlateImages.RenderPngAsync(path, Path.Combine(_folder, name + ".png"), width: 1920);
+        }
+
+        var drawn = await Draw("as-shown", line.Value, strictlyLeftToRight: false);
+        var reversed = await Draw("reversed", new string(title.Reverse().ToArray()), strictlyLeftToRight: true);
+        var stored = await Draw("stored-order", title, strictlyLeftToRight: true);
+
+        Assert.Equal(0, await SlateImages.DifferingPixelsAsync(drawn, reversed));
+        var control = await SlateImages.DifferingPixelsAsync(drawn, stored);
+        Assert.True(control > 1000, $"the control differs in {control} pixels only");
+    }
+
     /// <summary>The pictures in docs/slates/: every default slate with realistic data, a Japanese and a very long
     /// English title among them. librsvg must render each one; with AMV_WRITE_SLATE_PICTURES=1 they are also
     /// written to docs/slates/ (960×540).</summary>
@@ -408,6 +449,15 @@ internal static class SlateImages
         var result = await ExternalProcess.RunAsync(rsvg, ["-w", width.ToString(CultureInfo.InvariantCulture), "-o", png, svg], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0 && File.Exists(png), $"rsvg-convert failed on {svg}: {result.StandardError}");
         return png;
+    }
+
+    /// <summary>How many pixels differ between two pictures of the same size (ImageMagick's compare).</summary>
+    public static async Task<long> DifferingPixelsAsync(string a, string b)
+    {
+        var compare = ExternalProcess.Require("compare", "imagemagick");
+        var result = await ExternalProcess.RunAsync(compare, ["-metric", "AE", a, b, "null:"], TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode is 0 or 1, $"compare failed: {result.StandardError}");
+        return long.Parse(result.StandardError.Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     public static async Task<string> DecodeQrAsync(string png)
