@@ -42,16 +42,17 @@ public static class PreflightCommand
     public const string DefaultReportFile = "preflight-report.json";
 
     public const string Usage = """
-        Usage: preflight --server URL --api-key KEY [--media DIR] [--json FILE]
-               preflight --contest FILE.json [--media DIR] [--json FILE] [--server URL --api-key KEY]
+        Usage: preflight --server URL --api-key KEY [--media DIR] [--json FILE] [--cache FILE]
+               preflight --contest FILE.json [--media DIR] [--json FILE] [--cache FILE] [--server URL --api-key KEY]
         """;
 
     private const string Description = "Check every finalist's video file before the show";
 
     private const string HelpDetails = $"""
         Checks every finalist's video before the show: the file is there, within the contest's size and length limits,
-        libvlc opens it, it has picture and sound; records its resolution and frame rate. The finalists and limits come
-        from the server (--server URL --api-key KEY) or from a contest file (--contest FILE.json):
+        libvlc opens it, it has picture and sound; then decodes it whole with ffmpeg: cut short, black or silent head and
+        tail, loudness (EBU R128), codec. Measurements are cached by file checksum (--cache FILE). The finalists and
+        limits come from the server (--server URL --api-key KEY) or from a contest file (--contest FILE.json):
 
         {Usage}
 
@@ -61,7 +62,7 @@ public static class PreflightCommand
         """;
 
     /// <summary>What a valid command line asks for.</summary>
-    private sealed record Options(Uri? Server, string? ApiKey, string Media, string? Json, string? Contest);
+    private sealed record Options(Uri? Server, string? ApiKey, string Media, string? Json, string? Contest, string Cache);
 
     /// <summary>The <c>preflight</c> command (a part of <see cref="PlayerCommandLine"/>).</summary>
     /// <param name="createEngine">Makes the engine that probes the files. Default: headless libvlc.</param>
@@ -74,8 +75,10 @@ public static class PreflightCommand
         var contest = PlayerCommandLine.Valued("--contest",
             "Read the finalists and limits from a JSON contest file instead of the server (with --server too, the report is still sent)",
             "FILE.json", (_, text) => text);
+        var cache = PlayerCommandLine.Valued("--cache", $"Where earlier measurements are kept, by file checksum (default: {AnalysisCache.DefaultPath})",
+            "FILE", (_, text) => text, () => AnalysisCache.DefaultPath);
         var command = new UsageCommand("preflight", Description, Usage, PreflightExitCodes.Usage) { HelpDetails = HelpDetails };
-        foreach (var option in new Option[] { server, apiKey, media, json, contest })
+        foreach (var option in new Option[] { server, apiKey, media, json, contest, cache })
         {
             command.Options.Add(option);
         }
@@ -100,7 +103,8 @@ public static class PreflightCommand
                 result.GetValue(apiKey),
                 result.GetValue(media) ?? Directory.GetCurrentDirectory(),
                 result.GetValue(json),
-                result.GetValue(contest)),
+                result.GetValue(contest),
+                result.GetValue(cache)!),
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error,
             createEngine,
@@ -146,13 +150,35 @@ public static class PreflightCommand
             return PreflightExitCodes.CannotCheck;
         }
 
+        FfmpegAnalyzer analyzer;
+        try
+        {
+            analyzer = FfmpegAnalyzer.Create();
+        }
+        catch (MediaAnalysisException e)
+        {
+            await engine.DisposeAsync();
+            error.WriteLine($"error: {e.Message}");
+            return PreflightExitCodes.CannotCheck;
+        }
+
         PreflightReport report;
+        var cache = AnalysisCache.Load(options.Cache);
         await using (engine)
         {
-            var checker = new PreflightChecker(engine, plan.Limits, options.Media, output);
-            output.WriteLine($"Pre-flight check: {plan.ContestName}, {plan.Items.Count} finalist(s), media folder {checker.MediaFolder}");
-            output.WriteLine($"Limits: {plan.Limits.MaxFileMegabytes} MB, {PreflightChecker.Length(TimeSpan.FromSeconds(plan.Limits.MaxDurationSeconds))}");
+            // A bar redrawn in place only on a terminal: a log or a test reads one plain line per file.
+            var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            var checker = new PreflightChecker(engine, plan.Limits, options.Media, output, analyzer, cache, progressBar: terminal);
+            output.WriteLine($"Pre-flight check: {PreflightChecker.OneLine(plan.ContestName)}, {plan.Items.Count} finalist(s), media folder {checker.MediaFolder}");
+            output.WriteLine($"Limits: {plan.Limits.MaxFileMegabytes} MB, {PreflightChecker.Length(TimeSpan.FromSeconds(plan.Limits.MaxDurationSeconds))}; " +
+                             $"loudness target {PreflightChecker.Lufs(plan.Limits.LoudnessTargetLufs)}");
             report = await checker.CheckAsync(plan.ContestName, plan.Items, ct);
+            output.WriteLine($"Measured {checker.Measured} file(s), {cache.Hits} from the cache ({cache.Path}).");
+        }
+
+        if (cache.Save() is { } notSaved)
+        {
+            error.WriteLine($"warning: could not write the measurements' cache {cache.Path}: {notSaved}");
         }
 
         output.WriteLine();
@@ -228,7 +254,7 @@ public static class PreflightCommand
     /// <summary>The report as a table, then each finalist's problems, then the totals.</summary>
     public static void WriteTable(TextWriter output, PreflightReport report)
     {
-        string[] header = ["#", "Category", "Title", "Status", "Length", "Picture", "fps", "Size"];
+        string[] header = ["#", "Category", "Title", "Status", "Length", "Picture", "fps", "Codec", "Loudness", "Size"];
         var rows = report.Entries.Select((e, i) => new[]
         {
             (i + 1).ToString(CultureInfo.InvariantCulture),
@@ -238,10 +264,12 @@ public static class PreflightCommand
             e.DurationSeconds is { } d ? PreflightChecker.Length(TimeSpan.FromSeconds(d)) : "-",
             e is { Width: { } w, Height: { } h } ? $"{w}×{h}" : "-",
             e.FrameRate is { } f ? PreflightChecker.Fps(f) : "-",
-            e.SizeBytes is { } s ? PreflightChecker.Megabytes(s) : "-",
+            PreflightChecker.Codec(e) ?? "-",
+            e.Loudness is { } l ? PreflightChecker.Lufs(l.IntegratedLufs) : "-",
+            e.SizeBytes is { } s ? PreflightChecker.Size(s) : "-",
         }).ToList();
-        var limits = new[] { 4, 24, 36, 7, 9, 11, 7, 10 };
-        var cells = rows.Select(r => r.Select((c, i) => Fit(c, limits[i])).ToArray()).ToList();
+        var limits = new[] { 4, 24, 36, 7, 9, 11, 7, 22, 10, 13 };
+        var cells = rows.Select(r => r.Select((c, i) => Fit(PreflightChecker.OneLine(c), limits[i])).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Max(Width(h), cells.Select(r => Width(r[i])).DefaultIfEmpty(0).Max())).ToArray();
 
         output.WriteLine(Row(header));
@@ -259,7 +287,7 @@ public static class PreflightCommand
             {
                 foreach (var issue in entry.Issues)
                 {
-                    output.WriteLine($"{number,3}. {(issue.Severity == PreflightStatus.Error ? "ERROR  " : "warning")} {entry.Category} {entry.Order} · {entry.Title}: {issue.Message}");
+                    output.WriteLine($"{number,3}. {(issue.Severity == PreflightStatus.Error ? "ERROR  " : "warning")} {PreflightChecker.OneLine(entry.Category)} {entry.Order} · {PreflightChecker.OneLine(entry.Title)}: {issue.Message}");
                 }
             }
         }
