@@ -159,17 +159,18 @@ public sealed partial class FfmpegAnalyzer : IMediaAnalyzer
         double Head(List<(double Start, double End)> stretches) =>
             stretches.FirstOrDefault(s => s.Start <= 0.05) is { End: > 0 } first ? Math.Round(first.End - Math.Max(first.Start, 0), 2) : 0;
 
-        // blackdetect's black_end is the last black frame's start: a tail reaching it runs to the end.
-        double Tail(List<(double Start, double End)> stretches) =>
-            stretches.LastOrDefault(s => s.End >= decoded - TailSlack) is { End: > 0 } last ? Math.Round(decoded - last.Start, 2) : 0;
+        // A stretch still running at the end: silencedetect ends it where the sound ends; blackdetect at the start of
+        // the last black frame, which lasts one frame more.
+        double Tail(List<(double Start, double End)> stretches, double lastFrame) =>
+            stretches.LastOrDefault(s => s.End >= decoded - TailSlack - lastFrame) is { End: > 0 } last ? Math.Round(last.End + lastFrame - last.Start, 2) : 0;
 
         return streams.ToAnalysis(
             decoded > 0 ? Math.Round(decoded, 3) : null,
             Summary(log),
             Head(black),
-            Tail(black),
+            Tail(black, streams.FrameRate is > 0 and var fps ? 1 / fps : 0),
             Head(silent),
-            Tail(silent),
+            Tail(silent, 0),
             lines.FirstOrDefault(l => l.StartsWith("Error while decoding", StringComparison.Ordinal))?.Trim());
     }
 

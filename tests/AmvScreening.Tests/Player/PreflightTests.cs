@@ -91,7 +91,10 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
 
     private string JsonFile => Path.Combine(_out, "report.json");
 
-    private Task<int> RunAsync(params string[] args) => PreflightCommand.RunAsync(args, _output, _error).WaitAsync(Bound);
+    // Each test measures into its own cache, so none reads another's measurements (or the user's).
+    private Task<int> RunAsync(params string[] args) =>
+        PreflightCommand.RunAsync(args.Contains("--json") ? [.. args, "--cache", Path.Combine(_out, "cache.json")] : args, _output, _error)
+            .WaitAsync(Bound);
 
     private JsonElement Report() => JsonDocument.Parse(File.ReadAllText(JsonFile)).RootElement;
 
@@ -202,6 +205,7 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
         Assert.Equal(PreflightExitCodes.WouldFail, exit);
         var report = Report();
         Assert.Equal("Kumoricon 2024 AMV Contest", report.GetProperty("contestName").GetString());
+        Assert.Equal(-16, report.GetProperty("limits").GetProperty("loudnessTargetLufs").GetDouble());
         Assert.Equal(
             [(11, "Intensity", 1, "ok"), (12, "Intensity", 2, "error"), (21, "Drama/Sentiments", 1, "warning")],
             report.GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("entryId").GetInt32(), e.GetProperty("category").GetString(),
@@ -304,7 +308,7 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
                     new { id = 2, name = "Drama/Sentiments", entries = new[] { Playlisted(21, 2, "Drama/Sentiments", "Small Picture", "drama/01-small.mp4") } },
                 },
             }));
-            app.MapGet("/api/preflight/limits", () => TypedResults.Json(new { maxFileMegabytes = 330, maxDurationSeconds }));
+            app.MapGet("/api/preflight/limits", () => TypedResults.Json(new { maxFileMegabytes = 330, maxDurationSeconds, loudnessTargetLufs = -16.0 }));
             app.MapPost("/api/preflight", IResult (JsonElement report) =>
             {
                 server.Posted = report.Clone();
@@ -434,6 +438,32 @@ public sealed class PreflightCheckerTests : IDisposable
         var first = lines.Single(l => l.Contains("全集中"));
         var second = lines.Single(l => l.Contains("ABCDEF"));
         Assert.Equal(first.IndexOf("ok", StringComparison.Ordinal) + 3, second.IndexOf("ok", StringComparison.Ordinal)); // 3 wide characters take 6 columns
+    }
+
+    [Theory]
+    [InlineData("Line\nBreak")]
+    [InlineData("Tab\tIn\tTitle")]
+    [InlineData("Carriage\r\nReturn")]
+    [InlineData("Para\u2029Separator\u0007Bell")]
+    [InlineData("\n\n")]
+    public void ControlCharactersInTitles_NeverBreakTheTableOrTheProgressLines(string title)
+    {
+        var entries = new[]
+        {
+            new PreflightEntry(1, "Intensity\n", 1, title, null, null, PreflightStatus.Error, [new PreflightIssue(PreflightStatus.Error, "Broken.")]),
+            new PreflightEntry(2, "Intensity", 2, "Plain", null, null, PreflightStatus.Ok, []),
+        };
+        var report = new PreflightReport("C", DateTimeOffset.UtcNow, "m", "/", new PreflightLimits(), new PreflightSummary(2, 1, 0, 1), entries);
+        var output = new StringWriter();
+
+        PreflightCommand.WriteTable(output, report);
+        var line = PreflightChecker.Describe(entries[0]);
+
+        var lines = output.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(2 + 2 + 1 + 1 + 1 + 1, lines.Length); // header, rule, two rows, blank, one problem, blank, totals: nothing more
+        Assert.All(lines, l => Assert.DoesNotContain(l, c => char.IsControl(c) || c is '\u2028' or '\u2029'));
+        Assert.DoesNotContain(line, c => char.IsControl(c) || c is '\u2028' or '\u2029');
+        Assert.Equal(lines[2].IndexOf("ERROR", StringComparison.Ordinal), lines[3].IndexOf("ok", StringComparison.Ordinal));
     }
 
     /// <summary>An engine that only probes, answering <paramref name="probe"/> for every file.</summary>
