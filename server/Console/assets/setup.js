@@ -56,7 +56,7 @@ api('GET', '/api/contest').then(c => { fillForm(c.contest); form.dataset.ready =
 
 const fixed = (n, digits = 1) => Number(n).toFixed(digits).replace('-', '−');
 const length = seconds => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}.${Math.floor((seconds * 10) % 10)}`;
-const size = bytes => bytes < 104858 ? `${bytes.toLocaleString('en')} bytes` : `${(bytes / 1048576).toFixed(1)} MB`;
+const size = bytes => bytes < 104857 ? `${bytes.toLocaleString('en')} bytes` : `${(bytes / 1048576).toFixed(1)} MB`;
 const statusBadge = { ok: ['ok', 'ok'], warning: ['warn', 'warning'], error: ['bad', 'failed'] };
 
 function preflightRow(e, i) {

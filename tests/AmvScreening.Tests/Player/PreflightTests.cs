@@ -466,6 +466,103 @@ public sealed class PreflightCheckerTests : IDisposable
         Assert.Equal(lines[2].IndexOf("ERROR", StringComparison.Ordinal), lines[3].IndexOf("ok", StringComparison.Ordinal));
     }
 
+    /// <summary>A file measured as <paramref name="analysis"/> (a 5:00 1080p file with sound when not given).</summary>
+    private async Task<PreflightEntry> MeasuredAsync(MediaAnalysis? analysis = null, PreflightLimits? limits = null, IMediaAnalyzer? analyzer = null)
+    {
+        var file = Path.Combine(_folder, "finalist.mp4");
+        await File.WriteAllBytesAsync(file, [1, 2, 3]);
+        var checker = new PreflightChecker(new ProbingEngine(Probe(seconds: 300)), limits ?? new PreflightLimits(), _folder,
+            analyzer: analyzer ?? new FixedAnalyzer(analysis ?? Measured()));
+        return await checker.CheckAsync(new PreflightItem(1, "Intensity", 1, "Finalist", "finalist.mp4"));
+    }
+
+    private static MediaAnalysis Measured(double lufs = -23, double declared = 300, double decoded = 300.02, double blackHead = 0, double blackTail = 0,
+        double silentHead = 0, double silentTail = 0, string? decodeError = null) =>
+        new("mov,mp4,m4a,3gp,3g2,mj2", "h264", "High", "yuv420p", "aac", 1920, 1080, 23.976, declared, decoded,
+            new LoudnessMeasurement(lufs, 5, -2), blackHead, blackTail, silentHead, silentTail, decodeError);
+
+    [Theory]
+    [InlineData(-23, -29.0, null)]
+    [InlineData(-23, -17.0, null)]
+    [InlineData(-23, -29.1, "Its loudness is -29.1 LUFS, 6.1 LU quieter than the contest's target of -23 LUFS: the player levels it at playback, but check the sound is as the editor meant it.")]
+    [InlineData(-23, -16.9, "Its loudness is -16.9 LUFS, 6.1 LU louder than the contest's target of -23 LUFS: the player levels it at playback, but check the sound is as the editor meant it.")]
+    [InlineData(-16, -23.0, "Its loudness is -23.0 LUFS, 7.0 LU quieter than the contest's target of -16 LUFS: the player levels it at playback, but check the sound is as the editor meant it.")]
+    public async Task LoudnessFarFromTheTarget_IsAWarning_SayingHowFar(double target, double lufs, string? warning)
+    {
+        var entry = await MeasuredAsync(Measured(lufs), new PreflightLimits(LoudnessTargetLufs: target));
+
+        Assert.Equal(warning is null ? [] : [warning], entry.Issues.Select(i => i.Message));
+        Assert.Equal(lufs, entry.Loudness!.IntegratedLufs);
+    }
+
+    [Theory]
+    [InlineData(300, 298.6, false)] // within 0.5 % of five minutes
+    [InlineData(300, 298.4, true)]
+    [InlineData(6, 5.6, false)] // within 0.5 s
+    [InlineData(6, 5.4, true)]
+    [InlineData(6, 0, true)]
+    public async Task DecodingThatStopsShortOfTheDeclaredLength_IsAnError(double declared, double decoded, bool cut)
+    {
+        var entry = await MeasuredAsync(Measured(declared: declared, decoded: decoded));
+
+        Assert.Equal(cut, entry.Issues.Any(i => i.Severity == PreflightStatus.Error && i.Message.Contains("the file is cut short")));
+        Assert.Equal(decoded, entry.DecodedSeconds);
+    }
+
+    [Fact]
+    public async Task BlackAndSilentEdges_OverOneSecond_AreWarnings_DamagedDataToo()
+    {
+        var within = await MeasuredAsync(Measured(blackHead: 1.0, blackTail: 0.5, silentHead: 1.0, silentTail: 0.9));
+        var over = await MeasuredAsync(Measured(blackHead: 1.1, blackTail: 5, silentHead: 2.25, silentTail: 5, decodeError: "Error while decoding stream #0:0"));
+
+        Assert.Empty(within.Issues);
+        Assert.Equal(
+        [
+            "Damaged data met while decoding it (Error while decoding stream #0:0): watch it through before the show.",
+            "The first 1.1 s are black (no picture): trim it, or check the export.",
+            "The last 5.0 s are black (no picture): trim it, or check the export.",
+            "The first 2.3 s are silent: trim it, or check the export.",
+            "The last 5.0 s are silent: trim it, or check the export.",
+        ], over.Issues.Select(i => i.Message));
+        Assert.All(over.Issues, i => Assert.Equal(PreflightStatus.Warning, i.Severity));
+    }
+
+    [Fact]
+    public async Task SoundSilentFromStartToEnd_IsAnError_NotAlsoSilentEdgesOrLoudness()
+    {
+        var entry = await MeasuredAsync(Measured(lufs: -70, silentHead: 300, silentTail: 300));
+
+        Assert.Equal(["Its sound is silent from start to end (an empty audio track): a broken export? Check it with the editor."], entry.Issues.Select(i => i.Message));
+        Assert.Equal(PreflightStatus.Error, entry.Status);
+    }
+
+    [Fact]
+    public async Task AFileFfmpegCannotMeasure_IsAWarning_AndTheRestIsStillChecked()
+    {
+        var entry = await MeasuredAsync(analyzer: new FixedAnalyzer(null));
+
+        Assert.Equal(PreflightStatus.Warning, entry.Status);
+        Assert.StartsWith("Could not be measured", Assert.Single(entry.Issues).Message);
+        Assert.Null(entry.Loudness);
+        Assert.Equal(300, entry.DurationSeconds);
+    }
+
+    [Theory]
+    [InlineData(0L, "0 bytes")]
+    [InlineData(1L, "1 byte")]
+    [InlineData(53_555L, "53,555 bytes")]
+    [InlineData(104_856L, "104,856 bytes")]
+    [InlineData(104_857L, "0.1 MB")]
+    [InlineData(327_569_408L, "312.4 MB")]
+    public void Sizes_BelowATenthOfAMegabyte_AreShownInBytes(long bytes, string shown) => Assert.Equal(shown, PreflightChecker.Size(bytes));
+
+    /// <summary>An analyzer answering <paramref name="analysis"/>, or failing when it is null.</summary>
+    private sealed class FixedAnalyzer(MediaAnalysis? analysis) : IMediaAnalyzer
+    {
+        public Task<MediaAnalysis> AnalyzeAsync(string file, IProgress<double>? progress = null, CancellationToken ct = default) =>
+            analysis is null ? throw new MediaAnalysisException("ffmpeg cannot decode it: Invalid data found when processing input") : Task.FromResult(analysis);
+    }
+
     /// <summary>An engine that only probes, answering <paramref name="probe"/> for every file.</summary>
     private sealed class ProbingEngine(MediaProbe probe) : IMediaEngine
     {
