@@ -253,6 +253,20 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
     }
 
     [Theory]
+    [InlineData("\"loud\"")]
+    [InlineData("-80")]
+    [InlineData("0")]
+    [InlineData("null")]
+    public async Task AContestFileWhoseLoudnessTargetIsNotOne_ExitsThree_NamingIt(string target)
+    {
+        var contest = Path.Combine(_out, "contest.json");
+        await File.WriteAllTextAsync(contest, $$"""{ "contest": { "name": "C", "loudnessTargetLufs": {{target}} }, "categories": [], "finalists": [] }""");
+
+        Assert.Equal(PreflightExitCodes.CannotCheck, await RunAsync("--contest", contest, "--json", JsonFile));
+        Assert.Contains("contest.loudnessTargetLufs must be a number of LUFS from -40 to -5", _error.ToString());
+    }
+
+    [Theory]
     [InlineData("no source", new string[0], "give --server URL")]
     [InlineData("no key", new[] { "--server", "http://127.0.0.1:5000" }, "API key is missing")]
     [InlineData("bad URL", new[] { "--server", "ftp://x", "--api-key", "k" }, "is not an http:// or https:// URL")]
