@@ -31,7 +31,7 @@ public static class PreflightExitCodes
 /// <c>preflight --server URL --api-key KEY --media DIR [--json FILE]</c> (or <c>--contest FILE.json</c> instead of the
 /// server's playlist): checks every finalist's file with <see cref="PreflightChecker"/>, prints a line per file and a
 /// table, writes the JSON report, and sends it to the server (POST /api/preflight), where coordinators read it (GET).
-/// docs/player-screen.md describes it; the exit codes are <see cref="PreflightExitCodes"/>. The progress, the table and
+/// docs/preflight.md describes it; the exit codes are <see cref="PreflightExitCodes"/>. The progress, the table and
 /// the messages are the command's output (its writers), not log lines.
 /// </summary>
 public static class PreflightCommand
