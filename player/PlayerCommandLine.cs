@@ -9,7 +9,7 @@ using AmvScreening.Player.Show;
 namespace AmvScreening.Player;
 
 /// <summary>
-/// The player's command line (docs/player.md, docs/player-screen.md): <c>run --server URL --api-key KEY [options]</c>
+/// The player's command line (docs/player.md, docs/preflight.md): <c>run --server URL --api-key KEY [options]</c>
 /// and <c>preflight …</c> (<see cref="PreflightCommand"/>), parsed by System.CommandLine. The options both commands
 /// take (<c>--server</c>, <c>--api-key</c>, <c>--media</c>) are made here, once.
 /// </summary>

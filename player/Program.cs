@@ -92,7 +92,7 @@ public static class PlayerProgram
             }
 
             var panel = booth is not null && ready
-                ? new BoothTerminal(host.Sequencer!, host.Reporter!, host.Live!, booth).RunAsync(stop.Token)
+                ? new BoothTerminal(host.Sequencer!, host.Reporter!, host.Live!, booth, checkedFiles: host.Checked).RunAsync(stop.Token)
                 : Task.CompletedTask;
             try
             {

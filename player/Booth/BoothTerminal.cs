@@ -9,10 +9,11 @@ namespace AmvScreening.Player.Booth;
 /// <summary>
 /// The booth laptop's terminal: the projectionist's keys (<see cref="Keys"/>) and a live panel, redrawn at most four
 /// times a second: what is on screen, elapsed and remaining time, what is next, the server connection, voters online,
-/// recent events.
+/// the finalists whose file failed its pre-flight check or changed since, recent events.
 /// Plain ANSI; used only when standard input is a terminal.
 /// </summary>
-public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter, LiveInfo live, RecentLog log, TimeProvider? clock = null)
+public sealed class BoothTerminal(
+    ShowSequencer sequencer, ShowReporter reporter, LiveInfo live, RecentLog log, TimeProvider? clock = null, CheckedFiles? checkedFiles = null)
 {
     private static readonly TimeSpan Redraw = TimeSpan.FromMilliseconds(250);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -152,8 +153,14 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
             lines.Add($"           {Clock(elapsed)}{(screen.Duration is { } d ? $" / {Clock(d)}  ({Clock(d - elapsed)} left)" : "")}");
             var next = rundown.UpcomingFinalist(rundown.NextIntro(screen.Step));
             lines.Add(next < rundown.Finalists.Count
-                ? $"UP NEXT    {next + 1}/{rundown.Finalists.Count}  {DisplayText.OneLine(rundown.Finalists[next].Entry.Title)} ({DisplayText.OneLine(rundown.Finalists[next].Entry.Category)})"
+                ? $"UP NEXT    {next + 1}/{rundown.Finalists.Count}  {DisplayText.OneLine(rundown.Finalists[next].Entry.Title)} ({DisplayText.OneLine(rundown.Finalists[next].Entry.Category)})" +
+                  (checkedFiles?.Flag(rundown.Finalists[next].Entry.Id) is { } flag ? $"  !! {flag}" : "")
                 : "UP NEXT    the end card");
+        }
+
+        if (checkedFiles?.Summary(rundown) is { } preflight)
+        {
+            lines.Add(preflight);
         }
 
         lines.Add(new string('─', 72));

@@ -31,7 +31,7 @@ public static class PreflightExitCodes
 /// <c>preflight --server URL --api-key KEY --media DIR [--json FILE]</c> (or <c>--contest FILE.json</c> instead of the
 /// server's playlist): checks every finalist's file with <see cref="PreflightChecker"/>, prints a line per file and a
 /// table, writes the JSON report, and sends it to the server (POST /api/preflight), where coordinators read it (GET).
-/// docs/player-screen.md describes it; the exit codes are <see cref="PreflightExitCodes"/>. The progress, the table and
+/// docs/preflight.md describes it; the exit codes are <see cref="PreflightExitCodes"/>. The progress, the table and
 /// the messages are the command's output (its writers), not log lines.
 /// </summary>
 public static class PreflightCommand
@@ -42,16 +42,17 @@ public static class PreflightCommand
     public const string DefaultReportFile = "preflight-report.json";
 
     public const string Usage = """
-        Usage: preflight --server URL --api-key KEY [--media DIR] [--json FILE]
-               preflight --contest FILE.json [--media DIR] [--json FILE] [--server URL --api-key KEY]
+        Usage: preflight --server URL --api-key KEY [--media DIR] [--json FILE] [--cache FILE]
+               preflight --contest FILE.json [--media DIR] [--json FILE] [--cache FILE] [--server URL --api-key KEY]
         """;
 
     private const string Description = "Check every finalist's video file before the show";
 
     private const string HelpDetails = $"""
         Checks every finalist's video before the show: the file is there, within the contest's size and length limits,
-        libvlc opens it, it has picture and sound; records its resolution and frame rate. The finalists and limits come
-        from the server (--server URL --api-key KEY) or from a contest file (--contest FILE.json):
+        libvlc opens it, it has picture and sound; then decodes it whole with ffmpeg: cut short, black or silent head and
+        tail, loudness (EBU R128), codec. Measurements are cached by file checksum (--cache FILE). The finalists and
+        limits come from the server (--server URL --api-key KEY) or from a contest file (--contest FILE.json):
 
         {Usage}
 
@@ -61,7 +62,7 @@ public static class PreflightCommand
         """;
 
     /// <summary>What a valid command line asks for.</summary>
-    private sealed record Options(Uri? Server, string? ApiKey, string Media, string? Json, string? Contest);
+    private sealed record Options(Uri? Server, string? ApiKey, string Media, string? Json, string? Contest, string Cache);
 
     /// <summary>The <c>preflight</c> command (a part of <see cref="PlayerCommandLine"/>).</summary>
     /// <param name="createEngine">Makes the engine that probes the files. Default: headless libvlc.</param>
@@ -74,8 +75,10 @@ public static class PreflightCommand
         var contest = PlayerCommandLine.Valued("--contest",
             "Read the finalists and limits from a JSON contest file instead of the server (with --server too, the report is still sent)",
             "FILE.json", (_, text) => text);
+        var cache = PlayerCommandLine.Valued("--cache", $"Where earlier measurements are kept, by file checksum (default: {AnalysisCache.DefaultPath})",
+            "FILE", (_, text) => text, () => AnalysisCache.DefaultPath);
         var command = new UsageCommand("preflight", Description, Usage, PreflightExitCodes.Usage) { HelpDetails = HelpDetails };
-        foreach (var option in new Option[] { server, apiKey, media, json, contest })
+        foreach (var option in new Option[] { server, apiKey, media, json, contest, cache })
         {
             command.Options.Add(option);
         }
@@ -100,7 +103,8 @@ public static class PreflightCommand
                 result.GetValue(apiKey),
                 result.GetValue(media) ?? Directory.GetCurrentDirectory(),
                 result.GetValue(json),
-                result.GetValue(contest)),
+                result.GetValue(contest),
+                result.GetValue(cache)!),
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error,
             createEngine,
@@ -146,13 +150,35 @@ public static class PreflightCommand
             return PreflightExitCodes.CannotCheck;
         }
 
+        FfmpegAnalyzer analyzer;
+        try
+        {
+            analyzer = FfmpegAnalyzer.Create();
+        }
+        catch (MediaAnalysisException e)
+        {
+            await engine.DisposeAsync();
+            error.WriteLine($"error: {e.Message}");
+            return PreflightExitCodes.CannotCheck;
+        }
+
         PreflightReport report;
+        var cache = AnalysisCache.Load(options.Cache);
         await using (engine)
         {
-            var checker = new PreflightChecker(engine, plan.Limits, options.Media, output);
-            output.WriteLine($"Pre-flight check: {plan.ContestName}, {plan.Items.Count} finalist(s), media folder {checker.MediaFolder}");
-            output.WriteLine($"Limits: {plan.Limits.MaxFileMegabytes} MB, {PreflightChecker.Length(TimeSpan.FromSeconds(plan.Limits.MaxDurationSeconds))}");
+            // A bar redrawn in place only on a terminal: a log or a test reads one plain line per file.
+            var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            var checker = new PreflightChecker(engine, plan.Limits, options.Media, output, analyzer, cache, progressBar: terminal);
+            output.WriteLine($"Pre-flight check: {DisplayText.OneLine(plan.ContestName)}, {plan.Items.Count} finalist(s), media folder {checker.MediaFolder}");
+            output.WriteLine($"Limits: {plan.Limits.MaxFileMegabytes} MB, {PreflightChecker.Length(TimeSpan.FromSeconds(plan.Limits.MaxDurationSeconds))}; " +
+                             $"loudness target {PreflightChecker.Lufs(plan.Limits.LoudnessTargetLufs)}");
             report = await checker.CheckAsync(plan.ContestName, plan.Items, ct);
+            output.WriteLine($"Measured {checker.Measured} file(s), {cache.Hits} from the cache ({cache.Path}).");
+        }
+
+        if (cache.Save() is { } notSaved)
+        {
+            error.WriteLine($"warning: could not write the measurements' cache {cache.Path}: {notSaved}");
         }
 
         output.WriteLine();
@@ -228,7 +254,7 @@ public static class PreflightCommand
     /// <summary>The report as a table, then each finalist's problems, then the totals.</summary>
     public static void WriteTable(TextWriter output, PreflightReport report)
     {
-        string[] header = ["#", "Category", "Title", "Status", "Length", "Picture", "fps", "Size"];
+        string[] header = ["#", "Category", "Title", "Status", "Length", "Picture", "fps", "Codec", "Loudness", "Size"];
         var rows = report.Entries.Select((e, i) => new[]
         {
             (i + 1).ToString(CultureInfo.InvariantCulture),
@@ -238,11 +264,13 @@ public static class PreflightCommand
             e.DurationSeconds is { } d ? PreflightChecker.Length(TimeSpan.FromSeconds(d)) : "-",
             e is { Width: { } w, Height: { } h } ? $"{w}×{h}" : "-",
             e.FrameRate is { } f ? PreflightChecker.Fps(f) : "-",
-            e.SizeBytes is { } s ? PreflightChecker.Megabytes(s) : "-",
+            PreflightChecker.Codec(e) ?? "-",
+            e.Loudness is { } l ? PreflightChecker.Lufs(l.IntegratedLufs) : "-",
+            e.SizeBytes is { } s ? PreflightChecker.Size(s) : "-",
         }).ToList();
-        var limits = new[] { 4, 24, 36, 7, 9, 11, 7, 10 };
-        var cells = rows.Select(r => r.Select((c, i) => Fit(c, limits[i])).ToArray()).ToList();
-        var widths = header.Select((h, i) => Math.Max(Width(h), cells.Select(r => Width(r[i])).DefaultIfEmpty(0).Max())).ToArray();
+        var limits = new[] { 4, 24, 36, 7, 9, 11, 7, 22, 10, 13 };
+        var cells = rows.Select(r => r.Select((c, i) => DisplayText.CutToColumns(DisplayText.OneLine(c), limits[i])).ToArray()).ToList();
+        var widths = header.Select((h, i) => Math.Max(DisplayText.Columns(h), cells.Select(r => DisplayText.Columns(r[i])).DefaultIfEmpty(0).Max())).ToArray();
 
         output.WriteLine(Row(header));
         output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
@@ -259,7 +287,7 @@ public static class PreflightCommand
             {
                 foreach (var issue in entry.Issues)
                 {
-                    output.WriteLine($"{number,3}. {(issue.Severity == PreflightStatus.Error ? "ERROR  " : "warning")} {entry.Category} {entry.Order} · {entry.Title}: {issue.Message}");
+                    output.WriteLine($"{number,3}. {(issue.Severity == PreflightStatus.Error ? "ERROR  " : "warning")} {DisplayText.OneLine(entry.Category)} {entry.Order} · {DisplayText.OneLine(entry.Title)}: {issue.Message}");
                 }
             }
         }
@@ -269,39 +297,6 @@ public static class PreflightCommand
         output.WriteLine($"{summary.Total} checked: {summary.Ok} ok, {summary.Warnings} with warnings, {summary.Errors} with errors. " +
                          (report.WouldFail ? "Fix the errors before the show." : "Every finalist will play."));
 
-        string Row(string[] row) => string.Join("  ", row.Select((c, i) => c + new string(' ', widths[i] - Width(c)))).TrimEnd();
+        string Row(string[] row) => string.Join("  ", row.Select((c, i) => c + new string(' ', widths[i] - DisplayText.Columns(c)))).TrimEnd();
     }
-
-    /// <summary>Columns a terminal gives the text: 2 for East Asian wide characters (Japanese titles), else 1.</summary>
-    internal static int Width(string text) => text.EnumerateRunes().Sum(r => IsWide(r.Value) ? 2 : 1);
-
-    private static string Fit(string text, int columns)
-    {
-        if (Width(text) <= columns)
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder();
-        var used = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            var width = IsWide(rune.Value) ? 2 : 1;
-            if (used + width > columns - 1)
-            {
-                break;
-            }
-
-            builder.Append(rune.ToString());
-            used += width;
-        }
-
-        return builder.Append('…').ToString();
-    }
-
-    private static bool IsWide(int c) =>
-        c is >= 0x1100 and <= 0x115F or >= 0x2E80 and <= 0x303E or >= 0x3041 and <= 0x33FF or >= 0x3400 and <= 0x4DBF
-            or >= 0x4E00 and <= 0x9FFF or >= 0xA000 and <= 0xA4CF or >= 0xAC00 and <= 0xD7A3 or >= 0xF900 and <= 0xFAFF
-            or >= 0xFE30 and <= 0xFE4F or >= 0xFF00 and <= 0xFF60 or >= 0xFFE0 and <= 0xFFE6 or >= 0x1F300 and <= 0x1FAFF
-            or >= 0x20000 and <= 0x3FFFD;
 }

@@ -18,6 +18,9 @@ public sealed record PreflightPlan(string ContestName, PreflightLimits Limits, I
     /// <summary>Where the report goes (POST, player API key) and where coordinators read it (GET).</summary>
     public const string ReportPath = "/api/preflight";
 
+    /// <summary>The targets a contest file may set (EBU R128 is -23, streaming services -14 to -16).</summary>
+    private const double MinTargetLufs = -40, MaxTargetLufs = -5;
+
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     /// <summary>Reads the plan from the server: the playlist and the limits.</summary>
@@ -34,7 +37,7 @@ public sealed record PreflightPlan(string ContestName, PreflightLimits Limits, I
     }
 
     /// <summary>Reads the plan from a JSON contest file (docs/import-formats.md): contest.name, contest.limits,
-    /// categories, and each finalist's category, order, title, file and disqualified; nothing else is read.</summary>
+    /// contest.loudnessTargetLufs, categories, and each finalist's category, order, title, file and disqualified; nothing else is read.</summary>
     /// <exception cref="PreflightInputException">The file is missing or not a contest file.</exception>
     public static PreflightPlan FromContestFile(string path)
     {
@@ -62,6 +65,13 @@ public sealed record PreflightPlan(string ContestName, PreflightLimits Limits, I
             var limits = contest.TryGetProperty("limits", out var l) && l.ValueKind == JsonValueKind.Object
                 ? new PreflightLimits(Number(l, "maxFileMegabytes") ?? defaults.MaxFileMegabytes, Number(l, "maxDurationSeconds") ?? defaults.MaxDurationSeconds)
                 : defaults;
+            if (contest.TryGetProperty("loudnessTargetLufs", out var target))
+            {
+                limits = target.ValueKind == JsonValueKind.Number && target.GetDouble() is >= MinTargetLufs and <= MaxTargetLufs and var lufs
+                    ? limits with { LoudnessTargetLufs = lufs }
+                    : throw Invalid($"contest.loudnessTargetLufs must be a number of LUFS from {MinTargetLufs} to {MaxTargetLufs}");
+            }
+
             if (!root.TryGetProperty("categories", out var categories) || categories.ValueKind != JsonValueKind.Array)
             {
                 throw Invalid("no \"categories\" list");

@@ -37,7 +37,8 @@ public sealed record PlayerSettings
 
 /// <summary>
 /// Puts the player together around an engine and a slate renderer: reads the playlist, decides where to start, runs
-/// the sequencer with the server link, and saves the state after each change (and every 2 s of video).
+/// the sequencer with the server link, saves the state after each change (and every 2 s of video), and compares the
+/// files with what their pre-flight check saw (<see cref="CheckedFiles"/>).
 /// </summary>
 public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISlateRenderer slates, ILoggerFactory? logs = null, TimeProvider? clock = null)
 {
@@ -56,6 +57,9 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
     public ShowSequencer? Sequencer { get; private set; }
 
     public ShowReporter? Reporter { get; private set; }
+
+    /// <summary>Whether each finalist's file is still the one its pre-flight check saw (compared in the background).</summary>
+    public CheckedFiles? Checked { get; private set; }
 
     /// <summary>What the server tells the running show (room, results, voters online).</summary>
     public LiveInfo? Live { get; private set; }
@@ -92,6 +96,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         using var stopLink = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var link = reporter.RunAsync(stopLink.Token);
         var saving = SaveVideoPositionAsync(store, rundown, sequencer, reporter, stopLink.Token);
+        var files = Checked = CheckedFiles.Start(show, rundown, _logs.CreateLogger<CheckedFiles>(), stopLink.Token);
         (Sequencer, Reporter) = (sequencer, reporter);
         _ready.TrySetResult();
         try
@@ -103,7 +108,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         finally
         {
             await stopLink.CancelAsync();
-            await Task.WhenAll(link, saving);
+            await Task.WhenAll(link, saving, files.Completion);
         }
     }
 

@@ -41,6 +41,9 @@ public static class ContestEditEndpoints
         contest.MapPut("/entries/{entryId:int}", async (int entryId, ContestEditor.EntryFields request, ContestEditor editor, CancellationToken ct) =>
                 (await editor.UpdateEntryAsync(entryId, request, ct)).ToOk())
             .WithSummary("Replace a finalist's fields, disqualified included (409 votes-recorded: moving a finalist already shown; already-revealed).");
+        contest.MapPost("/entries/{entryId:int}/move-to-end", async (int entryId, ContestEditor editor, CancellationToken ct) =>
+                (await editor.MoveEntryToEndAsync(entryId, ct)).ToNoContent())
+            .WithSummary("Move a finalist to the end of its category (one whose file failed its pre-flight check): 204, 404.");
         contest.MapDelete("/entries/{entryId:int}", async (int entryId, ContestEditor editor, CancellationToken ct) =>
                 (await editor.DeleteEntryAsync(entryId, ct)).ToNoContent())
             .WithSummary("Delete a finalist without votes or awards (409 votes-recorded: disqualify it instead; has-awards).");

@@ -116,6 +116,32 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
     public Task<Outcome<bool>> OrderEntriesAsync(int categoryId, IReadOnlyList<int> ids, CancellationToken ct = default) =>
         OrderAsync(categoryId, ids, "entryIds", "List every finalist id of the category exactly once, in the new order.", ct);
 
+    /// <summary>Moves a finalist to the end of its category (one whose file failed its pre-flight check, say): the
+    /// category's order with this finalist last, put through <see cref="OrderEntriesAsync"/>.</summary>
+    public async Task<Outcome<bool>> MoveEntryToEndAsync(int entryId, CancellationToken ct = default)
+    {
+        int categoryId;
+        List<int> order;
+        await using (var connection = await db.OpenAsync(ct))
+        {
+            const string Sql = """
+                SELECT category_id AS CategoryId, id AS Id FROM entries
+                WHERE category_id = (SELECT category_id FROM entries WHERE id = @entryId)
+                ORDER BY position
+                """;
+            var rows = (await connection.QueryAsync<(long CategoryId, long Id)>(Sql, new { entryId })).ToList();
+            if (rows.Count == 0)
+            {
+                return Outcome<bool>.NotFound;
+            }
+
+            categoryId = (int)rows[0].CategoryId;
+            order = [.. rows.Select(r => (int)r.Id).Where(id => id != entryId), entryId];
+        }
+
+        return await OrderEntriesAsync(categoryId, order, ct);
+    }
+
     /// <summary>Adds a finalist at the end of its category.</summary>
     public async Task<Outcome<Entry>> AddEntryAsync(EntryFields fields, CancellationToken ct = default)
     {

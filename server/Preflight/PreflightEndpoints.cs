@@ -22,6 +22,9 @@ public static class PreflightEndpoints
     /// <summary>What coordinators get: when the server received the report, and the report.</summary>
     public sealed record StoredReport(DateTimeOffset ReceivedAt, JsonElement Report);
 
+    /// <summary>Whether the player has sent a report, and the entry ids whose file failed its check (status error).</summary>
+    public sealed record FailedEntries(bool HasReport, IReadOnlyList<int> EntryIds);
+
     /// <summary>The contest's limits, for the player's check.</summary>
     public sealed record Limits(int MaxFileMegabytes, int MaxDurationSeconds);
 
@@ -43,6 +46,12 @@ public static class PreflightEndpoints
         group.MapGet("/", Read)
             .RequireAuthorization(Roles.Policies.Coordinator)
             .WithSummary("The latest pre-flight report and when it arrived; 404 before the player has sent one.");
+        group.MapGet("/failed", async (PreflightFacts facts, IOptions<AmvOptions> options, CancellationToken ct) =>
+                TypedResults.Ok(new FailedEntries(
+                    File.Exists(PathOf(options.Value)),
+                    [.. (await facts.GetAsync(ct)).Where(f => f.Value.Status == "error").Select(f => f.Key).Order()])))
+            .RequireAuthorization(Roles.Policies.Staff)
+            .WithSummary("The finalists whose file failed the latest pre-flight check (status error), for the booth and the running order.");
         group.MapGet("/limits", async (ContestStore contest, CancellationToken ct) =>
             {
                 var limits = (await contest.GetDetailsAsync(ct)).Limits;

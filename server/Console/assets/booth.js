@@ -1,6 +1,6 @@
 // Booth remote: what is on screen and what is next, the player's connection, and the commands. A command is "sent"
 // until the player reports a change of what is on screen (the next ShowChanged), then "done".
-import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest } from './console.js';
+import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest, failedPreflight } from './console.js';
 import { fillBatches, wireRelease } from './cards.js';
 
 const names = {
@@ -8,6 +8,7 @@ const names = {
   blackoutOn: 'Blackout', blackoutOff: 'End blackout', jumpToEntry: 'Jump', showWinner: 'Winner slate',
 };
 let contest = null;
+let failed = new Set(); // entry ids whose file failed the latest pre-flight check
 let show = null;
 let presence = { connected: false, since: null };
 const pending = [];
@@ -30,6 +31,7 @@ function renderShow() {
   const next = s.entry ? entries[at + 1] : entries[0];
   $('#next-title').textContent = next ? next.title : 'End of the show';
   $('#next-detail').textContent = next ? `· ${contest.categoryById.get(next.categoryId)?.name ?? ''}` : '';
+  $('#next-flag').hidden = !(next && failed.has(next.id));
   $('#pause').disabled = s.phase === 'paused';
   $('#resume').disabled = s.phase !== 'paused';
   $('#blackout-on').disabled = s.phase === 'blackout';
@@ -95,7 +97,7 @@ const hub = connectHub({
   playerPresence: p => { presence = p; renderPresence(); },
   votingChanged: () => {},
 }, async connection => {
-  contest = await loadContest();
+  [contest, failed] = await Promise.all([loadContest(), failedPreflight()]);
   fill($('#jump-entry'), contest.categories.map(c => el('optgroup', { label: c.name },
     contest.entries.filter(e => e.categoryId === c.id).map(e => el('option', { value: String(e.id), disabled: e.disqualified },
       `${e.position}. ${e.title}${e.disqualified ? ' (disqualified)' : ''}`)))));

@@ -244,6 +244,14 @@ export function distribution(row, scoreMin, scoreMax) {
 export const sum = values => Object.values(values ?? {}).reduce((a, b) => a + b, 0);
 
 /** The contest as staff see it (GET /api/contest) with lookups. */
+/** The finalists whose file failed the latest pre-flight check (GET /api/preflight/failed): a Set of entry ids. */
+export async function failedPreflight() {
+  return new Set((await api('GET', '/api/preflight/failed')).entryIds);
+}
+
+/** Moves a finalist to the end of its category (one whose file failed its pre-flight check). */
+export const moveToEnd = entryId => api('POST', `/api/contest/entries/${entryId}/move-to-end`);
+
 export async function loadContest() {
   const contest = await api('GET', '/api/contest');
   contest.categoryById = new Map(contest.categories.map(c => [c.id, c]));

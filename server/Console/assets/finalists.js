@@ -1,13 +1,15 @@
 // Categories and finalists (coordinators): add, edit, reorder, disqualify, delete — through the contest-editing API.
-import { api, el, fill, $, say, describe, act, showFieldErrors, clearFieldErrors, loadContest } from './console.js';
+// A finalist whose file failed the latest pre-flight check is flagged, and can be sent to the end of its category.
+import { api, el, fill, $, say, describe, act, showFieldErrors, clearFieldErrors, loadContest, failedPreflight, moveToEnd } from './console.js';
 
 let contest = null;
+let failed = new Set(); // entry ids whose file failed the latest pre-flight check
 let editing = null; // entry id being edited, or null for a new one
 
 const list = text => text.split('|').map(s => s.trim()).filter(Boolean);
 
 async function reload() {
-  contest = await loadContest();
+  [contest, failed] = await Promise.all([loadContest(), failedPreflight()]);
   render();
 }
 
@@ -42,7 +44,8 @@ function render() {
         el('tbody', {}, entries.map((e, i) => el('tr', { class: e.disqualified ? 'disqualified' : '', dataset: { entry: e.id } },
           el('td', { class: 'num' }, String(e.position)),
           el('td', {}, el('div', { class: 'title' }, e.title), el('div', { class: 'small muted' }, e.editors.join(', '),
-            e.contentNote ? ` · ⚠ ${e.contentNote}` : ''), e.disqualified ? el('span', { class: 'badge bad' }, 'Disqualified') : null),
+            e.contentNote ? ` · ⚠ ${e.contentNote}` : ''), e.disqualified ? el('span', { class: 'badge bad' }, 'Disqualified') : null,
+            failed.has(e.id) ? el('span', { class: 'badge bad', dataset: { preflight: 'failed' }, title: 'Its file failed the latest pre-flight check: see Contest setup.' }, 'Failed pre-flight') : null),
           el('td', { class: 'small' }, `${e.musicArtist} — ${e.musicTitle}`),
           el('td', { class: 'small muted' }, e.videoPath ?? '—'),
           el('td', { class: 'actions-cell' },
@@ -50,6 +53,8 @@ function render() {
               onclick: ev => act(ev.currentTarget, async () => { await api('PUT', `/api/contest/categories/${c.id}/order`, { entryIds: move(entryIds, i, -1) }); await reload(); }) }, '↑'),
             el('button', { type: 'button', class: 'small', disabled: i === entries.length - 1, 'aria-label': `Move ${e.title} down`,
               onclick: ev => act(ev.currentTarget, async () => { await api('PUT', `/api/contest/categories/${c.id}/order`, { entryIds: move(entryIds, i, 1) }); await reload(); }) }, '↓'),
+            failed.has(e.id) ? el('button', { type: 'button', class: 'small', disabled: i === entries.length - 1, 'aria-label': `Move ${e.title} to the end of ${c.name}`,
+              onclick: ev => act(ev.currentTarget, async () => { await moveToEnd(e.id); await reload(); }, { done: `${e.title} now plays last in ${c.name}.` }) }, 'To the end') : null,
             el('button', { type: 'button', class: 'small', onclick: () => openEntry(e) }, 'Edit'),
             el('button', { type: 'button', class: 'small', dataset: { disqualify: e.id },
               onclick: ev => act(ev.currentTarget, async () => { await api('PUT', `/api/contest/entries/${e.id}`, fieldsOf(e, { disqualified: !e.disqualified })); await reload(); },

@@ -1,5 +1,6 @@
-// Contest setup (coordinators): details and voting rules, saved with PUT /api/contest/details; errors beside the fields.
-import { api, $, say, describe, showFieldErrors, clearFieldErrors } from './console.js';
+// Contest setup (coordinators): details and voting rules, saved with PUT /api/contest/details; errors beside the fields;
+// the latest pre-flight report (GET /api/preflight), a failed finalist movable to the end of its category.
+import { api, el, fill, $, say, describe, act, showFieldErrors, clearFieldErrors, moveToEnd } from './console.js';
 
 const form = $('#details');
 
@@ -50,3 +51,58 @@ form.addEventListener('submit', async event => {
 
 // data-ready: the form holds the contest and saves through the API (tests wait for it before acting).
 api('GET', '/api/contest').then(c => { fillForm(c.contest); form.dataset.ready = 'true'; }).catch(e => say(describe(e), 'bad'));
+
+// --- Pre-flight report --------------------------------------------------------------------------------------------
+
+const fixed = (n, digits = 1) => Number(n).toFixed(digits).replace('-', '−');
+const length = seconds => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}.${Math.floor((seconds * 10) % 10)}`;
+const size = bytes => bytes < 104857 ? `${bytes.toLocaleString('en')} bytes` : `${(bytes / 1048576).toFixed(1)} MB`;
+const statusBadge = { ok: ['ok', 'ok'], warning: ['warn', 'warning'], error: ['bad', 'failed'] };
+
+function preflightRow(e, i) {
+  const [badge, word] = statusBadge[e.status] ?? ['closed', e.status];
+  const loudness = e.loudness
+    ? [el('div', {}, `${fixed(e.loudness.integratedLufs)} LUFS`),
+       el('div', { class: 'small muted' }, `LRA ${fixed(e.loudness.rangeLu)} LU · TP ${fixed(e.loudness.truePeakDbtp)} dBTP`)]
+    : '—';
+  const cut = e.decodedSeconds != null && e.durationSeconds != null && e.durationSeconds - e.decodedSeconds > 0.5;
+  return el('tr', { dataset: { entry: e.entryId ?? '', status: e.status } },
+    el('td', { class: 'num' }, String(i + 1)),
+    el('td', {},
+      el('div', {}, `${e.category} ${e.order} · `, el('strong', {}, e.title)),
+      el('div', { class: 'small muted' }, e.file ?? e.videoPath ?? 'no file set'),
+      e.issues.length ? el('ul', { class: 'issues small' }, e.issues.map(issue => el('li', { class: issue.severity === 'error' ? 'bad' : 'warning-line' }, issue.message))) : null),
+    el('td', {}, el('span', { class: `badge ${badge}` }, word)),
+    el('td', { class: 'num' }, e.durationSeconds != null ? length(e.durationSeconds) : '—', cut ? el('div', { class: 'small bad' }, `plays ${length(e.decodedSeconds)}`) : null),
+    el('td', { class: 'small' }, e.width ? `${e.width}×${e.height}` : '—', e.frameRate ? el('div', { class: 'muted' }, `${e.frameRate} fps`) : null),
+    el('td', { class: 'small' }, e.videoCodec ? `${e.videoCodec}${e.videoProfile ? ` ${e.videoProfile}` : ''}` : '—',
+      el('div', { class: 'muted' }, [e.pixelFormat, e.audioCodec, e.container].filter(Boolean).join(' · '))),
+    el('td', { class: 'small' }, loudness),
+    el('td', { class: 'num small' }, e.sizeBytes != null ? size(e.sizeBytes) : '—'),
+    el('td', { class: 'actions-cell' }, e.status === 'error' && e.entryId
+      ? el('button', { type: 'button', class: 'small', dataset: { moveToEnd: e.entryId },
+          onclick: ev => act(ev.currentTarget, () => moveToEnd(e.entryId), { done: `${e.title} now plays last in ${e.category}.` }) }, 'Move to the end of its category')
+      : null));
+}
+
+async function loadPreflight() {
+  const summary = $('#preflight-summary');
+  // Asked first so that a contest without a report does not answer 404 (which a browser logs as an error).
+  if (!(await api('GET', '/api/preflight/failed')).hasReport) {
+    fill(summary, 'No report yet: run the pre-flight check on the player machine.');
+    return;
+  }
+  const stored = await api('GET', '/api/preflight');
+  const r = stored.report;
+  const s = r.summary;
+  const target = r.limits?.loudnessTargetLufs;
+  fill(summary,
+    el('strong', {}, `${s.total} checked: ${s.ok} ok, ${s.warnings} with warnings, ${s.errors} with errors.`), ' ',
+    s.errors ? el('span', { class: 'badge bad' }, 'fix before the show') : el('span', { class: 'badge ok' }, 'every finalist will play'),
+    el('div', { class: 'small muted' }, `Checked ${new Date(r.checkedAt ?? stored.receivedAt).toLocaleString()}${r.machine ? ` on ${r.machine}` : ''}` +
+      (target != null ? ` · loudness target ${fixed(target)} LUFS` : '')));
+  fill($('#preflight-rows'), (r.entries ?? []).map(preflightRow));
+  $('#preflight-files').hidden = !(r.entries ?? []).length;
+}
+
+loadPreflight().then(() => { $('#preflight-summary').dataset.ready = 'true'; }).catch(e => say(describe(e), 'bad'));

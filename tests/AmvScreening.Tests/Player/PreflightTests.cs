@@ -91,7 +91,10 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
 
     private string JsonFile => Path.Combine(_out, "report.json");
 
-    private Task<int> RunAsync(params string[] args) => PreflightCommand.RunAsync(args, _output, _error).WaitAsync(Bound);
+    // Each test measures into its own cache, so none reads another's measurements (or the user's).
+    private Task<int> RunAsync(params string[] args) =>
+        PreflightCommand.RunAsync(args.Contains("--json") ? [.. args, "--cache", Path.Combine(_out, "cache.json")] : args, _output, _error)
+            .WaitAsync(Bound);
 
     private JsonElement Report() => JsonDocument.Parse(File.ReadAllText(JsonFile)).RootElement;
 
@@ -202,6 +205,7 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
         Assert.Equal(PreflightExitCodes.WouldFail, exit);
         var report = Report();
         Assert.Equal("Kumoricon 2024 AMV Contest", report.GetProperty("contestName").GetString());
+        Assert.Equal(-16, report.GetProperty("limits").GetProperty("loudnessTargetLufs").GetDouble());
         Assert.Equal(
             [(11, "Intensity", 1, "ok"), (12, "Intensity", 2, "error"), (21, "Drama/Sentiments", 1, "warning")],
             report.GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("entryId").GetInt32(), e.GetProperty("category").GetString(),
@@ -246,6 +250,20 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
         await File.WriteAllTextAsync(notContest, """{ "finalists": [] }""");
         Assert.Equal(PreflightExitCodes.CannotCheck, await RunAsync("--contest", notContest, "--json", JsonFile));
         Assert.Contains("is not a contest file (docs/import-formats.md): no \"contest\" object", _error.ToString());
+    }
+
+    [Theory]
+    [InlineData("\"loud\"")]
+    [InlineData("-80")]
+    [InlineData("0")]
+    [InlineData("null")]
+    public async Task AContestFileWhoseLoudnessTargetIsNotOne_ExitsThree_NamingIt(string target)
+    {
+        var contest = Path.Combine(_out, "contest.json");
+        await File.WriteAllTextAsync(contest, $$"""{ "contest": { "name": "C", "loudnessTargetLufs": {{target}} }, "categories": [], "finalists": [] }""");
+
+        Assert.Equal(PreflightExitCodes.CannotCheck, await RunAsync("--contest", contest, "--json", JsonFile));
+        Assert.Contains("contest.loudnessTargetLufs must be a number of LUFS from -40 to -5", _error.ToString());
     }
 
     [Theory]
@@ -304,7 +322,7 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
                     new { id = 2, name = "Drama/Sentiments", entries = new[] { Playlisted(21, 2, "Drama/Sentiments", "Small Picture", "drama/01-small.mp4") } },
                 },
             }));
-            app.MapGet("/api/preflight/limits", () => TypedResults.Json(new { maxFileMegabytes = 330, maxDurationSeconds }));
+            app.MapGet("/api/preflight/limits", () => TypedResults.Json(new { maxFileMegabytes = 330, maxDurationSeconds, loudnessTargetLufs = -16.0 }));
             app.MapPost("/api/preflight", IResult (JsonElement report) =>
             {
                 server.Posted = report.Clone();
@@ -420,7 +438,7 @@ public sealed class PreflightCheckerTests : IDisposable
     [Fact]
     public void Table_PadsJapaneseTitlesByTheirWidthOnScreen()
     {
-        Assert.Equal(8, PreflightCommand.Width("全集中AB"));
+        Assert.Equal(8, DisplayText.Columns("全集中AB"));
         var report = new PreflightReport("C", DateTimeOffset.UtcNow, "m", "/", new PreflightLimits(), new PreflightSummary(2, 2, 0, 0),
         [
             new PreflightEntry(1, "Intensity", 1, "全集中", null, null, PreflightStatus.Ok, []),
@@ -434,6 +452,129 @@ public sealed class PreflightCheckerTests : IDisposable
         var first = lines.Single(l => l.Contains("全集中"));
         var second = lines.Single(l => l.Contains("ABCDEF"));
         Assert.Equal(first.IndexOf("ok", StringComparison.Ordinal) + 3, second.IndexOf("ok", StringComparison.Ordinal)); // 3 wide characters take 6 columns
+    }
+
+    [Theory]
+    [InlineData("Line\nBreak")]
+    [InlineData("Tab\tIn\tTitle")]
+    [InlineData("Carriage\r\nReturn")]
+    [InlineData("Para\u2029Separator\u0007Bell")]
+    [InlineData("\n\n")]
+    public void ControlCharactersInTitles_NeverBreakTheTableOrTheProgressLines(string title)
+    {
+        var entries = new[]
+        {
+            new PreflightEntry(1, "Intensity\n", 1, title, null, null, PreflightStatus.Error, [new PreflightIssue(PreflightStatus.Error, "Broken.")]),
+            new PreflightEntry(2, "Intensity", 2, "Plain", null, null, PreflightStatus.Ok, []),
+        };
+        var report = new PreflightReport("C", DateTimeOffset.UtcNow, "m", "/", new PreflightLimits(), new PreflightSummary(2, 1, 0, 1), entries);
+        var output = new StringWriter();
+
+        PreflightCommand.WriteTable(output, report);
+        var line = PreflightChecker.Describe(entries[0]);
+
+        var lines = output.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(2 + 2 + 1 + 1 + 1 + 1, lines.Length); // header, rule, two rows, blank, one problem, blank, totals: nothing more
+        Assert.All(lines, l => Assert.DoesNotContain(l, c => char.IsControl(c) || c is '\u2028' or '\u2029'));
+        Assert.DoesNotContain(line, c => char.IsControl(c) || c is '\u2028' or '\u2029');
+        Assert.Equal(lines[2].IndexOf("ERROR", StringComparison.Ordinal), lines[3].IndexOf("ok", StringComparison.Ordinal));
+    }
+
+    /// <summary>A file measured as <paramref name="analysis"/> (a 5:00 1080p file with sound when not given).</summary>
+    private async Task<PreflightEntry> MeasuredAsync(MediaAnalysis? analysis = null, PreflightLimits? limits = null, IMediaAnalyzer? analyzer = null)
+    {
+        var file = Path.Combine(_folder, "finalist.mp4");
+        await File.WriteAllBytesAsync(file, [1, 2, 3]);
+        var checker = new PreflightChecker(new ProbingEngine(Probe(seconds: 300)), limits ?? new PreflightLimits(), _folder,
+            analyzer: analyzer ?? new FixedAnalyzer(analysis ?? Measured()));
+        return await checker.CheckAsync(new PreflightItem(1, "Intensity", 1, "Finalist", "finalist.mp4"));
+    }
+
+    private static MediaAnalysis Measured(double lufs = -23, double declared = 300, double decoded = 300.02, double blackHead = 0, double blackTail = 0,
+        double silentHead = 0, double silentTail = 0, string? decodeError = null) =>
+        new("mov,mp4,m4a,3gp,3g2,mj2", "h264", "High", "yuv420p", "aac", 1920, 1080, 23.976, declared, decoded,
+            new LoudnessMeasurement(lufs, 5, -2), blackHead, blackTail, silentHead, silentTail, decodeError);
+
+    [Theory]
+    [InlineData(-23, -29.0, null)]
+    [InlineData(-23, -17.0, null)]
+    [InlineData(-23, -29.1, "Its loudness is -29.1 LUFS, 6.1 LU quieter than the contest's target of -23 LUFS: the player levels it at playback, but check the sound is as the editor meant it.")]
+    [InlineData(-23, -16.9, "Its loudness is -16.9 LUFS, 6.1 LU louder than the contest's target of -23 LUFS: the player levels it at playback, but check the sound is as the editor meant it.")]
+    [InlineData(-16, -23.0, "Its loudness is -23.0 LUFS, 7.0 LU quieter than the contest's target of -16 LUFS: the player levels it at playback, but check the sound is as the editor meant it.")]
+    public async Task LoudnessFarFromTheTarget_IsAWarning_SayingHowFar(double target, double lufs, string? warning)
+    {
+        var entry = await MeasuredAsync(Measured(lufs), new PreflightLimits(LoudnessTargetLufs: target));
+
+        Assert.Equal(warning is null ? [] : [warning], entry.Issues.Select(i => i.Message));
+        Assert.Equal(lufs, entry.Loudness!.IntegratedLufs);
+    }
+
+    [Theory]
+    [InlineData(300, 298.6, false)] // within 0.5 % of five minutes
+    [InlineData(300, 298.4, true)]
+    [InlineData(6, 5.6, false)] // within 0.5 s
+    [InlineData(6, 5.4, true)]
+    [InlineData(6, 0, true)]
+    public async Task DecodingThatStopsShortOfTheDeclaredLength_IsAnError(double declared, double decoded, bool cut)
+    {
+        var entry = await MeasuredAsync(Measured(declared: declared, decoded: decoded));
+
+        Assert.Equal(cut, entry.Issues.Any(i => i.Severity == PreflightStatus.Error && i.Message.Contains("the file is cut short")));
+        Assert.Equal(decoded, entry.DecodedSeconds);
+    }
+
+    [Fact]
+    public async Task BlackAndSilentEdges_OverOneSecond_AreWarnings_DamagedDataToo()
+    {
+        var within = await MeasuredAsync(Measured(blackHead: 1.0, blackTail: 0.5, silentHead: 1.0, silentTail: 0.9));
+        var over = await MeasuredAsync(Measured(blackHead: 1.1, blackTail: 5, silentHead: 2.25, silentTail: 5, decodeError: "Error while decoding stream #0:0"));
+
+        Assert.Empty(within.Issues);
+        Assert.Equal(
+        [
+            "Damaged data met while decoding it (Error while decoding stream #0:0): watch it through before the show.",
+            "The first 1.1 s are black (no picture): trim it, or check the export.",
+            "The last 5.0 s are black (no picture): trim it, or check the export.",
+            "The first 2.3 s are silent: trim it, or check the export.",
+            "The last 5.0 s are silent: trim it, or check the export.",
+        ], over.Issues.Select(i => i.Message));
+        Assert.All(over.Issues, i => Assert.Equal(PreflightStatus.Warning, i.Severity));
+    }
+
+    [Fact]
+    public async Task SoundSilentFromStartToEnd_IsAnError_NotAlsoSilentEdgesOrLoudness()
+    {
+        var entry = await MeasuredAsync(Measured(lufs: -70, silentHead: 300, silentTail: 300));
+
+        Assert.Equal(["Its sound is silent from start to end (an empty audio track): a broken export? Check it with the editor."], entry.Issues.Select(i => i.Message));
+        Assert.Equal(PreflightStatus.Error, entry.Status);
+    }
+
+    [Fact]
+    public async Task AFileFfmpegCannotMeasure_IsAWarning_AndTheRestIsStillChecked()
+    {
+        var entry = await MeasuredAsync(analyzer: new FixedAnalyzer(null));
+
+        Assert.Equal(PreflightStatus.Warning, entry.Status);
+        Assert.StartsWith("Could not be measured", Assert.Single(entry.Issues).Message);
+        Assert.Null(entry.Loudness);
+        Assert.Equal(300, entry.DurationSeconds);
+    }
+
+    [Theory]
+    [InlineData(0L, "0 bytes")]
+    [InlineData(1L, "1 byte")]
+    [InlineData(53_555L, "53,555 bytes")]
+    [InlineData(104_856L, "104,856 bytes")]
+    [InlineData(104_857L, "0.1 MB")]
+    [InlineData(327_569_408L, "312.4 MB")]
+    public void Sizes_BelowATenthOfAMegabyte_AreShownInBytes(long bytes, string shown) => Assert.Equal(shown, PreflightChecker.Size(bytes));
+
+    /// <summary>An analyzer answering <paramref name="analysis"/>, or failing when it is null.</summary>
+    private sealed class FixedAnalyzer(MediaAnalysis? analysis) : IMediaAnalyzer
+    {
+        public Task<MediaAnalysis> AnalyzeAsync(string file, IProgress<double>? progress = null, CancellationToken ct = default) =>
+            analysis is null ? throw new MediaAnalysisException("ffmpeg cannot decode it: Invalid data found when processing input") : Task.FromResult(analysis);
     }
 
     /// <summary>An engine that only probes, answering <paramref name="probe"/> for every file.</summary>

@@ -53,6 +53,7 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
         { "POST", "/api/contest/entries", """{"categoryId":1,"title":"T","editors":["E"],"musicArtist":"A","musicTitle":"S"}""" },
         { "PUT", "/api/contest/entries/1", """{"categoryId":1,"title":"T","editors":["E"],"musicArtist":"A","musicTitle":"S"}""" },
         { "DELETE", "/api/contest/entries/1", null },
+        { "POST", "/api/contest/entries/1/move-to-end", null },
         { "POST", "/api/contest/import", """{}""" },
         { "POST", "/api/room/rotate", null },
         { "POST", "/api/room/posters", """{"label":"Door"}""" },
