@@ -34,8 +34,19 @@ public sealed record VotingSettings(
 /// category's title card comes on screen, and/or every so many minutes. The coordinator can always rotate it by hand.</summary>
 public sealed record RoomCodeSettings(bool RotateAtCategoryCard = false, int? RotateEveryMinutes = null);
 
-/// <summary>What a finalist's file may be (checked by the player's pre-flight).</summary>
-public sealed record ShowLimits(int MaxFileMegabytes = 330, int MaxDurationSeconds = 330);
+/// <summary>What a finalist's file may be (checked by the player's pre-flight), and the loudness the player levels
+/// every finalist to (docs/loudness.md).</summary>
+/// <param name="LoudnessTargetLufs">Integrated loudness, whole LUFS from <see cref="MinLoudnessTargetLufs"/> to
+/// <see cref="MaxLoudnessTargetLufs"/> (EBU R128's -23 unless the coordinator picks another).</param>
+public sealed record ShowLimits(int MaxFileMegabytes = 330, int MaxDurationSeconds = 330, int LoudnessTargetLufs = (int)Loudness.DefaultTargetLufs)
+{
+    /// <summary>The quietest target: below it levelling would mostly cut (quiet rooms, cinema dialogue levels).</summary>
+    public const int MinLoudnessTargetLufs = -31;
+
+    /// <summary>The loudest target (streaming platforms' -14): above it nearly every finalist would need a boost its
+    /// true peak does not allow.</summary>
+    public const int MaxLoudnessTargetLufs = -14;
+}
 
 // Rows that Dapper maps (SQLite integers arrive as Int64; property setters convert them, constructors would not).
 

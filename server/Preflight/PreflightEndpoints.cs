@@ -22,8 +22,8 @@ public static class PreflightEndpoints
     /// <summary>What coordinators get: when the server received the report, and the report.</summary>
     public sealed record StoredReport(DateTimeOffset ReceivedAt, JsonElement Report);
 
-    /// <summary>The contest's limits, for the player's check.</summary>
-    public sealed record Limits(int MaxFileMegabytes, int MaxDurationSeconds);
+    /// <summary>The contest's limits, for the player's check, and the loudness target it compares each file with.</summary>
+    public sealed record Limits(int MaxFileMegabytes, int MaxDurationSeconds, int LoudnessTargetLufs);
 
     /// <summary>A report lists every finalist; a large contest's stays far below this.</summary>
     public const long MaxReportBytes = 1024 * 1024;
@@ -46,7 +46,7 @@ public static class PreflightEndpoints
         group.MapGet("/limits", async (ContestStore contest, CancellationToken ct) =>
             {
                 var limits = (await contest.GetDetailsAsync(ct)).Limits;
-                return TypedResults.Ok(new Limits(limits.MaxFileMegabytes, limits.MaxDurationSeconds));
+                return TypedResults.Ok(new Limits(limits.MaxFileMegabytes, limits.MaxDurationSeconds, limits.LoudnessTargetLufs));
             })
             .RequireAuthorization(Roles.Policies.Player)
             .WithSummary("The contest's file size and duration limits, which the player's pre-flight check applies.");
