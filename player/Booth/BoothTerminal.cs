@@ -86,7 +86,7 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         {
             _prompt = new Prompt(PromptKind.Quit);
         }
-        else if (Keys.ForKey(key.KeyChar, sequencer.Current?.Phase ?? ShowPhase.Idle) is { } kind)
+        else if (Keys.ForKey(key.KeyChar, sequencer.Current?.Phase ?? ShowPhase.Idle, sequencer.Audio.Muted) is { } kind)
         {
             if (kind == PlayerCommandKind.JumpToEntry)
             {
@@ -130,7 +130,7 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         var screen = sequencer.Current;
         var lines = new List<string>
         {
-            $"AMV player · {rundown.ContestName} · server {Connection(reporter.State)} · voters online {live.VotersOnline}",
+            $"AMV player · {rundown.ContestName} · server {Connection(reporter.State)} · voters online {live.VotersOnline} · {Volume(sequencer.Audio)}",
             new('─', 72),
         };
         if (screen is null)
@@ -179,6 +179,10 @@ public sealed class BoothTerminal(ShowSequencer sequencer, ShowReporter reporter
         HubConnectionState.Reconnecting or HubConnectionState.Connecting => "reconnecting…",
         _ => "NOT CONNECTED (the show goes on; the latest state is sent once it is back)",
     };
+
+    /// <summary>The master volume as the panel shows it: "volume 95 %", "MUTED (volume 95 %)".</summary>
+    internal static string Volume(PlayerAudio audio) =>
+        audio.Muted ? $"MUTED (volume {audio.VolumePercent} %)" : $"volume {audio.VolumePercent} %";
 
     private static string Clock(TimeSpan t) => t < TimeSpan.Zero ? "0:00" : $"{(int)t.TotalMinutes}:{t.Seconds:00}";
 }

@@ -79,7 +79,8 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         await using var reporter = new ShowReporter(
             api, settings.ApiKey, live, command => sequencer.Post(command),
             () => sequencer.Current, () => sequencer.Position,
-            Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0), settings.Retry, _clock, _logs);
+            Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0), settings.Retry, _clock, _logs, () => sequencer.Audio);
+        sequencer.AudioChanged += _ => reporter.ReportAudioChanged();
         sequencer.ScreenChanged += screen =>
         {
             var report = reporter.Report(screen);

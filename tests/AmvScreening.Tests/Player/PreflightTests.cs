@@ -449,6 +449,8 @@ public sealed class PreflightCheckerTests : IDisposable
 
         public void Stop() => throw new NotSupportedException();
 
+        public void SetAudio(PlayerAudio audio) => throw new NotSupportedException();
+
         public TimeSpan Position => TimeSpan.Zero;
 
         public TimeSpan? Length => null;
