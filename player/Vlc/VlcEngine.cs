@@ -139,6 +139,21 @@ public sealed class VlcEngine : IMediaEngine
         }
     }
 
+    /// <summary>The devices libvlc's default audio output offers on this machine (its ids), without playing anything.</summary>
+    /// <exception cref="VlcException">libvlc cannot be loaded or started.</exception>
+    public static IReadOnlyList<string> AudioDevices()
+    {
+        using var libVLC = new LibVLC("--quiet", "--vout=dummy");
+        using var player = new MediaPlayer(libVLC);
+        return player.AudioOutputDevices();
+    }
+
+    /// <summary>Whether <paramref name="devices"/> (<see cref="AudioDevices"/>) hold a sound device: ALSA offers "null"
+    /// and "default" even without a sound card (and then fails on every buffer); a real card or sound server adds its
+    /// own devices.</summary>
+    public static bool HasSoundDevice(IEnumerable<string> devices) =>
+        devices.Any(d => !string.IsNullOrWhiteSpace(d) && d is not ("null" or "default"));
+
     /// <summary>The libvlc_new options for <paramref name="options"/>.</summary>
     internal static string[] LibVlcOptions(VlcEngineOptions options)
     {
