@@ -100,7 +100,7 @@ internal sealed class MediaPlayer : IDisposable
     }
 
     /// <summary>The audio output's volume in percent (100 = unity); false when the output has no volume control (the
-    /// WAV file output, the dummy one).</summary>
+    /// dummy one; the audio callbacks get the sound before it).</summary>
     public bool SetVolume(int percent) => LibVlcNative.libvlc_audio_set_volume(Handle, percent) == 0;
 
     public void SetMute(bool mute) => LibVlcNative.libvlc_audio_set_mute(Handle, mute ? 1 : 0);

@@ -254,8 +254,8 @@ public sealed class VlcEngine : IMediaEngine
     }
 
     /// <inheritdoc/>
-    /// <remarks>libvlc's own volume and mute (a sound card's output applies them; the WAV file and dummy outputs have
-    /// none), set again as each item starts.</remarks>
+    /// <remarks>libvlc's own volume and mute (a sound card's output applies them), set again as each item starts; with
+    /// <see cref="VlcEngineOptions.AudioOut"/> the recorder applies them.</remarks>
     public void SetAudio(PlayerAudio audio)
     {
         ArgumentNullException.ThrowIfNull(audio);
@@ -273,6 +273,7 @@ public sealed class VlcEngine : IMediaEngine
     {
         _player.SetVolume(_audio.VolumePercent);
         _player.SetMute(_audio.Muted);
+        _recorder?.SetVolume(_audio.VolumePercent, _audio.Muted); // libvlc's callbacks get the sound before its volume
     }
 
     public void Pause() => WithCurrent(() => _player.SetPause(true));

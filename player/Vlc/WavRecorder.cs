@@ -11,7 +11,8 @@ namespace AmvScreening.Player.Vlc;
 /// a second into the file is a second into the show. libvlc's own file output cannot do this: it starts its file
 /// afresh with every item.
 /// </summary>
-/// <remarks>The WAV header's sizes are brought up to date every second and at the end, so a recording cut short by a
+/// <remarks>The master volume and mute (<see cref="SetVolume"/>) are applied here, as a sound card's output would.
+/// The WAV header's sizes are brought up to date every second and at the end, so a recording cut short by a
 /// crash still opens. The callback runs on libvlc's audio thread and only writes the file: it never calls libvlc.</remarks>
 internal sealed unsafe class WavRecorder : IDisposable
 {
@@ -27,6 +28,8 @@ internal sealed unsafe class WavRecorder : IDisposable
     private readonly FileStream _file;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly byte[] _silence = new byte[BytesPerFrame * 4800];
+    private float _gain = 1;
+    private byte[] _scaled = [];
     private long _frames;
     private long _headerAt;
     private GCHandle _self;
@@ -49,6 +52,16 @@ internal sealed unsafe class WavRecorder : IDisposable
     {
         LibVlcNative.libvlc_audio_set_format(player.Handle, "S16N", Rate, Channels);
         LibVlcNative.libvlc_audio_set_callbacks(player.Handle, &OnPlay, 0, 0, 0, 0, GCHandle.ToIntPtr(_self));
+    }
+
+    /// <summary>The master volume, applied as libvlc applies it to a sound card (percent cubed: 50 % is -18 dB; muted
+    /// is silence): the recording is what the room would hear. libvlc's callbacks get the sound before its volume.</summary>
+    public void SetVolume(int percent, bool muted)
+    {
+        lock (_lock)
+        {
+            _gain = muted ? 0 : MathF.Pow(percent / 100f, 3);
+        }
     }
 
     /// <summary>Call after the player is stopped and released (libvlc calls back no more).</summary>
@@ -99,7 +112,7 @@ internal sealed unsafe class WavRecorder : IDisposable
             try
             {
                 PadToNowLocked();
-                _file.Write(pcm);
+                _file.Write(_gain == 1 ? pcm : ScaledLocked(pcm));
                 _frames += frames;
                 if (_clock.ElapsedMilliseconds - _headerAt >= 1000)
                 {
@@ -111,6 +124,24 @@ internal sealed unsafe class WavRecorder : IDisposable
                 // The recording is a by-product: a full disk must not stop the show (libvlc's thread goes on).
             }
         }
+    }
+
+    /// <summary>The 16-bit samples times the volume's gain, clipped.</summary>
+    private ReadOnlySpan<byte> ScaledLocked(ReadOnlySpan<byte> pcm)
+    {
+        if (_scaled.Length < pcm.Length)
+        {
+            _scaled = new byte[pcm.Length];
+        }
+
+        var samples = MemoryMarshal.Cast<byte, short>(pcm);
+        var scaled = MemoryMarshal.Cast<byte, short>(_scaled.AsSpan(0, pcm.Length));
+        for (var i = 0; i < samples.Length; i++)
+        {
+            scaled[i] = (short)Math.Clamp(MathF.Round(samples[i] * _gain), short.MinValue, short.MaxValue);
+        }
+
+        return _scaled.AsSpan(0, pcm.Length);
     }
 
     /// <summary>Silence up to where the show is now, when the file is more than a gap behind.</summary>

@@ -87,6 +87,33 @@ public sealed class LevellingShowTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task TheMasterVolume_IsInTheRecording_AndStaysFromFinalistToFinalist()
+    {
+        var clip = await TestMedia.ToneClipAsync(ClipSeconds, 0);
+        var measured = await TestLoudness.MeasureAsync(clip);
+        var ids = await PlayerContest.ImportAsync(_server, clip, clip);
+        await SendPreflightAsync(ids, [measured, measured]);
+        var wav = Path.Combine(_folder, "show.wav");
+
+        await using (var player = await PlayerRun.StartRealAsync(_server, State(), Quick, new VlcEngineOptions { Headless = true, AudioOut = wav }))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                player.Host.Sequencer!.Post(new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.VolumeDown)); // 50 %: -18 dB
+            }
+
+            await player.Running.WaitAsync(Show);
+        }
+
+        var spans = await TestLoudness.SoundedSpansAsync(wav, minSeconds: ClipSeconds - 1);
+        Assert.Equal(2, spans.Count);
+        foreach (var (start, end) in spans)
+        {
+            Assert.InRange((await TestLoudness.MeasureAsync(wav, start, end)).IntegratedLufs, Loudness.DefaultTargetLufs - 19, Loudness.DefaultTargetLufs - 17);
+        }
+    }
+
+    [Fact]
     public async Task VolumeCommands_FromTheBoothRemote_ReachThePlayer_AndTheBoothSeesTheLevel()
     {
         var ids = await PlayerContest.ImportAsync(_server, await TestMedia.ToneClipAsync(30, 0));
