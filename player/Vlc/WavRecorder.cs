@@ -41,7 +41,16 @@ internal sealed unsafe class WavRecorder : IDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         _file = new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        WriteHeader();
+        try
+        {
+            WriteHeader();
+        }
+        catch
+        {
+            _file.Dispose();
+            throw;
+        }
+
         _self = GCHandle.Alloc(this);
     }
 

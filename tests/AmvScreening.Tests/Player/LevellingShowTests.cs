@@ -153,6 +153,29 @@ public sealed class LevellingShowTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("volumePercent", refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    [InlineData(-6)]
+    [InlineData(15.9)]
+    [InlineData(-20)]
+    public void ThePreamp_ForAGain_IsWithinWhatLibvlcTakes(double gain)
+    {
+        var preamp = VlcEngine.PreampFor(gain);
+        Assert.InRange(preamp, -20, 20);
+        Assert.Equal(gain, 2 * (preamp - VlcEngine.EqualizerUnityPreampDb), precision: 4);
+    }
+
+    [Theory]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "null", "default" }, false)]
+    [InlineData(new[] { "default", "sysdefault:CARD=PCH", "hw:CARD=PCH,DEV=0" }, true)]
+    [InlineData(new[] { "alsa_output.pci-0000_00_1f.3.analog-stereo" }, true)]
+    public void ASoundDevice_IsOneBesidesAlsasNullAndDefault(string[] devices, bool found)
+    {
+        Assert.Equal(found, VlcEngine.HasSoundDevice(devices));
+    }
+
     private static Func<PlayerSettings, PlayerSettings> Quick => settings => settings with
     {
         Show = new ShowOptions

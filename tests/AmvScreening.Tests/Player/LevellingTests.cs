@@ -1,6 +1,5 @@
 using AmvScreening.Player.Booth;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
 using FsCheck;
 using FsCheck.Fluent;
@@ -56,19 +55,6 @@ public sealed class LevellingTests
                 && gain >= -Levelling.MaxCutDb && gain <= Levelling.MaxBoostDb
                 && (!Loudness.IsPlausible(measured) || gain <= 0 || peakAfter <= Loudness.MaxTruePeakDbtp + 1e-9);
         }).QuickCheckThrowOnFailure();
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(8)]
-    [InlineData(-6)]
-    [InlineData(15.9)]
-    [InlineData(-20)]
-    public void ThePreamp_ForAGain_IsWithinWhatLibvlcTakes(double gain)
-    {
-        var preamp = VlcEngine.PreampFor(gain);
-        Assert.InRange(preamp, -20, 20);
-        Assert.Equal(gain, 2 * (preamp - VlcEngine.EqualizerUnityPreampDb), precision: 4);
     }
 
     [Fact]
@@ -166,15 +152,5 @@ public sealed class LevellingTests
 
         Assert.Equal(new PlayerAudio(105, false), rig.Engine.Audio);
         Assert.Equal("MUTED (volume 105 %)", BoothTerminal.Volume(new PlayerAudio(105, true)));
-    }
-
-    [Theory]
-    [InlineData(new string[0], false)]
-    [InlineData(new[] { "null", "default" }, false)]
-    [InlineData(new[] { "default", "sysdefault:CARD=PCH", "hw:CARD=PCH,DEV=0" }, true)]
-    [InlineData(new[] { "alsa_output.pci-0000_00_1f.3.analog-stereo" }, true)]
-    public void ASoundDevice_IsOneBesidesAlsasNullAndDefault(string[] devices, bool found)
-    {
-        Assert.Equal(found, VlcEngine.HasSoundDevice(devices));
     }
 }
