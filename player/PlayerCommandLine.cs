@@ -84,6 +84,17 @@ public static class PlayerCommandLine
         var templates = Folder("--templates", "Slate templates to use instead of the built-in ones", mustExist: true);
         var headless = new Option<bool>("--headless") { Description = "No window: play without showing anything (tests, rehearsals)" };
         var windowed = new Option<bool>("--windowed") { Description = "A window instead of fullscreen" };
+        var audioOut = Valued("--audio-out", "Record the show's sound (levelled, with silence where slates show) to this WAV file instead of playing it on a sound card: a rehearsal recording",
+            "FILE.wav", (r, path) =>
+            {
+                var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+                if (Directory.Exists(path) || folder is null || !Directory.Exists(folder))
+                {
+                    r.AddError($"--audio-out wants a file in an existing folder: '{path}' is {(Directory.Exists(path) ? "a folder" : "in a folder that does not exist")}.");
+                }
+
+                return (string?)path;
+            });
         var display = Count("--display", "Which display to go fullscreen on (0 = the first)", min: 0);
         var resume = new Option<bool>("--resume") { Description = "Start where the show was: the saved finalist's intro slate (else the server's)" };
         var resumePosition = new Option<bool>("--resume-position") { Description = "Like --resume, but back into the video at its saved position" };
@@ -99,7 +110,7 @@ public static class PlayerCommandLine
 
         var command = new UsageCommand("run", "Run the show on this machine's screen", "Usage: run --server URL --api-key KEY [options]", RunUsageExitCode)
         {
-            server, apiKey, media, state, headless, windowed, display, templates, resume, resumePosition, intro, outro, noCards,
+            server, apiKey, media, state, headless, windowed, display, audioOut, templates, resume, resumePosition, intro, outro, noCards,
             categories, intermissionAfter, intermissionMinutes, quitAfterEnd,
         };
         command.Validators.Add(r =>
@@ -119,6 +130,7 @@ public static class PlayerCommandLine
                 TemplatesFolder = result.GetValue(templates),
                 Headless = result.GetValue(headless),
                 Windowed = result.GetValue(windowed),
+                AudioOut = result.GetValue(audioOut),
                 Display = result.GetValue(display) ?? 0,
                 Resume = result.GetValue(resume) || result.GetValue(resumePosition),
                 ResumePosition = result.GetValue(resumePosition),

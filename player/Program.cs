@@ -36,7 +36,8 @@ public static class PlayerProgram
             : SdlScreen.Open(new ScreenOptions { Display = settings.Display, Windowed = settings.Windowed }, logs.CreateLogger<SdlScreen>());
         try
         {
-            var engine = new VlcEngine(screen is null ? new VlcEngineOptions { Headless = true } : new VlcEngineOptions().DrawingInto(screen));
+            var options = screen is null ? new VlcEngineOptions { Headless = true } : new VlcEngineOptions().DrawingInto(screen);
+            var engine = new VlcEngine(options with { AudioOut = settings.AudioOut, NoAudioDevice = !settings.Headless && settings.AudioOut is null && NoSoundDevice(logs) });
             var slates = new SvgSlateRenderer(settings.TemplatesFolder, Path.Combine(settings.StateFolder, "slates"), logs.CreateLogger<SvgSlateRenderer>());
             return (screen, engine, slates);
         }
@@ -45,6 +46,23 @@ public static class PlayerProgram
             screen?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether this machine has no sound device: then the show plays silently, said once here, rather than
+    /// libvlc failing (and ALSA complaining) on every sound buffer.</summary>
+    private static bool NoSoundDevice(ILoggerFactory logs)
+    {
+        var devices = VlcEngine.AudioDevices();
+        if (VlcEngine.HasSoundDevice(devices))
+        {
+            return false;
+        }
+
+        logs.CreateLogger("AmvScreening.Player.Sound").LogWarning(
+            "No sound device found (libvlc's audio output offers only: {Devices}): the show plays WITHOUT SOUND. Connect or " +
+            "enable the sound card (or start the sound server) and restart the player; --audio-out FILE.wav records the sound instead.",
+            devices.Count == 0 ? "nothing" : string.Join(", ", devices));
+        return true;
     }
 
     /// <summary>Runs the show; what stops it early is said on standard error, after the booth panel is gone, with the

@@ -12,6 +12,14 @@ public static class Loudness
     /// <summary>EBU R128's programme target.</summary>
     public const double DefaultTargetLufs = -23;
 
+    /// <summary>The quietest target a contest may set: below it levelling would mostly cut (quiet rooms, cinema
+    /// dialogue levels).</summary>
+    public const int MinTargetLufs = -31;
+
+    /// <summary>The loudest target a contest may set (streaming platforms' -14): above it nearly every finalist would
+    /// need a boost its true peak does not allow.</summary>
+    public const int MaxTargetLufs = -14;
+
     /// <summary>The highest true peak levelling may raise a file to.</summary>
     public const double MaxTruePeakDbtp = -1;
 

@@ -60,6 +60,8 @@ public enum ShowPhase
 /// <param name="StartedAt">When the item appeared on screen (UTC).</param>
 /// <param name="DurationSeconds">Length of the item, when known.</param>
 /// <param name="PositionSeconds">Position within the item when the report was made.</param>
+/// <param name="Audio">The master volume now (a change of it is reported like a change of screen); null from a player
+/// that does not say.</param>
 public sealed record OnScreenReport(
     long Sequence,
     ShowPhase Phase,
@@ -67,7 +69,8 @@ public sealed record OnScreenReport(
     int? CategoryId,
     DateTimeOffset StartedAt,
     double? DurationSeconds,
-    double PositionSeconds);
+    double PositionSeconds,
+    PlayerAudio? Audio = null);
 
 /// <summary>Public description of a finalist, as phones and consoles show it.</summary>
 public sealed record EntrySummary(
@@ -93,6 +96,8 @@ public sealed record EntrySummary(
 /// <param name="Projector">Whether the projector is reporting: <see cref="ProjectorStatus.Live"/> once a connected player
 /// has reported since it (and the server) last started; <see cref="ProjectorStatus.Lost"/> while no player is connected,
 /// and after a server restart until the player reports again. While lost, the rest is only what was last known.</param>
+/// <param name="Audio">The player's master volume as last reported (the booth panel shows it); null until a player
+/// reported it.</param>
 public sealed record ShowState(
     long Sequence,
     ShowPhase Phase,
@@ -102,7 +107,8 @@ public sealed record ShowState(
     double? DurationSeconds,
     double PositionSeconds,
     DateTimeOffset? ReportedAt,
-    ProjectorStatus Projector)
+    ProjectorStatus Projector,
+    PlayerAudio? Audio = null)
 {
     /// <summary>The state before the player has reported anything.</summary>
     public static ShowState Idle { get; } = new(0, ShowPhase.Idle, null, null, null, null, 0, null, ProjectorStatus.Lost);
@@ -127,6 +133,11 @@ public enum PlayerCommandKind
     BlackoutOff,
     JumpToEntry,
     ShowWinner,
+    /// <summary>Master volume one step up (<see cref="PlayerAudio"/>); acts at once, whatever is on screen.</summary>
+    VolumeUp,
+    VolumeDown,
+    Mute,
+    Unmute,
 }
 
 /// <summary>A command from the booth console to the player (server → players, <see cref="IShowClient.PlayerCommand"/>).

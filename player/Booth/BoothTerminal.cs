@@ -87,7 +87,7 @@ public sealed class BoothTerminal(
         {
             _prompt = new Prompt(PromptKind.Quit);
         }
-        else if (Keys.ForKey(key.KeyChar, sequencer.Current?.Phase ?? ShowPhase.Idle) is { } kind)
+        else if (Keys.ForKey(key.KeyChar, sequencer.Current?.Phase ?? ShowPhase.Idle, sequencer.Audio.Muted) is { } kind)
         {
             if (kind == PlayerCommandKind.JumpToEntry)
             {
@@ -133,7 +133,7 @@ public sealed class BoothTerminal(
         var screen = sequencer.Current;
         var lines = new List<string>
         {
-            $"AMV player · {DisplayText.OneLine(rundown.ContestName)} · server {Connection(reporter.State)} · voters online {live.VotersOnline}",
+            $"AMV player · {DisplayText.OneLine(rundown.ContestName)} · server {Connection(reporter.State)} · voters online {live.VotersOnline} · {Volume(sequencer.Audio)}",
             new('─', 72),
         };
         if (screen is null)
@@ -200,6 +200,10 @@ public sealed class BoothTerminal(
         HubConnectionState.Reconnecting or HubConnectionState.Connecting => "reconnecting…",
         _ => "NOT CONNECTED (the show goes on; the latest state is sent once it is back)",
     };
+
+    /// <summary>The master volume as the panel shows it: "volume 95 %", "MUTED (volume 95 %)".</summary>
+    internal static string Volume(PlayerAudio audio) =>
+        audio.Muted ? $"MUTED (volume {audio.VolumePercent} %)" : $"volume {audio.VolumePercent} %";
 
     private static string Clock(TimeSpan t) => t < TimeSpan.Zero ? "0:00" : $"{(int)t.TotalMinutes}:{t.Seconds:00}";
 }

@@ -25,7 +25,7 @@ public sealed class ProjectorKeys(ShowSequencer sequencer, TimeProvider? clock =
         {
             OnQuitRequested();
         }
-        else if (Keys.ForKey(key, sequencer.Current?.Phase ?? ShowPhase.Idle) is { } kind && kind != PlayerCommandKind.JumpToEntry)
+        else if (Keys.ForKey(key, sequencer.Current?.Phase ?? ShowPhase.Idle, sequencer.Audio.Muted) is { } kind && kind != PlayerCommandKind.JumpToEntry)
         {
             sequencer.Post(new PlayerCommand(Guid.NewGuid(), kind));
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmvScreening.Protocol;
 
 namespace AmvScreening.Player.Preflight;
 
@@ -18,9 +19,6 @@ public sealed record PreflightPlan(string ContestName, PreflightLimits Limits, I
     /// <summary>Where the report goes (POST, player API key) and where coordinators read it (GET).</summary>
     public const string ReportPath = "/api/preflight";
 
-    /// <summary>The targets a contest file may set (EBU R128 is -23, streaming services -14 to -16).</summary>
-    private const double MinTargetLufs = -40, MaxTargetLufs = -5;
-
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     /// <summary>Reads the plan from the server: the playlist and the limits.</summary>
@@ -37,7 +35,7 @@ public sealed record PreflightPlan(string ContestName, PreflightLimits Limits, I
     }
 
     /// <summary>Reads the plan from a JSON contest file (docs/import-formats.md): contest.name, contest.limits,
-    /// contest.loudnessTargetLufs, categories, and each finalist's category, order, title, file and disqualified; nothing else is read.</summary>
+    /// contest.limits.loudnessTargetLufs, categories, and each finalist's category, order, title, file and disqualified; nothing else is read.</summary>
     /// <exception cref="PreflightInputException">The file is missing or not a contest file.</exception>
     public static PreflightPlan FromContestFile(string path)
     {
@@ -65,11 +63,12 @@ public sealed record PreflightPlan(string ContestName, PreflightLimits Limits, I
             var limits = contest.TryGetProperty("limits", out var l) && l.ValueKind == JsonValueKind.Object
                 ? new PreflightLimits(Number(l, "maxFileMegabytes") ?? defaults.MaxFileMegabytes, Number(l, "maxDurationSeconds") ?? defaults.MaxDurationSeconds)
                 : defaults;
-            if (contest.TryGetProperty("loudnessTargetLufs", out var target))
+            if (l.ValueKind == JsonValueKind.Object && l.TryGetProperty("loudnessTargetLufs", out var target))
             {
-                limits = target.ValueKind == JsonValueKind.Number && target.GetDouble() is >= MinTargetLufs and <= MaxTargetLufs and var lufs
+                // The server's rule (the import refuses the same): a whole number of LUFS within Loudness' range.
+                limits = target.ValueKind == JsonValueKind.Number && target.TryGetInt32(out var lufs) && lufs is >= Loudness.MinTargetLufs and <= Loudness.MaxTargetLufs
                     ? limits with { LoudnessTargetLufs = lufs }
-                    : throw Invalid($"contest.loudnessTargetLufs must be a number of LUFS from {MinTargetLufs} to {MaxTargetLufs}");
+                    : throw Invalid($"contest.limits.loudnessTargetLufs must be a whole number of LUFS from {Loudness.MinTargetLufs} to {Loudness.MaxTargetLufs}");
             }
 
             if (!root.TryGetProperty("categories", out var categories) || categories.ValueKind != JsonValueKind.Array)

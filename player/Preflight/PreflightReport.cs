@@ -9,7 +9,7 @@ namespace AmvScreening.Player.Preflight;
 /// the show plays at (a file far from it is a warning).</summary>
 /// <param name="MaxFileMegabytes">In megabytes of 1,048,576 bytes, as Windows Explorer and most file managers count
 /// them: a file shown as "330 MB" passes a 330 MB limit.</param>
-/// <param name="LoudnessTargetLufs">The contest's target loudness (contest.loudnessTargetLufs; the server's
+/// <param name="LoudnessTargetLufs">The contest's target loudness (contest.limits.loudnessTargetLufs; the server's
 /// <c>loudnessTargetLufs</c>); EBU R128's -23 LUFS when not given.</param>
 public sealed record PreflightLimits(int MaxFileMegabytes = 330, int MaxDurationSeconds = 330, double LoudnessTargetLufs = Loudness.DefaultTargetLufs)
 {

@@ -1,8 +1,12 @@
+using AmvScreening.Protocol;
+
 namespace AmvScreening.Player.Show;
 
 /// <summary>Something to put on screen: a video, or a still (an SVG/PNG slate) shown for <paramref name="StillFor"/>.</summary>
 /// <param name="StartAt">Where to start a video (resuming after a crash or a blackout).</param>
-public sealed record MediaItem(string Path, TimeSpan? StillFor = null, TimeSpan StartAt = default);
+/// <param name="GainDb">How much to raise (or lower) its sound, dB: the levelling gain (<see cref="Levelling"/>); 0
+/// plays it as it is.</param>
+public sealed record MediaItem(string Path, TimeSpan? StillFor = null, TimeSpan StartAt = default, double GainDb = 0);
 
 public enum PlaybackEnd
 {
@@ -43,6 +47,9 @@ public interface IMediaEngine : IAsyncDisposable
 
     /// <summary>Length of the current item, once known.</summary>
     TimeSpan? Length { get; }
+
+    /// <summary>The master volume, for this item and every later one until set again.</summary>
+    void SetAudio(PlayerAudio audio);
 
     /// <summary>Opens and parses a file without showing it (pre-flight).</summary>
     Task<MediaProbe> ProbeAsync(string path, CancellationToken ct = default);

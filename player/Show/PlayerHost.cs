@@ -20,6 +20,8 @@ public sealed record PlayerSettings
     public bool Windowed { get; init; }
     /// <summary>For the engine: which display (0 = the first).</summary>
     public int Display { get; init; }
+    /// <summary>For the engine: record the show's sound to this WAV file instead of playing it on a sound card.</summary>
+    public string? AudioOut { get; init; }
     /// <summary>For the slates: a folder of templates to use instead of the built-in ones.</summary>
     public string? TemplatesFolder { get; init; }
     /// <summary>Start where the show was (the saved state, else the server's) instead of at the beginning.</summary>
@@ -83,7 +85,8 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         await using var reporter = new ShowReporter(
             api, settings.ApiKey, live, command => sequencer.Post(command),
             () => sequencer.Current, () => sequencer.Position,
-            Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0), settings.Retry, _clock, _logs);
+            Math.Max(saved?.Sequence ?? 0, server?.Sequence ?? 0), settings.Retry, _clock, _logs, () => sequencer.Audio);
+        sequencer.AudioChanged += _ => reporter.ReportAudioChanged();
         sequencer.ScreenChanged += screen =>
         {
             var report = reporter.Report(screen);

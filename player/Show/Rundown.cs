@@ -4,7 +4,9 @@ namespace AmvScreening.Player.Show;
 
 /// <summary>A finalist in show order. <paramref name="Index"/> counts from 0 over the whole show; <paramref name="VideoFile"/>
 /// is the full path of its video (null when none was imported).</summary>
-public sealed record Finalist(int Index, EntrySummary Entry, string? VideoFile)
+/// <param name="Loudness">What the latest pre-flight measured of its file; null when it was not measured.</param>
+/// <param name="GainDb">The levelling gain its video plays with (<see cref="Levelling"/>).</param>
+public sealed record Finalist(int Index, EntrySummary Entry, string? VideoFile, LoudnessMeasurement? Loudness = null, double GainDb = 0)
 {
     /// <summary>Its number in the show, from 1 (what the booth types to jump to it).</summary>
     public int Number => Index + 1;
@@ -59,7 +61,10 @@ public sealed class Rundown
 
             foreach (var entry in category.Entries)
             {
-                var finalist = new Finalist(finalists.Count, entry.Entry, entry.VideoPath is { Length: > 0 } path ? Path.Combine(mediaFolder, path) : null);
+                var loudness = entry.Checked?.Loudness;
+                var finalist = new Finalist(
+                    finalists.Count, entry.Entry, entry.VideoPath is { Length: > 0 } path ? Path.Combine(mediaFolder, path) : null,
+                    loudness, Levelling.GainDb(loudness, show.LoudnessTargetLufs));
                 finalists.Add(finalist);
                 steps.Add(new RundownStep(StepKind.Intro, category, finalist));
                 steps.Add(new RundownStep(StepKind.Video, category, finalist));

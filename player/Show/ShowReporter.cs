@@ -34,6 +34,7 @@ public sealed class ShowReporter : IAsyncDisposable
     private readonly LiveInfo _live;
     private readonly Func<OnScreen?> _screenNow;
     private readonly Func<TimeSpan> _positionNow;
+    private readonly Func<PlayerAudio?> _audioNow;
     /// <summary>The screen of the last <see cref="Report"/>.</summary>
     private OnScreen? _reported;
     private readonly ReconnectPolicy _retry;
@@ -54,6 +55,7 @@ public sealed class ShowReporter : IAsyncDisposable
     /// <param name="lastSequence">The highest sequence known to be used already (the saved state's, the server's).</param>
     /// <param name="retry">The waits between attempts to reach the server.</param>
     /// <param name="logs">The player's logs; the SignalR client's own errors (a message it cannot bind) go there too.</param>
+    /// <param name="audioNow">The master volume now, carried by every report (null: not said).</param>
     public ShowReporter(
         PlayerApi api,
         string apiKey,
@@ -64,9 +66,11 @@ public sealed class ShowReporter : IAsyncDisposable
         long lastSequence,
         ReconnectPolicy? retry = null,
         TimeProvider? clock = null,
-        ILoggerFactory? logs = null)
+        ILoggerFactory? logs = null,
+        Func<PlayerAudio?>? audioNow = null)
     {
         (_api, _live, _screenNow, _positionNow, _sequence) = (api, live, screenNow, positionNow, lastSequence);
+        _audioNow = audioNow ?? (() => null);
         _retry = retry ?? new ReconnectPolicy();
         _clock = clock ?? TimeProvider.System;
         logs ??= NullLoggerFactory.Instance;
@@ -145,6 +149,29 @@ public sealed class ShowReporter : IAsyncDisposable
 
         _wake.Writer.TryWrite(true);
         return report;
+    }
+
+    /// <summary>The master volume changed: the screen of the last <see cref="Report"/> is reported again, as it is now,
+    /// with the new volume (before the first report there is nothing to say: the first carries it).</summary>
+    public void ReportAudioChanged()
+    {
+        lock (_lock)
+        {
+            if (_reported is not { } screen)
+            {
+                return;
+            }
+
+            _latest = NewReport(screen with { Position = _positionNow() });
+            if (_connection.State != HubConnectionState.Connected)
+            {
+                _unsent.Clear();
+            }
+
+            _unsent.Enqueue(_latest);
+        }
+
+        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>Connects, and connects again whenever the connection is closed for good, trying with the policy's waits
@@ -233,7 +260,8 @@ public sealed class ShowReporter : IAsyncDisposable
 
     /// <summary>Numbers a report of <paramref name="screen"/> (the caller holds the lock).</summary>
     private OnScreenReport NewReport(OnScreen screen) => new(
-        ++_sequence, screen.Phase, screen.Entry?.Id, screen.CategoryId, screen.StartedAt, screen.Duration?.TotalSeconds, screen.Position.TotalSeconds);
+        ++_sequence, screen.Phase, screen.Entry?.Id, screen.CategoryId, screen.StartedAt, screen.Duration?.TotalSeconds, screen.Position.TotalSeconds,
+        _audioNow());
 
     /// <summary>The one way a push reaches the show: the message is read strictly as <typeparamref name="T"/>, then
     /// <paramref name="take"/> checks and uses it (returning why it could not, or null). Whatever the server sends, a

@@ -40,9 +40,26 @@ public sealed class ShowSequencer(
     private Task<bool>? _commandReady;
     private CancellationTokenSource? _hold;
     private OnScreen? _current;
+    private readonly Lock _audioLock = new();
+    private PlayerAudio _audio = PlayerAudio.Default;
 
     /// <summary>Raised on the show's loop after every change of what is on screen.</summary>
     public event Action<OnScreen>? ScreenChanged;
+
+    /// <summary>Raised after the master volume changed (on the thread of the command that changed it).</summary>
+    public event Action<PlayerAudio>? AudioChanged;
+
+    /// <summary>The master volume now (the same for every item until a volume command changes it).</summary>
+    public PlayerAudio Audio
+    {
+        get
+        {
+            lock (_audioLock)
+            {
+                return _audio;
+            }
+        }
+    }
 
     public Rundown Rundown => rundown;
 
@@ -52,7 +69,7 @@ public sealed class ShowSequencer(
     /// <summary>Position in the item on screen.</summary>
     public TimeSpan Position => engine.Position;
 
-    /// <summary>Queues a command; it acts once the item now starting is on screen.</summary>
+    /// <summary>Queues a command; it acts once the item now starting is on screen. A volume command acts at once.</summary>
     /// <remarks>A command that is not well-formed (<see cref="PlayerCommandRules"/>), from the server or anywhere, is
     /// logged and ignored (false): nothing a command carries stops the show.</remarks>
     public bool Post(PlayerCommand? command)
@@ -63,7 +80,35 @@ public sealed class ShowSequencer(
             return false;
         }
 
-        return _commands.Writer.TryWrite(command!);
+        if (PlayerAudio.IsVolumeCommand(command!.Kind))
+        {
+            ChangeAudio(command.Kind);
+            return true;
+        }
+
+        return _commands.Writer.TryWrite(command);
+    }
+
+    /// <summary>Sets the master volume on the engine and tells <see cref="AudioChanged"/>; a command that changes
+    /// nothing (up at the top, mute when muted) is logged only.</summary>
+    private void ChangeAudio(PlayerCommandKind kind)
+    {
+        PlayerAudio after;
+        lock (_audioLock)
+        {
+            after = _audio.After(kind);
+            if (after == _audio)
+            {
+                _logger.LogInformation("Command {Kind}: the volume stays at {Percent} %{Muted}", kind, after.VolumePercent, after.Muted ? " (muted)" : "");
+                return;
+            }
+
+            _audio = after;
+            engine.SetAudio(after); // under the lock: two commands at once reach the engine in the order they were taken
+        }
+
+        _logger.LogInformation("Volume {Percent} %{Muted}", after.VolumePercent, after.Muted ? ", muted" : "");
+        AudioChanged?.Invoke(after);
     }
 
     /// <summary>Ends the show: the item stops, the screen is reported Idle and <see cref="RunAsync"/> returns.</summary>
@@ -73,6 +118,11 @@ public sealed class ShowSequencer(
     public async Task RunAsync(ShowStart start, CancellationToken ct = default)
     {
         await using var quitOnCancel = ct.Register(Quit);
+        lock (_audioLock)
+        {
+            engine.SetAudio(_audio);
+        }
+
         _state = ShowMachine.Start(rundown, start);
         while (!_state.Quit)
         {
@@ -95,12 +145,28 @@ public sealed class ShowSequencer(
             Difficulties => Slate(Difficulties, new SlateData(SlateKind.Difficulties, name, category?.Name, entry, Message: _options.DifficultiesMessage), _options.Difficulties),
             CategoryCard => Slate(CategoryCard, new SlateData(SlateKind.CategoryCard, name, category!.Name), _options.CategoryCard),
             IntroSlate => Slate(IntroSlate, new SlateData(SlateKind.Intro, name, category!.Name, entry, live.Room), _options.Intro),
-            Video => new Showing(Video, showing.Finalist!.VideoFile is { } file ? new MediaItem(file, StartAt: _state.VideoAt) : null, null),
+            Video => new Showing(Video, showing.Finalist!.VideoFile is { } file ? new MediaItem(file, StartAt: _state.VideoAt, GainDb: Levelled(showing.Finalist)) : null, null),
             OutroSlate => Slate(OutroSlate, new SlateData(SlateKind.Outro, name, category!.Name, entry, live.Room), _options.Outro),
             Intermission => Slate(Intermission, new SlateData(SlateKind.Intermission, name, Room: live.Room, Message: _options.IntermissionMessage), _options.Intermission),
             // The end card's QR code opens the phones' page, where the results appear as they are revealed.
             _ => Slate(EndCard, new SlateData(SlateKind.End, name, Room: live.Room), _options.QuitAfterEndCard ?? _options.Hold),
         };
+    }
+
+    /// <summary>The finalist's levelling gain, said in the log as it plays.</summary>
+    private double Levelled(Finalist finalist)
+    {
+        if (finalist.Loudness is { } m)
+        {
+            _logger.LogInformation("{Title}: measured {Integrated:0.0} LUFS, true peak {Peak:0.0} dBTP; plays at {Gain:+0.0;-0.0;0.0} dB",
+                finalist.Entry.Title, m.IntegratedLufs, m.TruePeakDbtp, finalist.GainDb);
+        }
+        else
+        {
+            _logger.LogWarning("{Title}: no loudness measurement (run the pre-flight check); plays as it is, without levelling", finalist.Entry.Title);
+        }
+
+        return finalist.GainDb;
     }
 
     private Showing Slate(ShowPhase phase, SlateData slate, TimeSpan duration)

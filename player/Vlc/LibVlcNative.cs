@@ -186,6 +186,47 @@ internal static unsafe partial class LibVlcNative
     [LibraryImport(Library)]
     public static partial nint libvlc_media_player_event_manager(MediaPlayerHandle player);
 
+    // --- Audio ------------------------------------------------------------------------------------------------------
+
+    /// <summary>A new equalizer: every band and the preamp at 0 dB. Null when out of memory.</summary>
+    [LibraryImport(Library)]
+    public static partial nint libvlc_audio_equalizer_new();
+
+    [LibraryImport(Library)]
+    public static partial void libvlc_audio_equalizer_release(nint equalizer);
+
+    /// <summary>dB, -20…20. 0 on success.</summary>
+    [LibraryImport(Library)]
+    public static partial int libvlc_audio_equalizer_set_preamp(nint equalizer, float preamp);
+
+    /// <summary>Copies the equalizer's settings into the player (for this and later media); null turns it off. 0 on success.</summary>
+    [LibraryImport(Library)]
+    public static partial int libvlc_media_player_set_equalizer(MediaPlayerHandle player, nint equalizer);
+
+    /// <summary>Percent (100 = unity). 0 on success, -1 when the audio output cannot take it.</summary>
+    [LibraryImport(Library)]
+    public static partial int libvlc_audio_set_volume(MediaPlayerHandle player, int volume);
+
+    [LibraryImport(Library)]
+    public static partial void libvlc_audio_set_mute(MediaPlayerHandle player, int mute);
+
+    /// <summary>The devices of the player's audio output, as a list (free with the release below), or null.</summary>
+    [LibraryImport(Library)]
+    public static partial NativeAudioDevice* libvlc_audio_output_device_enum(MediaPlayerHandle player);
+
+    [LibraryImport(Library)]
+    public static partial void libvlc_audio_output_device_list_release(NativeAudioDevice* list);
+
+    /// <summary>Hands the decoded sound to <paramref name="play"/> instead of an audio output (libvlc's amem): for this
+    /// and every later media. The other callbacks may be null.</summary>
+    [LibraryImport(Library)]
+    public static partial void libvlc_audio_set_callbacks(
+        MediaPlayerHandle player, delegate* unmanaged<nint, nint, uint, long, void> play, nint pause, nint resume, nint flush, nint drain, nint userData);
+
+    /// <summary>The sample format the callbacks get ("S16N": signed 16-bit, native order), resampled by libvlc.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void libvlc_audio_set_format(MediaPlayerHandle player, string format, uint rate, uint channels);
+
     // --- Events -----------------------------------------------------------------------------------------------------
 
     /// <summary>0 on success.</summary>
@@ -205,6 +246,15 @@ internal static unsafe partial class LibVlcNative
     {
         public int Type;
         public nint Sender;
+    }
+
+    /// <summary>libvlc_audio_output_device_t: a linked list of device ids and descriptions (UTF-8).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct NativeAudioDevice
+    {
+        public NativeAudioDevice* Next;
+        public nint Device;
+        public nint Description;
     }
 
     /// <summary>libvlc_media_track_t.</summary>

@@ -70,6 +70,64 @@ internal sealed class MediaPlayer : IDisposable
     /// <summary>Whether libvlc's video output handles the mouse.</summary>
     public void EnableMouseInput(bool enable) => LibVlcNative.libvlc_video_set_mouse_input(Handle, enable ? 1u : 0u);
 
+    /// <summary>Raises or lowers what plays by <paramref name="preampDb"/> (the equalizer's preamp, every band flat), for
+    /// this media and the next ones; null takes the equalizer out (unity gain, nothing in the audio path).</summary>
+    public void SetEqualizerPreamp(float? preampDb)
+    {
+        if (preampDb is not { } db)
+        {
+            LibVlcNative.libvlc_media_player_set_equalizer(Handle, 0);
+            return;
+        }
+
+        var equalizer = LibVlcNative.libvlc_audio_equalizer_new();
+        if (equalizer == 0)
+        {
+            throw new VlcException("libvlc could not make an equalizer (out of memory).");
+        }
+
+        try
+        {
+            if (LibVlcNative.libvlc_audio_equalizer_set_preamp(equalizer, db) != 0 || LibVlcNative.libvlc_media_player_set_equalizer(Handle, equalizer) != 0)
+            {
+                throw VlcException.FromLastError($"Setting the equalizer's preamp to {db} dB");
+            }
+        }
+        finally
+        {
+            LibVlcNative.libvlc_audio_equalizer_release(equalizer);
+        }
+    }
+
+    /// <summary>The audio output's volume in percent (100 = unity); false when the output has no volume control (the
+    /// dummy one; the audio callbacks get the sound before it).</summary>
+    public bool SetVolume(int percent) => LibVlcNative.libvlc_audio_set_volume(Handle, percent) == 0;
+
+    public void SetMute(bool mute) => LibVlcNative.libvlc_audio_set_mute(Handle, mute ? 1 : 0);
+
+    /// <summary>The devices the player's audio output offers (their ids), possibly none.</summary>
+    public unsafe IReadOnlyList<string> AudioOutputDevices()
+    {
+        var list = LibVlcNative.libvlc_audio_output_device_enum(Handle);
+        var devices = new List<string>();
+        try
+        {
+            for (var device = list; device != null; device = device->Next)
+            {
+                devices.Add(System.Runtime.InteropServices.Marshal.PtrToStringUTF8(device->Device) ?? "");
+            }
+        }
+        finally
+        {
+            if (list != null)
+            {
+                LibVlcNative.libvlc_audio_output_device_list_release(list);
+            }
+        }
+
+        return devices;
+    }
+
     /// <summary>Writes each event of <paramref name="types"/> into <paramref name="writer"/> until disposed.</summary>
     internal EventSubscription Subscribe(ChannelWriter<VlcEventType> writer, params VlcEventType[] types) =>
         new(Handle, LibVlcNative.libvlc_media_player_event_manager(Handle), writer, types);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
+using AmvScreening.Protocol;
 
 namespace AmvScreening.Player.Vlc;
 
@@ -26,6 +27,13 @@ public sealed record VlcEngineOptions
 
     /// <summary>Plays without sound (rehearsals): <c>--no-audio</c>, no audio track is decoded.</summary>
     public bool Muted { get; init; }
+
+    /// <summary>Records the show's sound to this WAV file (<see cref="WavRecorder"/>) instead of a sound card: tests and
+    /// rehearsal recordings. Headless or not.</summary>
+    public string? AudioOut { get; init; }
+
+    /// <summary>No sound card to play on: sound goes to libvlc's dummy output (silence, no error per buffer).</summary>
+    public bool NoAudioDevice { get; init; }
 
     /// <summary>How long <see cref="VlcEngine.ProbeAsync"/> lets libvlc parse a file.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -73,6 +81,8 @@ public sealed class VlcEngine : IMediaEngine
     private readonly LibVLC _libVLC;
     private readonly MediaPlayer _player;
     private Playback? _current;
+    private readonly WavRecorder? _recorder;
+    private PlayerAudio _audio = PlayerAudio.Default;
     private bool _disposed;
 
     /// <exception cref="VlcException">libvlc cannot be loaded (the message says what to install) or started.</exception>
@@ -108,13 +118,41 @@ public sealed class VlcEngine : IMediaEngine
                 _player.EnableKeyInput(false);
                 _player.EnableMouseInput(false);
             }
+
+            if (_options.AudioOut is { } wav)
+            {
+                _recorder = new WavRecorder(wav);
+                _recorder.Attach(_player);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _player?.Dispose();
+            _libVLC.Dispose();
+            throw new VlcException($"--audio-out: cannot write {_options.AudioOut}: {e.Message}");
         }
         catch
         {
+            _player?.Dispose();
             _libVLC.Dispose();
             throw;
         }
     }
+
+    /// <summary>The devices libvlc's default audio output offers on this machine (its ids), without playing anything.</summary>
+    /// <exception cref="VlcException">libvlc cannot be loaded or started.</exception>
+    public static IReadOnlyList<string> AudioDevices()
+    {
+        using var libVLC = new LibVLC("--quiet", "--vout=dummy");
+        using var player = new MediaPlayer(libVLC);
+        return player.AudioOutputDevices();
+    }
+
+    /// <summary>Whether <paramref name="devices"/> (<see cref="AudioDevices"/>) hold a sound device: ALSA offers "null"
+    /// and "default" even without a sound card (and then fails on every buffer); a real card or sound server adds its
+    /// own devices.</summary>
+    public static bool HasSoundDevice(IEnumerable<string> devices) =>
+        devices.Any(d => !string.IsNullOrWhiteSpace(d) && d is not ("null" or "default"));
 
     /// <summary>The libvlc_new options for <paramref name="options"/>.</summary>
     internal static string[] LibVlcOptions(VlcEngineOptions options)
@@ -122,8 +160,17 @@ public sealed class VlcEngine : IMediaEngine
         List<string> args = ["--no-video-title-show", "--no-osd", "--quiet"];
         if (options.Headless)
         {
-            args.AddRange(["--vout=dummy", "--aout=dummy"]);
+            args.Add("--vout=dummy");
         }
+
+        // With --audio-out the sound goes to the recorder's callbacks, whatever the output.
+        if (options.AudioOut is null && (options.Headless || options.NoAudioDevice))
+        {
+            args.Add("--aout=dummy");
+        }
+
+        // Levelling goes through the equalizer's preamp (PreampFor), filtering twice to reach a boost of +15.9 dB.
+        args.Add("--equalizer-2pass");
 
         if (options.Muted)
         {
@@ -204,6 +251,29 @@ public sealed class VlcEngine : IMediaEngine
         }
 
         return result;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>libvlc's own volume and mute (a sound card's output applies them), set again as each item starts; with
+    /// <see cref="VlcEngineOptions.AudioOut"/> the recorder applies them.</remarks>
+    public void SetAudio(PlayerAudio audio)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        lock (_gate)
+        {
+            _audio = audio;
+            if (!_disposed)
+            {
+                ApplyAudioLocked();
+            }
+        }
+    }
+
+    private void ApplyAudioLocked()
+    {
+        _player.SetVolume(_audio.VolumePercent);
+        _player.SetMute(_audio.Muted);
+        _recorder?.SetVolume(_audio.VolumePercent, _audio.Muted); // libvlc's callbacks get the sound before its volume
     }
 
     public void Pause() => WithCurrent(() => _player.SetPause(true));
@@ -330,6 +400,7 @@ public sealed class VlcEngine : IMediaEngine
             }
 
             _player.Dispose();
+            _recorder?.Dispose(); // libvlc calls back no more
             _libVLC.Dispose();
         }
 
@@ -369,11 +440,14 @@ public sealed class VlcEngine : IMediaEngine
                 }
 
                 _player.SetMedia(media);
+                _player.SetEqualizerPreamp(item.GainDb == 0 ? null : PreampFor(item.GainDb));
                 playback.Subscription = _player.Subscribe(playback.Events.Writer, PlayerEvents);
                 if (!_player.Play())
                 {
                     throw VlcException.FromLastError($"Playing {playback.Path}");
                 }
+
+                ApplyAudioLocked();
             }
             catch (VlcException e)
             {
@@ -493,6 +567,16 @@ public sealed class VlcEngine : IMediaEngine
             ? null
             : $"{path}: {Hint}, with <svg in its first 4096 bytes.";
     }
+
+    /// <summary>The equalizer's preamp (libvlc clamps it to ±20) that changes the sound by <paramref name="gainDb"/>.
+    /// libvlc's equalizer scales its input by a quarter (-12.04 dB) and the preamp's gain, once per pass: with two
+    /// passes (<c>--equalizer-2pass</c>) and every band flat, the sound changes by 2 × (preamp − 12.04) dB, measured
+    /// so on libvlc 3.0.</summary>
+    internal static float PreampFor(double gainDb) =>
+        (float)Math.Clamp(EqualizerUnityPreampDb + Math.Clamp(gainDb, -Levelling.MaxCutDb, Levelling.MaxBoostDb) / 2, -20, 20);
+
+    /// <summary>20 log10(4): the preamp at which libvlc's equalizer leaves the sound as it is.</summary>
+    internal const double EqualizerUnityPreampDb = 12.0412;
 
     private static PlaybackResult Failed(string error) => new(PlaybackEnd.Failed, error);
 

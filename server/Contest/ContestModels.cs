@@ -43,8 +43,18 @@ public sealed record VotingSettings(
 /// category's title card comes on screen, and/or every so many minutes. The coordinator can always rotate it by hand.</summary>
 public sealed record RoomCodeSettings(bool RotateAtCategoryCard = false, int? RotateEveryMinutes = null);
 
-/// <summary>What a finalist's file may be (checked by the player's pre-flight).</summary>
-public sealed record ShowLimits(int MaxFileMegabytes = 330, int MaxDurationSeconds = 330);
+/// <summary>What a finalist's file may be (checked by the player's pre-flight), and the loudness the player levels
+/// every finalist to (docs/loudness.md).</summary>
+/// <param name="LoudnessTargetLufs">Integrated loudness, whole LUFS from <see cref="MinLoudnessTargetLufs"/> to
+/// <see cref="MaxLoudnessTargetLufs"/> (EBU R128's -23 unless the coordinator picks another).</param>
+public sealed record ShowLimits(int MaxFileMegabytes = 330, int MaxDurationSeconds = 330, int LoudnessTargetLufs = (int)Loudness.DefaultTargetLufs)
+{
+    /// <inheritdoc cref="Loudness.MinTargetLufs"/>
+    public const int MinLoudnessTargetLufs = Loudness.MinTargetLufs;
+
+    /// <inheritdoc cref="Loudness.MaxTargetLufs"/>
+    public const int MaxLoudnessTargetLufs = Loudness.MaxTargetLufs;
+}
 
 // Rows that Dapper maps (SQLite integers arrive as Int64; property setters convert them, constructors would not).
 

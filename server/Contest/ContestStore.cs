@@ -14,6 +14,7 @@ public sealed class ContestStore(Db db)
                score_min AS ScoreMin, score_max AS ScoreMax, best_in_show_method AS BestInShowMethod,
                best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize, auto_close_minutes AS AutoCloseMinutes,
                require_cards AS RequireCards, max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds,
+               loudness_target_lufs AS LoudnessTargetLufs,
                rotate_code_at_category_card AS RotateAtCategoryCard, rotate_code_minutes AS RotateEveryMinutes
         FROM contest WHERE id = 1
         """;
@@ -23,6 +24,7 @@ public sealed class ContestStore(Db db)
                score_max = @ScoreMax, best_in_show_method = @BestInShowMethod,
                best_in_show_keeps_category_prize = @BestInShowKeepsCategoryPrize, auto_close_minutes = @AutoCloseMinutes,
                require_cards = @RequireCards, max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds,
+               loudness_target_lufs = @LoudnessTargetLufs,
                rotate_code_at_category_card = @RotateAtCategoryCard, rotate_code_minutes = @RotateEveryMinutes
         WHERE id = 1
         """;
@@ -123,6 +125,7 @@ public sealed class ContestStore(Db db)
             c.Voting.RequireCards,
             c.Limits.MaxFileMegabytes,
             c.Limits.MaxDurationSeconds,
+            c.Limits.LoudnessTargetLufs,
             c.RoomCode.RotateAtCategoryCard,
             c.RoomCode.RotateEveryMinutes,
         }, tx);
@@ -166,7 +169,7 @@ public sealed class ContestStore(Db db)
             row.Year,
             row.PublicBaseUrl,
             new VotingSettings(row.ScoreMin, row.ScoreMax, row.BestInShowMethod, row.BestInShowKeepsCategoryPrize, row.AutoCloseMinutes, row.RequireCards),
-            new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds))
+            new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds, row.LoudnessTargetLufs))
         {
             RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes),
         };
@@ -185,6 +188,7 @@ public sealed class ContestStore(Db db)
         public bool RequireCards { get; init; }
         public int MaxFileMegabytes { get; init; }
         public int MaxDurationSeconds { get; init; }
+        public int LoudnessTargetLufs { get; init; }
         public bool RotateAtCategoryCard { get; init; }
         public int? RotateEveryMinutes { get; init; }
     }

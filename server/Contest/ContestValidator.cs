@@ -155,6 +155,12 @@ internal static class ContestValidator
         {
             error("limits.maxDurationSeconds", PositiveWholeNumber);
         }
+
+        if (contest.Limits.LoudnessTargetLufs is < ShowLimits.MinLoudnessTargetLufs or > ShowLimits.MaxLoudnessTargetLufs)
+        {
+            error("limits.loudnessTargetLufs",
+                $"Must be a whole number of LUFS from {ShowLimits.MinLoudnessTargetLufs} to {ShowLimits.MaxLoudnessTargetLufs} (EBU R128: -23).");
+        }
     }
 
     /// <summary>A finalist's own fields (not its category and order, which the import and the editor name differently);

@@ -245,5 +245,10 @@ public static class Migrations
         WHERE d.action = 'exclude' AND d.id = (SELECT MAX(id) FROM flag_decisions l WHERE l.cluster = d.cluster)
         GROUP BY v.voter;
         """,
+
+        // 5: the integrated loudness every finalist plays at (docs/loudness.md).
+        """
+        ALTER TABLE contest ADD COLUMN loudness_target_lufs INTEGER NOT NULL DEFAULT -23 CHECK (loudness_target_lufs BETWEEN -31 AND -14);
+        """,
     ];
 }

@@ -113,9 +113,14 @@ public sealed class ShowService(
                     : $"A winner slate for entry {entry.Id}, which has won nothing revealed yet: not passed on to phones.");
             }
 
+            if (report.Audio is { } audio && PlayerAudio.Problem(audio) is { } problem)
+            {
+                throw new HubException($"Report refused: {problem}");
+            }
+
             var next = new ShowState(
                 report.Sequence, report.Phase, entry, entry?.CategoryId ?? report.CategoryId, report.StartedAt,
-                report.DurationSeconds, report.PositionSeconds, clock.GetUtcNow(), ProjectorStatus.Live);
+                report.DurationSeconds, report.PositionSeconds, clock.GetUtcNow(), ProjectorStatus.Live, report.Audio);
 
             await using (var connection = await db.OpenAsync(ct))
             {

@@ -42,7 +42,7 @@ public sealed class PlayerPlaylist(ContestStore contest, JoinLinks links, Prefli
                 view.Entries.Where(e => e.CategoryId == c.Id && !e.Disqualified).Select(e => new PlaylistEntry(e.ToSummary(c.Name), SafePath(e.VideoPath), checkedFiles.GetValueOrDefault(e.Id)))
                     .ToList()))
             .ToList();
-        return new PlayerShow(view.Contest.Name, room, categories);
+        return new PlayerShow(view.Contest.Name, room, categories, view.Contest.Limits.LoudnessTargetLufs);
     }
 
     private string? SafePath(string? path) =>

@@ -25,8 +25,8 @@ public static class PreflightEndpoints
     /// <summary>Whether the player has sent a report, and the entry ids whose file failed its check (status error).</summary>
     public sealed record FailedEntries(bool HasReport, IReadOnlyList<int> EntryIds);
 
-    /// <summary>The contest's limits, for the player's check.</summary>
-    public sealed record Limits(int MaxFileMegabytes, int MaxDurationSeconds);
+    /// <summary>The contest's limits, for the player's check, and the loudness target it compares each file with.</summary>
+    public sealed record Limits(int MaxFileMegabytes, int MaxDurationSeconds, int LoudnessTargetLufs);
 
     /// <summary>A report lists every finalist; a large contest's stays far below this.</summary>
     public const long MaxReportBytes = 1024 * 1024;
@@ -55,7 +55,7 @@ public static class PreflightEndpoints
         group.MapGet("/limits", async (ContestStore contest, CancellationToken ct) =>
             {
                 var limits = (await contest.GetDetailsAsync(ct)).Limits;
-                return TypedResults.Ok(new Limits(limits.MaxFileMegabytes, limits.MaxDurationSeconds));
+                return TypedResults.Ok(new Limits(limits.MaxFileMegabytes, limits.MaxDurationSeconds, limits.LoudnessTargetLufs));
             })
             .RequireAuthorization(Roles.Policies.Player)
             .WithSummary("The contest's file size and duration limits, which the player's pre-flight check applies.");

@@ -6,7 +6,9 @@ import { fillBatches, wireRelease } from './cards.js';
 const names = {
   pause: 'Pause', resume: 'Resume', next: 'Next', previous: 'Previous', restart: 'Restart', skipSlate: 'Skip slate',
   blackoutOn: 'Blackout', blackoutOff: 'End blackout', jumpToEntry: 'Jump', showWinner: 'Winner slate',
+  volumeUp: 'Volume +', volumeDown: 'Volume −', mute: 'Mute', unmute: 'Unmute',
 };
+const volumeKinds = new Set(['volumeUp', 'volumeDown', 'mute', 'unmute']);
 let contest = null;
 let failed = new Set(); // entry ids whose file failed the latest pre-flight check
 let show = null;
@@ -36,7 +38,17 @@ function renderShow() {
   $('#resume').disabled = s.phase !== 'paused';
   $('#blackout-on').disabled = s.phase === 'blackout';
   $('#blackout-off').disabled = s.phase !== 'blackout';
+  renderVolume(s.audio);
   tick();
+}
+
+// The master volume the player last reported (null before it did).
+function renderVolume(audio) {
+  $('#volume').textContent = !audio ? 'Volume: not reported yet'
+    : audio.muted ? `MUTED (volume ${audio.volumePercent} %)` : `Volume ${audio.volumePercent} %`;
+  $('#volume').dataset.muted = String(audio?.muted ?? false);
+  $('#mute').disabled = audio?.muted === true;
+  $('#unmute').disabled = audio?.muted !== true;
 }
 
 function tick() {
@@ -78,10 +90,19 @@ async function command(kind, button, entryId) {
 }
 
 function onShowChanged(state) {
+  const before = show;
+  const volumeChanged = JSON.stringify(before?.audio ?? null) !== JSON.stringify(state.audio ?? null);
+  const onlyVolume = volumeChanged && before && before.phase === state.phase && before.startedAt === state.startedAt && before.entry?.id === state.entry?.id;
   show = state;
   const lost = projectorLost(state);
   const what = lost ? 'the projector stopped reporting.' : `${phaseNames[state.phase] ?? state.phase}${state.entry ? ` · ${state.entry.title}` : ''}`;
-  for (const c of pending) if (c.state === 'sent') { c.state = lost ? 'lost' : 'acted'; c.result = what; }
+  const volume = state.audio ? (state.audio.muted ? `muted (volume ${state.audio.volumePercent} %)` : `volume ${state.audio.volumePercent} %`) : '';
+  // A volume command is done when the player reports the new level; the others when what is on screen changes.
+  for (const c of pending) {
+    if (c.state !== 'sent' || (!lost && (volumeKinds.has(c.kind) ? !volumeChanged : onlyVolume))) continue;
+    c.state = lost ? 'lost' : 'acted';
+    c.result = volumeKinds.has(c.kind) && !lost ? volume : what;
+  }
   renderShow();
   renderLog();
 }

@@ -18,6 +18,7 @@ function fillForm(c) {
   $('#rotateEveryMinutes').value = c.roomCode.rotateEveryMinutes ?? '';
   $('#maxFileMegabytes').value = c.limits.maxFileMegabytes;
   $('#maxDurationSeconds').value = c.limits.maxDurationSeconds;
+  $('#loudnessTargetLufs').value = c.limits.loudnessTargetLufs;
 }
 
 const number = input => input.value.trim() === '' ? null : Number(input.value);
@@ -38,7 +39,11 @@ form.addEventListener('submit', async event => {
       requireCards: $('#requireCards').checked,
     },
     roomCode: { rotateAtCategoryCard: $('#rotateAtCategoryCard').checked, rotateEveryMinutes: number($('#rotateEveryMinutes')) },
-    limits: { maxFileMegabytes: number($('#maxFileMegabytes')) ?? 0, maxDurationSeconds: number($('#maxDurationSeconds')) ?? 0 },
+    limits: {
+      maxFileMegabytes: number($('#maxFileMegabytes')) ?? 0,
+      maxDurationSeconds: number($('#maxDurationSeconds')) ?? 0,
+      loudnessTargetLufs: number($('#loudnessTargetLufs')) ?? 0,
+    },
   };
   try {
     fillForm(await api('PUT', '/api/contest/details', body));

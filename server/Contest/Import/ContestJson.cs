@@ -14,7 +14,7 @@ internal static class ContestJson
     private static readonly string[] VotingFields =
         ["scoreMin", "scoreMax", "bestInShowMethod", "bestInShowKeepsCategoryPrize", "autoCloseMinutes", "requireCards"];
     private static readonly string[] RoomCodeFields = ["rotateAtCategoryCard", "rotateEveryMinutes"];
-    private static readonly string[] LimitsFields = ["maxFileMegabytes", "maxDurationSeconds"];
+    private static readonly string[] LimitsFields = ["maxFileMegabytes", "maxDurationSeconds", "loudnessTargetLufs"];
     private static readonly string[] FinalistFields =
         ["category", "order", "title", "editors", "musicArtist", "musicTitle", "sources", "file", "contentNote", "disqualified"];
     private static readonly string[] AwardFields = ["name", "category", "order", "note"];
@@ -83,7 +83,10 @@ internal static class ContestJson
                 voting.Bool("bestInShowKeepsCategoryPrize") ?? v.BestInShowKeepsCategoryPrize,
                 voting.Int("autoCloseMinutes"),
                 voting.Bool("requireCards") ?? v.RequireCards),
-            new ShowLimits(limits.Int("maxFileMegabytes") ?? l.MaxFileMegabytes, limits.Int("maxDurationSeconds") ?? l.MaxDurationSeconds))
+            new ShowLimits(
+                limits.Int("maxFileMegabytes") ?? l.MaxFileMegabytes,
+                limits.Int("maxDurationSeconds") ?? l.MaxDurationSeconds,
+                limits.Int("loudnessTargetLufs") ?? l.LoudnessTargetLufs))
         {
             RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes")),
         }.Tidied();

@@ -477,6 +477,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
                         "scoreMax" => 5,
                         "sequence" => ++_sequence,
                         "maxFileMegabytes" or "maxDurationSeconds" => 330,
+                        "loudnessTargetLufs" => -23,
                         "autoCloseMinutes" => 10,
                         _ => _junk.Random.Next(1, 4),
                     };

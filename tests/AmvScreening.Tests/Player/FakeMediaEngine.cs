@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AmvScreening.Player.Show;
+using AmvScreening.Protocol;
 using AmvScreening.Tests.Support;
 
 namespace AmvScreening.Tests.Player;
@@ -85,6 +86,11 @@ public sealed class FakeMediaEngine : IMediaEngine
             _current?.End(PlaybackEnd.Stopped);
         }
     }
+
+    /// <summary>What the sequencer last set (null before it did).</summary>
+    public PlayerAudio? Audio { get; private set; }
+
+    public void SetAudio(PlayerAudio audio) => Audio = audio;
 
     public Task<MediaProbe> ProbeAsync(string path, CancellationToken ct = default) =>
         Task.FromResult(new MediaProbe(TimeSpan.FromMinutes(3), true, true, 1920, 1080, 25, null));

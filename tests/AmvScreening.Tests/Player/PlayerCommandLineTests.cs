@@ -16,13 +16,15 @@ public sealed class PlayerCommandLineTests
     {
         var settings = Parse(
             "run", "--server", "http://192.168.1.10:5000", "--api-key", "k", "--media", "/", "--state", "/tmp/s", "--headless", "--display", "1",
-            "--resume-position", "--intro", "4.5", "--outro", "12", "--no-category-cards", "--categories", "2", "--intermission-after", "1");
+            "--resume-position", "--intro", "4.5", "--outro", "12", "--no-category-cards", "--categories", "2", "--intermission-after", "1",
+            "--audio-out", "/tmp/show.wav");
 
         Assert.NotNull(settings);
         Assert.Equal((new Uri("http://192.168.1.10:5000"), "k", "/", "/tmp/s", true, 1), (settings.Server, settings.ApiKey, settings.MediaFolder, settings.StateFolder, settings.Headless, settings.Display));
         Assert.Equal((true, true), (settings.Resume, settings.ResumePosition));
         Assert.Equal((TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(12)), (settings.Show.Intro, settings.Show.Outro));
         Assert.Equal(new RundownOptions(CategoryCards: false, Categories: 2, IntermissionAfter: 1), settings.Rundown);
+        Assert.Equal("/tmp/show.wav", settings.AudioOut);
     }
 
     [Theory]
@@ -32,6 +34,8 @@ public sealed class PlayerCommandLineTests
     [InlineData("--categories", "0", "--categories wants a whole number from 1")]
     [InlineData("--media", "/no/such/folder", "does not exist")]
     [InlineData("--windowed", "--headless", "do not go together")]
+    [InlineData("--audio-out", "/no/such/folder/show.wav", "--audio-out wants a file in an existing folder")]
+    [InlineData("--audio-out", "/tmp", "is a folder")]
     public void Run_WithABadArgument_IsRefusedWithAClearError(string option, string value, string error)
     {
         var args = new List<string> { "run", "--server", "http://localhost:5000", "--api-key", "k" };

@@ -198,10 +198,11 @@ internal sealed class PlayerRun : IAsyncDisposable
     public static Task<PlayerRun> StartAsync(AmvServer server, string stateFolder, Func<PlayerSettings, PlayerSettings>? configure = null) =>
         StartAsync(server, stateFolder, configure, new FakeMediaEngine(), new FakeSlates());
 
-    /// <summary>The real player: libvlc headless and the SVG slates.</summary>
-    public static Task<PlayerRun> StartRealAsync(AmvServer server, string stateFolder, Func<PlayerSettings, PlayerSettings>? configure = null) =>
+    /// <summary>The real player: libvlc headless (or with <paramref name="engine"/>'s options) and the SVG slates.</summary>
+    public static Task<PlayerRun> StartRealAsync(
+        AmvServer server, string stateFolder, Func<PlayerSettings, PlayerSettings>? configure = null, AmvScreening.Player.Vlc.VlcEngineOptions? engine = null) =>
         StartAsync(server, stateFolder, configure,
-            new AmvScreening.Player.Vlc.VlcEngine(new AmvScreening.Player.Vlc.VlcEngineOptions { Headless = true }),
+            new AmvScreening.Player.Vlc.VlcEngine(engine ?? new AmvScreening.Player.Vlc.VlcEngineOptions { Headless = true }),
             new SvgSlateRenderer(outputFolder: Path.Combine(stateFolder, "slates")));
 
     private static async Task<PlayerRun> StartAsync(

@@ -107,7 +107,7 @@ public sealed class PreflightMeasurementTests(MeasuredMedia media) : IClassFixtu
         await File.WriteAllTextAsync(contest, JsonSerializer.Serialize(new
         {
             contest = targetLufs is { } t
-                ? (object)new { name = "Measured", loudnessTargetLufs = t, limits = new { maxFileMegabytes = 330, maxDurationSeconds = 60 } }
+                ? (object)new { name = "Measured", limits = new { maxFileMegabytes = 330, maxDurationSeconds = 60, loudnessTargetLufs = t } }
                 : new { name = "Measured", limits = new { maxFileMegabytes = 330, maxDurationSeconds = 60 } },
             categories = new[] { "Intensity" },
             finalists = files.Select((f, i) => PreflightMedia.Finalist("Intensity", i + 1, f, f)).ToArray(),

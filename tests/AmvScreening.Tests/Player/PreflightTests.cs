@@ -256,14 +256,16 @@ public sealed class PreflightTests(PreflightMedia media) : IClassFixture<Preflig
     [InlineData("\"loud\"")]
     [InlineData("-80")]
     [InlineData("0")]
+    [InlineData("-23.5")]
+    [InlineData("-13")]
     [InlineData("null")]
     public async Task AContestFileWhoseLoudnessTargetIsNotOne_ExitsThree_NamingIt(string target)
     {
         var contest = Path.Combine(_out, "contest.json");
-        await File.WriteAllTextAsync(contest, $$"""{ "contest": { "name": "C", "loudnessTargetLufs": {{target}} }, "categories": [], "finalists": [] }""");
+        await File.WriteAllTextAsync(contest, $$"""{ "contest": { "name": "C", "limits": { "loudnessTargetLufs": {{target}} } }, "categories": [], "finalists": [] }""");
 
         Assert.Equal(PreflightExitCodes.CannotCheck, await RunAsync("--contest", contest, "--json", JsonFile));
-        Assert.Contains("contest.loudnessTargetLufs must be a number of LUFS from -40 to -5", _error.ToString());
+        Assert.Contains("contest.limits.loudnessTargetLufs must be a whole number of LUFS from -31 to -14", _error.ToString());
     }
 
     [Theory]
@@ -589,6 +591,8 @@ public sealed class PreflightCheckerTests : IDisposable
         public void Resume() => throw new NotSupportedException();
 
         public void Stop() => throw new NotSupportedException();
+
+        public void SetAudio(PlayerAudio audio) => throw new NotSupportedException();
 
         public TimeSpan Position => TimeSpan.Zero;
 

@@ -184,7 +184,8 @@ public sealed class ShowMachineTests
     public void Table_HasAStateOfEveryPhase_AndEveryCommandKind()
     {
         Assert.Equal(Enum.GetValues<ShowPhase>().Order(), States.Select(s => ShowMachine.PhaseOf(s, Example)).Distinct().Order());
-        Assert.Equal(Enum.GetValues<PlayerCommandKind>().Order(),
+        // Volume commands never reach the machine: the sequencer sets the volume at once, whatever is on screen.
+        Assert.Equal(Enum.GetValues<PlayerCommandKind>().Where(k => !PlayerAudio.IsVolumeCommand(k)).Order(),
             Events.Select(e => e.Event).OfType<ShowEvent.Command>().Select(c => c.Given!.Kind).Order());
         Assert.Equal(States.Count, Expected.Count);
     }

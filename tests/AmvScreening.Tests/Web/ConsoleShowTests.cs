@@ -14,7 +14,7 @@ namespace AmvScreening.Tests.Web;
 
 /// <summary>Show day from the consoles, in real Chromium against the real server: the booth remote drives a player
 /// connection, the live page follows the votes, paper ballots and an award go in, the reveal goes out to a phone step
-/// by step, and the results download.</summary>
+/// by step, and the results download; the booth remote's volume buttons and the level the player reports back.</summary>
 public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, IDisposable
 {
     private readonly AmvServer _server = new();
@@ -227,9 +227,45 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         ConsoleSupport.AssertNoErrors(errors);
     }
 
-    private static Task ReportAsync(HubConnection player, long sequence, ShowPhase phase, int entryId, double durationSeconds = 30) =>
+    [Fact]
+    public async Task VolumeAndMute_FromTheBoothRemote_ReachThePlayer_AndTheReportedLevelIsShown()
+    {
+        using var coordinator = await _server.CreateStaffClientAsync();
+        var c = await ConsoleSupport.ImportSmallContestAsync(coordinator);
+        await using var player = _server.CreatePlayerHub();
+        var commands = player.Received<PlayerCommand>(ShowHubMethods.PlayerCommand);
+        await player.StartAndSyncAsync();
+        var started = DateTimeOffset.UtcNow;
+        await ReportAsync(player, 1, ShowPhase.Video, c.A1, 200, started, PlayerAudio.Default);
+        var booth = await browser.NewPhoneAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(booth);
+        await ConsoleSupport.SignInAsync(booth, Roles.Booth);
+        await ConsoleSupport.WaitLiveAsync(booth);
+        await Expect(booth.Locator("#volume")).ToHaveTextAsync("Volume 100 %");
+        await Expect(booth.Locator("#unmute")).ToBeDisabledAsync();
+
+        await booth.GetByRole(AriaRole.Button, new() { Name = "Volume −" }).ClickAsync();
+        Assert.Equal(PlayerCommandKind.VolumeDown, (await commands.NextAsync()).Kind);
+        await Expect(booth.Locator("#log li[data-kind=volumeDown]")).ToHaveAttributeAsync("data-state", "sent");
+        await ReportAsync(player, 2, ShowPhase.Video, c.A1, 200, started, new PlayerAudio(95, false));
+        await Expect(booth.Locator("#volume")).ToHaveTextAsync("Volume 95 %");
+        await Expect(booth.Locator("#log li[data-kind=volumeDown]")).ToHaveAttributeAsync("data-state", "acted");
+
+        await booth.GetByRole(AriaRole.Button, new() { Name = "Mute", Exact = true }).ClickAsync();
+        Assert.Equal(PlayerCommandKind.Mute, (await commands.NextAsync()).Kind);
+        await ReportAsync(player, 3, ShowPhase.Video, c.A1, 200, started, new PlayerAudio(95, true));
+        await Expect(booth.Locator("#volume")).ToHaveTextAsync("MUTED (volume 95 %)");
+        await Expect(booth.Locator("#mute")).ToBeDisabledAsync();
+        await booth.GetByRole(AriaRole.Button, new() { Name = "Unmute" }).ClickAsync();
+        Assert.Equal(PlayerCommandKind.Unmute, (await commands.NextAsync()).Kind);
+        await ConsoleSupport.ScreenshotAsync(booth, "booth-volume");
+        ConsoleSupport.AssertNoErrors(errors);
+    }
+
+    private static Task ReportAsync(
+        HubConnection player, long sequence, ShowPhase phase, int entryId, double durationSeconds = 30, DateTimeOffset? startedAt = null, PlayerAudio? audio = null) =>
         player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen,
-            new OnScreenReport(sequence, phase, entryId, null, DateTimeOffset.UtcNow, durationSeconds, 0)).WaitAsync(Bound);
+            new OnScreenReport(sequence, phase, entryId, null, startedAt ?? DateTimeOffset.UtcNow, durationSeconds, 0, audio)).WaitAsync(Bound);
 
     private async Task<VoterClient> JoinAsync(HttpClient coordinator) =>
         await VoterClient.JoinAsync(_server.CreateAnonymousClient(), (await coordinator.GetFromJsonAsync<RoomInfo>("/api/room"))!.Code);

@@ -34,6 +34,16 @@ public static class TestMedia
             "-t", seconds.ToString(), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path,
         ]));
 
+    /// <summary>An H.264 clip with a stereo 440 Hz tone at <paramref name="volumeDb"/> from ffmpeg's sine (which
+    /// measures about -21.8 LUFS at 0 dB): a quiet, a normal or a loud finalist for the levelling tests.</summary>
+    public static Task<string> ToneClipAsync(int seconds, double volumeDb) =>
+        MakeAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"tone-{seconds}s-{volumeDb:0.#}dB.mp4"), path => FfmpegAsync(
+        [
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-af", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"volume={volumeDb:0.#}dB"), "-ac", "2",
+            "-t", seconds.ToString(), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k", path,
+        ]));
+
     /// <summary>200 kB of (seeded) random bytes named .mp4: what a truncated or garbled upload looks like.</summary>
     public static Task<string> CorruptAsync() => MakeAsync("corrupt.mp4", path =>
     {
