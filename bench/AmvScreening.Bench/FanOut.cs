@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using AmvScreening.Audience;
 using AmvScreening.Protocol;
 using AmvScreening.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -17,25 +18,13 @@ namespace AmvScreening.Bench;
 /// </summary>
 internal static class FanOut
 {
-    private const string Password = "bench-coordinator-password";
-    private const string PlayerKey = "bench-player-api-key-0123456789";
-
     public static async Task<int> RunAsync(IReadOnlyList<int> halls, int videos)
     {
         var data = Directory.CreateTempSubdirectory("amv-bench-fanout-").FullName;
         var phones = new List<Phone>();
         try
         {
-            await using var server = await ServerProcess.StartAsync(
-                Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll"),
-                new Dictionary<string, string>
-                {
-                    ["Amv:DataDirectory"] = data,
-                    ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
-                    ["Amv:Auth:CoordinatorPassword"] = Password,
-                    ["Amv:Auth:PlayerApiKey"] = PlayerKey,
-                },
-                TimeSpan.FromSeconds(60));
+            await using var server = await BenchServer.StartAsync(data);
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
             var entries = await ShowOrderAsync(http);
             if (entries.Count < halls.Count * videos)
@@ -45,7 +34,7 @@ internal static class FanOut
             }
 
             await using var player = new HubConnectionBuilder()
-                .WithShowHub(new Uri(server.BaseAddress, ShowHubContract.Path), o => o.Headers[ShowHubContract.ApiKeyHeader] = PlayerKey)
+                .WithShowHub(new Uri(server.BaseAddress, ShowHubContract.Path), o => o.Headers[ShowHubContract.ApiKeyHeader] = BenchServer.PlayerKey)
                 .Build();
             await player.StartAsync();
             var sequence = (await player.InvokeAsync<ShowState>(ShowHubMethods.GetShow)).Sequence;
@@ -104,13 +93,8 @@ internal static class FanOut
     /// <summary>The finalists' ids in show order (the coordinator's view of the contest).</summary>
     private static async Task<IReadOnlyList<int>> ShowOrderAsync(HttpClient http)
     {
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { role = "coordinator", password = Password });
-        login.EnsureSuccessStatusCode();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/contest");
-        request.Headers.Add("Cookie", string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var contest = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var staff = await CoordinatorSession.SignInAsync(http, BenchServer.Password, CancellationToken.None);
+        var contest = await staff.GetAsync<JsonElement>("/api/contest", CancellationToken.None);
         return contest.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("id").GetInt32()).ToList();
     }
 

@@ -53,20 +53,10 @@ return await BenchCommandLine.RunAsync(command, args);
 
 static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency)
 {
-    const string password = "bench-coordinator-password";
-
     var data = Directory.CreateTempSubdirectory("amv-bench-").FullName;
     try
     {
-        await using var server = await ServerProcess.StartAsync(
-            Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll"),
-            new Dictionary<string, string>
-            {
-                ["Amv:DataDirectory"] = data,
-                ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
-                ["Amv:Auth:CoordinatorPassword"] = password,
-            },
-            TimeSpan.FromSeconds(60));
+        await using var server = await BenchServer.StartAsync(data);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseCookies = false })
         {
@@ -75,7 +65,7 @@ static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency
         };
 
         // Set-up: open every category and read the room code, as a coordinator.
-        var staff = await CoordinatorSession.SignInAsync(http, password, CancellationToken.None);
+        var staff = await CoordinatorSession.SignInAsync(http, BenchServer.Password, CancellationToken.None);
         var snapshot = await CoordinatorSession.GetPublicAsync<VotingSnapshot>(http, "/api/voting", CancellationToken.None);
         foreach (var category in snapshot.Categories)
         {
