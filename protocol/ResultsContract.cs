@@ -111,6 +111,7 @@ public sealed record TallyRow(
     int Excluded);
 
 /// <summary>A category's tally: voting status, ranking (best first; disqualified entries are not ranked), prize.</summary>
+/// <param name="Voters">Turnout: phones with at least one vote counted in the category (paper ballots are not voters).</param>
 /// <param name="WinnerWithoutFlagged">Who would win without the flagged votes still counted (null: a tie or no votes).</param>
 /// <param name="FlagsChangeWinner">Whether leaving out the flagged votes changes the winner (or the tie at the top).</param>
 public sealed record CategoryTally(
@@ -122,7 +123,8 @@ public sealed record CategoryTally(
     string? DecisionNote,
     DateTimeOffset? RevealedAt,
     int? WinnerWithoutFlagged,
-    bool FlagsChangeWinner);
+    bool FlagsChangeWinner,
+    int Voters);
 
 /// <summary>A finalist in the Best In Show race: its picks on the ballot and its mean over all its votes.</summary>
 /// <param name="Rank">Rank by the contest's method (picks, or mean then count).</param>
@@ -152,6 +154,17 @@ public sealed record AwardsTally(IReadOnlyList<string> Presets, IReadOnlyList<Aw
 /// <param name="Flags">The clusters of voters flagged as stuffing, and those the coordinator excluded (docs/ballot-integrity.md).</param>
 public sealed record Tally(
     int ScoreMin, int ScoreMax, IReadOnlyList<CategoryTally> Categories, BestInShowTally BestInShow, AwardsTally Awards, IReadOnlyList<FlagCluster> Flags);
+
+/// <summary>The room's turnout, for the booth (server → booth and coordinators, <see cref="IShowClient.TurnoutChanged"/>;
+/// also GET /api/turnout): how many votes each finalist has and how many phones voted in each category. Never a score,
+/// a mean, a rank or a Best In Show pick: nothing that tells who is winning.</summary>
+public sealed record Turnout(IReadOnlyList<CategoryTurnout> Categories);
+
+/// <summary>One category's turnout: phones that voted in it, and the votes counted per finalist (phone and paper).</summary>
+public sealed record CategoryTurnout(int CategoryId, int Voters, IReadOnlyList<EntryTurnout> Entries);
+
+/// <summary>Votes counted for one finalist (phone and paper); listed by entry id, never in rank order.</summary>
+public sealed record EntryTurnout(int EntryId, int Votes);
 
 /// <summary>A cluster of voters whose ballots look scripted: one network, the very same ballots, signs of a program
 /// (docs/ballot-integrity.md).</summary>

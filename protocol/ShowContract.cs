@@ -173,6 +173,10 @@ public interface IShowClient
     /// <summary>To coordinators only: votes, paper counts, decisions, awards or reveals changed (at most twice a second).</summary>
     Task TallyChanged(Tally tally);
 
+    /// <summary>To booth and coordinators: votes cast per finalist and voters per category, with every tally change
+    /// (never a score).</summary>
+    Task TurnoutChanged(Turnout turnout);
+
     /// <summary>To booth and coordinators: a player connected to the hub, or the last one went away.</summary>
     Task PlayerPresence(PlayerPresence presence);
 }
@@ -208,6 +212,7 @@ public static class ShowHubMethods
     public const string VotersOnline = nameof(IShowClient.VotersOnline);
     public const string ResultsRevealed = nameof(IShowClient.ResultsRevealed);
     public const string TallyChanged = nameof(IShowClient.TallyChanged);
+    public const string TurnoutChanged = nameof(IShowClient.TurnoutChanged);
     public const string PlayerPresence = nameof(IShowClient.PlayerPresence);
 }
 

@@ -37,6 +37,9 @@ public sealed class Broadcaster(IHubContext<ShowHub> hub, ILogger<Broadcaster> l
     /// <summary>To the coordinators only: the tally.</summary>
     public void TallyChanged(Tally tally) => Queue(ShowHubMethods.TallyChanged, tally, [Groups.Coordinators]);
 
+    /// <summary>To the booth and the coordinators: votes cast per finalist, voters per category (no score).</summary>
+    public void TurnoutChanged(Turnout turnout) => Queue(ShowHubMethods.TurnoutChanged, turnout, Staff);
+
     /// <summary>To the player, the booth and the coordinators (never phones): how many phones are connected.</summary>
     public void VotersOnline(int count) => Queue(ShowHubMethods.VotersOnline, count, PlayersAndStaff);
 

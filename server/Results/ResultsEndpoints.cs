@@ -13,7 +13,8 @@ public static class ResultsEndpoints
     /// <summary>Paper ballots of one entry: score → number of ballots.</summary>
     public sealed record PaperRequest(IReadOnlyDictionary<int, int> Counts);
 
-    public sealed record AwardRequest(string Name, int EntryId, string? Note = null);
+    /// <summary>An award for one finalist; <paramref name="EntryId"/> left out or 0 is refused as "choose a finalist".</summary>
+    public sealed record AwardRequest(string Name, int? EntryId, string? Note = null);
 
     /// <summary>The coordinator's choice among entries tied at the top: scope <c>category:{id}</c> or <c>best-in-show</c>.</summary>
     public sealed record TieDecisionRequest(string Scope, int EntryId, string? Note = null);
@@ -50,6 +51,10 @@ public static class ResultsEndpoints
         results.MapGet("/export.csv", async (ResultsService service, VotingState voting, CancellationToken ct) =>
                 TypedResults.File(ResultsCsv.Results(await service.ExportAsync(ct), voting.ScoreMin, voting.ScoreMax), CsvFiles.ContentType, "results.csv"))
             .WithSummary("The results export as CSV.");
+
+        app.MapGet("/api/turnout", async (ResultsService service, CancellationToken ct) => TypedResults.Ok(ResultsService.TurnoutOf((await service.GetAsync(ct)).Tally)))
+            .WithTags("Results").RequireAuthorization(Roles.Policies.Staff)
+            .WithSummary("Turnout for the booth and coordinators: votes per finalist, phones that voted per category; no score.");
 
         var coordinator = app.MapGroup("/api").WithTags("Results").RequireAuthorization(Roles.Policies.Coordinator);
         coordinator.MapGet("/tallies", async (ResultsService service, CancellationToken ct) => TypedResults.Ok((await service.GetAsync(ct)).Tally))
@@ -121,13 +126,20 @@ public static class ResultsEndpoints
     private static async Task<Results<Created<AwardSummary>, ProblemHttpResult>> AddAward(
         AwardRequest request, ResultsService service, CancellationToken ct)
     {
-        var (name, note) = (request.Name.Trim(), Blank(request.Note));
-        if (ContestValidator.ByField(error => ContestValidator.CheckAward(name, note, error)) is { } errors)
+        var (name, note) = (request.Name?.Trim() ?? "", Blank(request.Note));
+        if (ContestValidator.ByField(error =>
+            {
+                ContestValidator.CheckAward(name, note, error);
+                if (request.EntryId is not > 0)
+                {
+                    error("entryId", "Choose the finalist who gets the award.");
+                }
+            }) is { } errors)
         {
             return Outcomes.Invalid(errors);
         }
 
-        var added = await service.AddAwardAsync(name, request.EntryId, note, ct);
+        var added = await service.AddAwardAsync(name, request.EntryId!.Value, note, ct);
         return added.Value is { } award
             ? TypedResults.Created($"/api/awards/{award.Id}", award)
             : Outcomes.Invalid("entryId", "There is no finalist with that id.");

@@ -34,6 +34,8 @@ public sealed class ResultsService(
         SELECT entry_id, score, count FROM paper_counts WHERE count > 0;
         SELECT scope AS Scope, entry_id AS EntryId, note AS Note FROM tie_decisions;
         SELECT scope AS Scope, revealed_at AS RevealedAt FROM reveals;
+        SELECT e.category_id, COUNT(DISTINCT v.voter) FROM counted_votes v JOIN entries e ON e.id = v.entry_id
+        WHERE v.voter NOT IN (SELECT voter FROM excluded_voters) GROUP BY e.category_id;
         """;
 
     private const string SelectRevealed = "SELECT EXISTS (SELECT 1 FROM reveals WHERE scope = @scope)";
@@ -108,8 +110,9 @@ public sealed class ResultsService(
         var paper = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
         var decisions = (await grid.ReadAsync<DecisionRow>()).ToDictionary(d => d.Scope);
         var reveals = (await grid.ReadAsync<RevealRow>()).ToDictionary(r => r.Scope, r => r.RevealedAt);
+        var voters = (await grid.ReadAsync<(long CategoryId, long Voters)>()).ToDictionary(v => (int)v.CategoryId, v => (int)v.Voters);
         return Build(view, voting.Snapshot(), new BallotCounts(counted, picks), new BallotCounts(excludedScores, excludedPicks), paper, decisions,
-            reveals, flags);
+            reveals, flags, voters);
     }
 
     /// <summary>What is public (GET /api/results, asked by every phone after each reconnect): kept until the next
@@ -387,7 +390,8 @@ public sealed class ResultsService(
         IReadOnlyDictionary<int, IReadOnlyDictionary<int, int>> paper,
         IReadOnlyDictionary<string, DecisionRow> decisions,
         IReadOnlyDictionary<string, DateTimeOffset> reveals,
-        Assessment ballots)
+        Assessment ballots,
+        IReadOnlyDictionary<int, int> voters)
     {
         var settings = view.Contest.Voting;
         IReadOnlyDictionary<int, int> Scale(IReadOnlyDictionary<int, int> counts) => Scaled(counts, settings.ScoreMin, settings.ScoreMax);
@@ -428,7 +432,7 @@ public sealed class ResultsService(
             var without = withoutFlagged.Categories.GetValueOrDefault(c.Id)?.Prize ?? ranked.Prize;
             return new CategoryTally(
                 c.Id, c.Name, categoryStatus, rows, outcome, decisions.GetValueOrDefault(scope)?.Note, Revealed(reveals, scope),
-                without.WinnerId, rows.Any(r => r.Flagged > 0) && !Ranking.SameWinner(ranked.Prize, without));
+                without.WinnerId, rows.Any(r => r.Flagged > 0) && !Ranking.SameWinner(ranked.Prize, without), voters.GetValueOrDefault(c.Id));
         }).ToList();
 
         var bestInShowBlocker = categories.Any(c => c.Rows.Count > 0 && c.RevealedAt is null) ? Reasons.CategoriesNotRevealed
@@ -461,6 +465,13 @@ public sealed class ResultsService(
         var tally = new Tally(settings.ScoreMin, settings.ScoreMax, categories, bestInShow, awards, flags);
         return new Standings(tally, Public(tally, entries));
     }
+
+    /// <summary>What the booth may see of a tally: votes per finalist and voters per category, nothing that ranks (the
+    /// tally's rows are in rank order, so the finalists are put in id order).</summary>
+    public static Turnout TurnoutOf(Tally tally) => new(tally.Categories
+        .Select(c => new CategoryTurnout(
+            c.CategoryId, c.Voters, c.Rows.Select(r => new EntryTurnout(r.EntryId, r.Count)).OrderBy(e => e.EntryId).ToList()))
+        .ToList());
 
     private static PublicResults Public(Tally tally, IReadOnlyDictionary<int, EntrySummary> entries) => new(
         tally.Categories

@@ -5,7 +5,7 @@ using AmvScreening.Server.Voting;
 
 namespace AmvScreening.Server.Results;
 
-/// <summary>Pushes the tally to the coordinators when votes are committed, voting opens or closes, or results change:
+/// <summary>Pushes the tally to the coordinators (and its turnout to the booth) when votes are committed, voting opens or closes, or results change:
 /// at most twice a second however fast the votes come, and nothing while nothing changes. Its flags are judged afresh
 /// at most once a second, less often in a very large contest (<see cref="IntegrityService.PushLag"/>).</summary>
 public sealed class TallyPusher : IHostedService
@@ -25,7 +25,12 @@ public sealed class TallyPusher : IHostedService
         _coalescer = new Coalescer(
             Interval,
             clock,
-            async ct => broadcaster.TallyChanged((await results.GetAsync(integrity.PushLag, ct)).Tally),
+            async ct =>
+            {
+                var tally = (await results.GetAsync(integrity.PushLag, ct)).Tally;
+                broadcaster.TallyChanged(tally);
+                broadcaster.TurnoutChanged(ResultsService.TurnoutOf(tally));
+            },
             logger);
     }
 

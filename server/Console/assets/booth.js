@@ -1,6 +1,6 @@
 // Booth remote: what is on screen and what is next, the player's connection, and the commands. A command is "sent"
 // until the player reports a change of what is on screen (the next ShowChanged), then "done".
-import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest, failedPreflight } from './console.js';
+import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest, failedPreflight, showPhones } from './console.js';
 import { fillBatches, wireRelease } from './cards.js';
 
 const names = {
@@ -12,6 +12,7 @@ const volumeKinds = new Set(['volumeUp', 'volumeDown', 'mute', 'unmute']);
 let contest = null;
 let failed = new Set(); // entry ids whose file failed the latest pre-flight check
 let show = null;
+let turnout = null; // votes per finalist, phones that voted per category (never a score)
 let presence = { connected: false, since: null };
 const pending = [];
 
@@ -39,6 +40,7 @@ function renderShow() {
   $('#blackout-on').disabled = s.phase === 'blackout';
   $('#blackout-off').disabled = s.phase !== 'blackout';
   renderVolume(s.audio);
+  renderTurnout();
   tick();
 }
 
@@ -49,6 +51,19 @@ function renderVolume(audio) {
   $('#volume').dataset.muted = String(audio?.muted ?? false);
   $('#mute').disabled = audio?.muted === true;
   $('#unmute').disabled = audio?.muted !== true;
+}
+
+// The votes cast for each finalist of the category on screen (the first category before the show starts).
+function renderTurnout() {
+  if (!contest) return;
+  const categoryId = show?.categoryId ?? (show?.entry ? contest.entryById.get(show.entry.id)?.categoryId : null) ?? contest.categories[0]?.id;
+  const category = contest.categoryById.get(categoryId);
+  const counts = turnout?.categories.find(c => c.categoryId === categoryId);
+  const votes = new Map((counts?.entries ?? []).map(e => [e.entryId, e.votes]));
+  $('#turnout-category').textContent = category ? `${category.name}: ${counts?.voters ?? 0} phone(s) voted` : 'No categories yet.';
+  fill($('#turnout'), contest.entries.filter(e => e.categoryId === categoryId).map(e => el('tr', { dataset: { entry: e.id } },
+    el('td', {}, `${e.position}. ${e.title}${e.disqualified ? ' (disqualified)' : ''}`),
+    el('td', { class: 'num', dataset: { votes: e.id } }, String(votes.get(e.id) ?? 0)))));
 }
 
 function tick() {
@@ -117,12 +132,15 @@ const hub = connectHub({
   showChanged: onShowChanged,
   playerPresence: p => { presence = p; renderPresence(); },
   votingChanged: () => {},
+  votersOnline: showPhones,
+  turnoutChanged: t => { turnout = t; renderTurnout(); },
 }, async connection => {
   [contest, failed] = await Promise.all([loadContest(), failedPreflight()]);
   fill($('#jump-entry'), contest.categories.map(c => el('optgroup', { label: c.name },
     contest.entries.filter(e => e.categoryId === c.id).map(e => el('option', { value: String(e.id), disabled: e.disqualified },
       `${e.position}. ${e.title}${e.disqualified ? ' (disqualified)' : ''}`)))));
   fillBatches($('#release-batch'), await api('GET', '/api/cards/batches'));
+  turnout = await api('GET', '/api/turnout');
   presence = await connection.invoke('GetPlayerPresence');
   renderPresence();
   show = await connection.invoke('GetShow');

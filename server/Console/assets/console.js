@@ -98,6 +98,13 @@ export function describe(error) {
 }
 
 /** Shows field errors of an ApiError beside the inputs of a form, by name (data-field or name). */
+/** The phones connected to the hub (the server's VotersOnline push), in the element with id "phones". */
+export function showPhones(count) {
+  const phones = $('#phones');
+  phones.dataset.count = String(count);
+  phones.textContent = `${count} phone${count === 1 ? '' : 's'} connected`;
+}
+
 export function showFieldErrors(form, error) {
   clearFieldErrors(form);
   let shown = 0;
@@ -147,7 +154,7 @@ export function connectHub(handlers, sync) {
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * 2 ** ctx.previousRetryCount, 10000) })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
-  const all = ['showChanged', 'votingChanged', 'tallyChanged', 'roomChanged', 'resultsRevealed', 'playerPresence'];
+  const all = ['showChanged', 'votingChanged', 'tallyChanged', 'turnoutChanged', 'votersOnline', 'roomChanged', 'resultsRevealed', 'playerPresence'];
   for (const name of all) connection.on(name, handlers[name] ?? (() => {}));
 
   const synchronize = async () => {

@@ -2,7 +2,7 @@
 // control, paper ballots, flagged voters, Best In Show and the judges' awards. Everything follows the hub's pushes.
 import {
   api, el, fill, $, say, describe, act, connectHub, describeScreen, projectorLost, statusNames, clock, time, remainingSeconds, distribution, sum,
-  loadContest, showFieldErrors, clearFieldErrors,
+  loadContest, showFieldErrors, clearFieldErrors, showPhones,
 } from './console.js';
 
 let contest = null, tally = null, voting = null, show = null;
@@ -57,7 +57,8 @@ function categoryCard(c) {
       tied.length > 1 && !c.outcome.decidedEntryId ? el('span', { class: 'badge tie', dataset: { tie: 'true' } }, `Tie: ${tied.map(titleOf).join(' = ')}`) : null,
       tied.length > 1 && c.outcome.decidedEntryId ? el('span', { class: 'badge ok' }, `Tie decided: ${titleOf(c.outcome.decidedEntryId)}`) : null,
       revealed ? el('span', { class: 'badge accent' }, 'Revealed') : null,
-      el('span', { class: 'small muted' }, `${online} phone vote(s)${paper ? `, ${paper} on paper` : ''}`),
+      el('span', { class: 'small muted', dataset: { voters: c.categoryId } },
+        `${online} phone vote(s) from ${c.voters} phone(s)${paper ? `, ${paper} on paper` : ''}`),
       el('div', { class: 'actions' },
         control('open', 'Open all'), control('pending', 'As shown'), control('closed', 'Close voting'))),
     c.flagsChangeWinner ? el('p', { class: 'notice warn', dataset: { flagsChangeWinner: 'true' } },
@@ -190,7 +191,7 @@ $('#award-form').addEventListener('submit', async event => {
   event.preventDefault();
   const form = event.currentTarget;
   clearFieldErrors(form);
-  const body = { name: $('#award-name').value.trim(), entryId: Number($('#award-entry').value) || 0 };
+  const body = { name: $('#award-name').value.trim(), entryId: Number($('#award-entry').value) || null };
   const note = $('#award-note').value.trim();
   if (note) body.note = note;
   try {
@@ -241,6 +242,7 @@ connectHub({
     if (!voting || v.version >= voting.version) { voting = v; renderTally(); }
   }, () => {}),
   tallyChanged: t => { tally = t; renderTally(); },
+  votersOnline: showPhones,
   playerPresence: p => {
     $('#presence').dataset.connected = String(p.connected);
     $('#presence').textContent = p.connected ? 'Player connected' : 'Player not connected';

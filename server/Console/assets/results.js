@@ -1,10 +1,17 @@
-// Results (coordinators): the announcer's sheet, printable — each category's winner and ranking, Best In Show, awards.
+// Results (coordinators): the announcer's sheet, printable — each category's winner, turnout and ranking, Best In Show, awards.
 import { api, el, fill, $, connectHub, sum } from './console.js';
 
 let tally = null;
 
 const mean = m => m === null || m === undefined ? '–' : Number(m).toFixed(2);
 const winnerOf = prize => prize.outcome.winnerId;
+
+/** A category's turnout: phones that voted in it, and the votes cast by phone and on paper. */
+function turnoutText(c) {
+  const online = c.rows.reduce((n, r) => n + sum(r.online), 0);
+  const paper = c.rows.reduce((n, r) => n + sum(r.paper), 0);
+  return `Turnout: ${c.voters} phone${c.voters === 1 ? '' : 's'} voted (${online} phone vote${online === 1 ? '' : 's'}), ${paper} paper vote${paper === 1 ? '' : 's'}.`;
+}
 
 function render() {
   if (!tally) return;
@@ -16,6 +23,7 @@ function render() {
         el('span', { class: c.revealedAt ? 'badge accent' : 'badge' }, c.revealedAt ? 'Revealed' : 'Not revealed')),
       el('p', { class: 'sheet-winner' }, 'Winner: ', winner ? el('strong', {}, winner.title) : el('em', {}, c.outcome.tied?.length > 1 ? 'tie not decided' : 'not decided'),
         winner ? ` — ${winner.editors.join(', ')}` : ''),
+      el('p', { class: 'small', dataset: { turnout: c.categoryId } }, turnoutText(c)),
       c.decisionNote ? el('p', { class: 'small' }, `Tie decided: ${c.decisionNote}`) : null,
       el('table', {},
         el('thead', {}, el('tr', {}, el('th', { class: 'num', scope: 'col' }, 'Rank'), el('th', { scope: 'col' }, 'Finalist'),
