@@ -48,7 +48,7 @@ public sealed record ChangedFiles(IReadOnlyList<ChangedFile> Files);
 
 /// <summary>A finalist's file as it is now on the player's disk.</summary>
 /// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes; null when the size alone showed the change.</param>
-public sealed record ChangedFile(int EntryId, long SizeBytes, string? Sha256);
+public sealed record ChangedFile(int EntryId, long SizeBytes, string? Sha256 = null);
 
 /// <summary>
 /// What makes a <see cref="PlayerCommand"/> well-formed, in one place: the server refuses any other before sending it,
