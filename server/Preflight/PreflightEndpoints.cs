@@ -94,6 +94,13 @@ public static class PreflightEndpoints
         var seen = new HashSet<int>();
         foreach (var (file, i) in changed.Files.Select((f, i) => (f, i)))
         {
+            // The JSON reader leaves a null item in a list of objects to the endpoint.
+            if (file is null)
+            {
+                errors[$"files[{i}]"] = ["Required: an object with entryId and sizeBytes."];
+                continue;
+            }
+
             if (file.EntryId <= 0 || !seen.Add(file.EntryId))
             {
                 errors[$"files[{i}].entryId"] = [file.EntryId <= 0 ? "An entry id is a whole number above 0." : "This finalist is already in the list."];

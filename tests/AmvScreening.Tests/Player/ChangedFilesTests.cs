@@ -174,7 +174,7 @@ public sealed class ChangedFilesServerTests : IDisposable
         { """{"files":[{"entryId":1,"sizeBytes":1,"sha256":42}]}""", "files[0].sha256" },
         { """{"files":[{"entryId":1,"sizeBytes":1,"size":1}]}""", "files[0].size" },
         { """{"files":[{"entryId":1,"sizeBytes":1},{"entryId":1,"sizeBytes":2}]}""", "files[1].entryId" },
-        { """[1,2]""", "$" },
+        { """[1,2]""", "body" },
     };
 
     [Theory]
