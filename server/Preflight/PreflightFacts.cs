@@ -52,16 +52,15 @@ public sealed class PreflightFacts(IOptions<AmvOptions> options)
     /// server holds now, so a list the player sent about an earlier report flags nothing a newer one covers.</summary>
     public async Task<IReadOnlyList<int>> GetChangedAsync(CancellationToken ct = default)
     {
-        var path = ChangedPathOf(options.Value);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
         ChangedFiles? changed;
-        await using (var file = File.OpenRead(path))
+        try
         {
+            await using var file = File.OpenRead(ChangedPathOf(options.Value));
             changed = await JsonSerializer.DeserializeAsync<ChangedFiles>(file, Strict, ct);
+        }
+        catch (FileNotFoundException)
+        {
+            return []; // none sent since the report arrived (a new report deletes the list)
         }
 
         var facts = await GetAsync(ct);
