@@ -7,6 +7,9 @@ public static class PlayerContract
 {
     /// <summary>GET: the <see cref="PlayerShow"/>.</summary>
     public const string ShowPath = "/api/player/show";
+
+    /// <summary>POST: the <see cref="ChangedFiles"/> the player found at show start.</summary>
+    public const string ChangedFilesPath = "/api/preflight/changed";
 }
 
 /// <summary>Everything the player needs to run the show: the contest's name, the room (for the outro slates' QR code),
@@ -31,7 +34,21 @@ public sealed record PlaylistEntry(EntrySummary Entry, string? VideoPath, Checke
 /// <param name="Status">The check's verdict: "ok", "warning" or "error".</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes; null when the check could not read it.</param>
 /// <param name="Loudness">Null when the file could not be measured (no audio, unreadable).</param>
-public sealed record CheckedFile(string Status, string? Sha256, long? SizeBytes, LoudnessMeasurement? Loudness);
+public sealed record CheckedFile(string Status, string? Sha256, long? SizeBytes, LoudnessMeasurement? Loudness)
+{
+    /// <summary>Whether a file of <paramref name="sizeBytes"/> bytes (and, when known, this SHA-256) is not the one
+    /// checked: the size differs, or both checksums are known and differ.</summary>
+    public bool Differs(long sizeBytes, string? sha256) =>
+        (SizeBytes is { } size && size != sizeBytes) || (Sha256 is not null && sha256 is not null && Sha256 != sha256);
+}
+
+/// <summary>The finalists whose file on the player's disk is no longer the one their latest pre-flight check saw,
+/// as the player found them at show start; each list replaces the previous one (empty: none changed).</summary>
+public sealed record ChangedFiles(IReadOnlyList<ChangedFile> Files);
+
+/// <summary>A finalist's file as it is now on the player's disk.</summary>
+/// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes; null when the size alone showed the change.</param>
+public sealed record ChangedFile(int EntryId, long SizeBytes, string? Sha256 = null);
 
 /// <summary>
 /// What makes a <see cref="PlayerCommand"/> well-formed, in one place: the server refuses any other before sending it,

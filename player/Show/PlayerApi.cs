@@ -32,18 +32,31 @@ public sealed class PlayerApi : IDisposable
     /// <summary>The revealed results (GET /api/results).</summary>
     public Task<PublicResults> GetResultsAsync(CancellationToken ct = default) => GetAsync<PublicResults>("/api/results", ct);
 
+    /// <summary>Tells the server which finalists' files changed after their pre-flight check (POST
+    /// /api/preflight/changed); the list replaces the previous one.</summary>
+    public async Task PostChangedFilesAsync(ChangedFiles changed, CancellationToken ct = default)
+    {
+        using var response = await _http.PostAsJsonAsync(PlayerContract.ChangedFilesPath, changed, Json, ct);
+        ThrowIfKeyRefused(response, PlayerContract.ChangedFilesPath);
+        response.EnsureSuccessStatusCode();
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<T> GetAsync<T>(string path, CancellationToken ct)
     {
         using var response = await _http.GetAsync(path, ct);
+        ThrowIfKeyRefused(response, path);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<T>(Json, ct) ?? throw new HttpRequestException($"Empty answer from {path}.");
+    }
+
+    private void ThrowIfKeyRefused(HttpResponseMessage response, string path)
+    {
         if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
         {
             throw new PlayerApiKeyException($"The server at {Server} refused the player's API key ({(int)response.StatusCode} on {path}).");
         }
-
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<T>(Json, ct) ?? throw new HttpRequestException($"Empty answer from {path}.");
     }
 
     private static JsonSerializerOptions CreateJson()

@@ -99,7 +99,7 @@ public sealed class PlayerHost(PlayerSettings settings, IMediaEngine engine, ISl
         using var stopLink = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var link = reporter.RunAsync(stopLink.Token);
         var saving = SaveVideoPositionAsync(store, rundown, sequencer, reporter, stopLink.Token);
-        var files = Checked = CheckedFiles.Start(show, rundown, _logs.CreateLogger<CheckedFiles>(), stopLink.Token);
+        var files = Checked = CheckedFiles.Start(show, rundown, _logs.CreateLogger<CheckedFiles>(), stopLink.Token, api.PostChangedFilesAsync);
         (Sequencer, Reporter) = (sequencer, reporter);
         _ready.TrySetResult();
         try

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
+using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Infrastructure;
@@ -22,8 +23,9 @@ public static class PreflightEndpoints
     /// <summary>What coordinators get: when the server received the report, and the report.</summary>
     public sealed record StoredReport(DateTimeOffset ReceivedAt, JsonElement Report);
 
-    /// <summary>Whether the player has sent a report, and the entry ids whose file failed its check (status error).</summary>
-    public sealed record FailedEntries(bool HasReport, IReadOnlyList<int> EntryIds);
+    /// <summary>Whether the player has sent a report, the entry ids whose file failed its check (status error), and those
+    /// whose file the player found changed since (<see cref="PreflightFacts.GetChangedAsync"/>).</summary>
+    public sealed record FailedEntries(bool HasReport, IReadOnlyList<int> EntryIds, IReadOnlyList<int> ChangedEntryIds);
 
     /// <summary>The contest's limits, for the player's check, and the loudness target it compares each file with.</summary>
     public sealed record Limits(int MaxFileMegabytes, int MaxDurationSeconds, int LoudnessTargetLufs);
@@ -46,12 +48,16 @@ public static class PreflightEndpoints
         group.MapGet("/", Read)
             .RequireAuthorization(Roles.Policies.Coordinator)
             .WithSummary("The latest pre-flight report and when it arrived; 404 before the player has sent one.");
+        group.MapPost("/changed", StoreChanged)
+            .RequireAuthorization(Roles.Policies.Player)
+            .WithSummary("The player says which finalists' files differ from what their latest pre-flight check saw (size, SHA-256 now); it replaces the previous list.");
         group.MapGet("/failed", async (PreflightFacts facts, IOptions<AmvOptions> options, CancellationToken ct) =>
                 TypedResults.Ok(new FailedEntries(
                     File.Exists(PathOf(options.Value)),
-                    [.. (await facts.GetAsync(ct)).Where(f => f.Value.Status == "error").Select(f => f.Key).Order()])))
+                    [.. (await facts.GetAsync(ct)).Where(f => f.Value.Status == "error").Select(f => f.Key).Order()],
+                    await facts.GetChangedAsync(ct))))
             .RequireAuthorization(Roles.Policies.Staff)
-            .WithSummary("The finalists whose file failed the latest pre-flight check (status error), for the booth and the running order.");
+            .WithSummary("The finalists whose file failed the latest pre-flight check (status error), and those whose file changed since, for the setup page, the booth and the running order.");
         group.MapGet("/limits", async (ContestStore contest, CancellationToken ct) =>
             {
                 var limits = (await contest.GetDetailsAsync(ct)).Limits;
@@ -70,18 +76,64 @@ public static class PreflightEndpoints
             return Outcomes.Invalid(errors, title: "This is not a pre-flight report.");
         }
 
-        var path = PathOf(options.Value);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var stored = new JsonObject
         {
             ["receivedAt"] = clock.GetUtcNow(),
             ["report"] = JsonNode.Parse(report.GetRawText()),
         };
-        // Written beside, then moved over the previous report: a reader never sees half of one.
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllTextAsync(temporary, stored.ToJsonString(FileJson), ct);
-        File.Move(temporary, path, overwrite: true);
+        await ReplaceAsync(PathOf(options.Value), stored.ToJsonString(FileJson), ct);
+        // What the player found changed was measured against the previous report.
+        File.Delete(PreflightFacts.ChangedPathOf(options.Value));
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> StoreChanged(
+        ChangedFiles changed, IOptions<AmvOptions> options, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var seen = new HashSet<int>();
+        foreach (var (file, i) in changed.Files.Select((f, i) => (f, i)))
+        {
+            // The JSON reader leaves a null item in a list of objects to the endpoint.
+            if (file is null)
+            {
+                errors[$"files[{i}]"] = ["Required: an object with entryId and sizeBytes."];
+                continue;
+            }
+
+            if (file.EntryId <= 0 || !seen.Add(file.EntryId))
+            {
+                errors[$"files[{i}].entryId"] = [file.EntryId <= 0 ? "An entry id is a whole number above 0." : "This finalist is already in the list."];
+            }
+
+            if (file.SizeBytes < 0)
+            {
+                errors[$"files[{i}].sizeBytes"] = ["A size is a whole number of bytes, 0 or more."];
+            }
+
+            if (file.Sha256 is { } sha && !PreflightFacts.IsSha256(sha))
+            {
+                errors[$"files[{i}].sha256"] = [PreflightFacts.Sha256Rule];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Outcomes.Invalid(errors, title: "This is not a list of changed files.");
+        }
+
+        await ReplaceAsync(PreflightFacts.ChangedPathOf(options.Value), JsonSerializer.Serialize(changed, PreflightFacts.Strict), ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Writes <paramref name="text"/> beside <paramref name="path"/>, then moves it over the previous file: a
+    /// reader never sees half of one.</summary>
+    private static async Task ReplaceAsync(string path, string text, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllTextAsync(temporary, text, ct);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static async Task<Results<Ok<StoredReport>, ProblemHttpResult>> Read(IOptions<AmvOptions> options, CancellationToken ct)

@@ -13,8 +13,13 @@ namespace AmvScreening.Server.Preflight;
 /// </summary>
 public sealed class PreflightFacts(IOptions<AmvOptions> options)
 {
+    /// <summary>What the player found changed since the report (<see cref="ChangedFiles"/>), kept beside it.</summary>
+    public const string ChangedFileName = "preflight-changed.json";
+
+    public const string Sha256Rule = "A SHA-256 is 64 lower-case hexadecimal digits.";
+
     /// <summary>The API's strict reading (no numbers as strings, no unknown fields, finite numbers only).</summary>
-    private static readonly JsonSerializerOptions Strict = CreateStrict();
+    internal static readonly JsonSerializerOptions Strict = CreateStrict();
 
     /// <summary>Each checked finalist's file by entry id; empty before any report.</summary>
     public async Task<IReadOnlyDictionary<int, CheckedFile>> GetAsync(CancellationToken ct = default)
@@ -42,6 +47,30 @@ public sealed class PreflightFacts(IOptions<AmvOptions> options)
         return facts;
     }
 
+    /// <summary>The finalists whose file, as the player last found it at show start, is not the one the latest report
+    /// checked; empty when the player has found none since that report arrived. Compared here, against the report the
+    /// server holds now, so a list the player sent about an earlier report flags nothing a newer one covers.</summary>
+    public async Task<IReadOnlyList<int>> GetChangedAsync(CancellationToken ct = default)
+    {
+        ChangedFiles? changed;
+        try
+        {
+            await using var file = File.OpenRead(ChangedPathOf(options.Value));
+            changed = await JsonSerializer.DeserializeAsync<ChangedFiles>(file, Strict, ct);
+        }
+        catch (FileNotFoundException)
+        {
+            return []; // none sent since the report arrived (a new report deletes the list)
+        }
+
+        var facts = await GetAsync(ct);
+        return [.. (changed?.Files ?? [])
+            .Where(f => facts.TryGetValue(f.EntryId, out var found) && found.Differs(f.SizeBytes, f.Sha256))
+            .Select(f => f.EntryId).Order()];
+    }
+
+    internal static string ChangedPathOf(AmvOptions options) => Path.Combine(Path.GetFullPath(options.DataDirectory), ChangedFileName);
+
     /// <summary>The first field of a report's entry that the player could not use, with why; null when all are usable
     /// (or absent: an older player's report has none of them).</summary>
     public static (string Field, string Message)? Problem(JsonElement entry)
@@ -49,7 +78,7 @@ public sealed class PreflightFacts(IOptions<AmvOptions> options)
         if (entry.TryGetProperty("sha256", out var sha) && sha.ValueKind != JsonValueKind.Null
             && (sha.ValueKind != JsonValueKind.String || !IsSha256(sha.GetString()!)))
         {
-            return ("sha256", "A SHA-256 is 64 lower-case hexadecimal digits.");
+            return ("sha256", Sha256Rule);
         }
 
         if (entry.TryGetProperty("loudness", out var loudness) && loudness.ValueKind != JsonValueKind.Null)
@@ -85,5 +114,5 @@ public sealed class PreflightFacts(IOptions<AmvOptions> options)
         return options;
     }
 
-    private static bool IsSha256(string text) => text.Length == 64 && text.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+    public static bool IsSha256(string text) => text.Length == 64 && text.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

@@ -1,6 +1,6 @@
 // Booth remote: what is on screen and what is next, the player's connection, and the commands. A command is "sent"
 // until the player reports a change of what is on screen (the next ShowChanged), then "done".
-import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest, failedPreflight, showPhones } from './console.js';
+import { api, el, fill, $, $$, say, describe, connectHub, sendPlayerCommand, phaseNames, describeScreen, projectorLost, clock, remainingSeconds, loadContest, preflightFlags, changedSincePreflight, showPhones } from './console.js';
 import { fillBatches, wireRelease } from './cards.js';
 
 const names = {
@@ -10,7 +10,7 @@ const names = {
 };
 const volumeKinds = new Set(['volumeUp', 'volumeDown', 'mute', 'unmute']);
 let contest = null;
-let failed = new Set(); // entry ids whose file failed the latest pre-flight check
+let preflight = { failed: new Set(), changed: new Set() }; // entry ids whose file failed its pre-flight check, or changed since
 let show = null;
 let turnout = null; // votes per finalist, phones that voted per category (never a score)
 let presence = { connected: false, since: null };
@@ -34,7 +34,12 @@ function renderShow() {
   const next = s.entry ? entries[at + 1] : entries[0];
   $('#next-title').textContent = next ? next.title : 'End of the show';
   $('#next-detail').textContent = next ? `· ${contest.categoryById.get(next.categoryId)?.name ?? ''}` : '';
-  $('#next-flag').hidden = !(next && failed.has(next.id));
+  // The player finds changed files while the show runs: the flag says so from the next change on screen.
+  const flag = $('#next-flag');
+  const changed = next && preflight.changed.has(next.id);
+  flag.hidden = !(next && (changed || preflight.failed.has(next.id)));
+  flag.textContent = changed ? changedSincePreflight : 'failed pre-flight';
+  flag.title = changed ? 'The player found its file is not the one the pre-flight check saw' : 'Its file failed the latest pre-flight check';
   $('#pause').disabled = s.phase === 'paused';
   $('#resume').disabled = s.phase !== 'paused';
   $('#blackout-on').disabled = s.phase === 'blackout';
@@ -120,6 +125,7 @@ function onShowChanged(state) {
   }
   renderShow();
   renderLog();
+  if (!onlyVolume) preflightFlags().then(flags => { preflight = flags; renderShow(); }).catch(() => {});
 }
 
 for (const button of $$('[data-command]')) button.addEventListener('click', () => command(button.dataset.command, button));
@@ -135,7 +141,7 @@ const hub = connectHub({
   votersOnline: showPhones,
   turnoutChanged: t => { turnout = t; renderTurnout(); },
 }, async connection => {
-  [contest, failed] = await Promise.all([loadContest(), failedPreflight()]);
+  [contest, preflight] = await Promise.all([loadContest(), preflightFlags()]);
   fill($('#jump-entry'), contest.categories.map(c => el('optgroup', { label: c.name },
     contest.entries.filter(e => e.categoryId === c.id).map(e => el('option', { value: String(e.id), disabled: e.disqualified },
       `${e.position}. ${e.title}${e.disqualified ? ' (disqualified)' : ''}`)))));

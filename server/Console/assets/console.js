@@ -250,15 +250,20 @@ export function distribution(row, scoreMin, scoreMax) {
 
 export const sum = values => Object.values(values ?? {}).reduce((a, b) => a + b, 0);
 
-/** The contest as staff see it (GET /api/contest) with lookups. */
-/** The finalists whose file failed the latest pre-flight check (GET /api/preflight/failed): a Set of entry ids. */
-export async function failedPreflight() {
-  return new Set((await api('GET', '/api/preflight/failed')).entryIds);
+/** The finalists whose file failed the latest pre-flight check, and those whose file the player found changed since
+ * (GET /api/preflight/failed): { hasReport, failed, changed }, two Sets of entry ids. */
+export async function preflightFlags() {
+  const answer = await api('GET', '/api/preflight/failed');
+  return { hasReport: answer.hasReport, failed: new Set(answer.entryIds), changed: new Set(answer.changedEntryIds) };
 }
+
+/** What a console says of a finalist whose file changed after its pre-flight check. */
+export const changedSincePreflight = 'changed since pre-flight: run the check again';
 
 /** Moves a finalist to the end of its category (one whose file failed its pre-flight check). */
 export const moveToEnd = entryId => api('POST', `/api/contest/entries/${entryId}/move-to-end`);
 
+/** The contest as staff see it (GET /api/contest) with lookups. */
 export async function loadContest() {
   const contest = await api('GET', '/api/contest');
   contest.categoryById = new Map(contest.categories.map(c => [c.id, c]));

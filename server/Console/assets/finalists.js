@@ -1,15 +1,16 @@
 // Categories and finalists (coordinators): add, edit, reorder, disqualify, delete — through the contest-editing API.
-// A finalist whose file failed the latest pre-flight check is flagged, and can be sent to the end of its category.
-import { api, el, fill, $, say, describe, act, showFieldErrors, clearFieldErrors, loadContest, failedPreflight, moveToEnd } from './console.js';
+// A finalist whose file failed the latest pre-flight check is flagged, and can be sent to the end of its category; one
+// whose file the player found changed since the check is flagged too.
+import { api, el, fill, $, say, describe, act, showFieldErrors, clearFieldErrors, loadContest, preflightFlags, changedSincePreflight, moveToEnd } from './console.js';
 
 let contest = null;
-let failed = new Set(); // entry ids whose file failed the latest pre-flight check
+let preflight = { failed: new Set(), changed: new Set() }; // entry ids whose file failed its pre-flight check, or changed since
 let editing = null; // entry id being edited, or null for a new one
 
 const list = text => text.split('|').map(s => s.trim()).filter(Boolean);
 
 async function reload() {
-  [contest, failed] = await Promise.all([loadContest(), failedPreflight()]);
+  [contest, preflight] = await Promise.all([loadContest(), preflightFlags()]);
   render();
 }
 
@@ -45,7 +46,8 @@ function render() {
           el('td', { class: 'num' }, String(e.position)),
           el('td', {}, el('div', { class: 'title' }, e.title), el('div', { class: 'small muted' }, e.editors.join(', '),
             e.contentNote ? ` · ⚠ ${e.contentNote}` : ''), e.disqualified ? el('span', { class: 'badge bad' }, 'Disqualified') : null,
-            failed.has(e.id) ? el('span', { class: 'badge bad', dataset: { preflight: 'failed' }, title: 'Its file failed the latest pre-flight check: see Contest setup.' }, 'Failed pre-flight') : null),
+            preflight.failed.has(e.id) ? el('span', { class: 'badge bad', dataset: { preflight: 'failed' }, title: 'Its file failed the latest pre-flight check: see Contest setup.' }, 'Failed pre-flight') : null,
+            preflight.changed.has(e.id) ? el('span', { class: 'badge warn', dataset: { preflight: 'changed' }, title: 'The player found its file is not the one the pre-flight check saw.' }, changedSincePreflight) : null),
           el('td', { class: 'small' }, `${e.musicArtist} — ${e.musicTitle}`),
           el('td', { class: 'small muted' }, e.videoPath ?? '—'),
           el('td', { class: 'actions-cell' },
@@ -53,7 +55,7 @@ function render() {
               onclick: ev => act(ev.currentTarget, async () => { await api('PUT', `/api/contest/categories/${c.id}/order`, { entryIds: move(entryIds, i, -1) }); await reload(); }) }, '↑'),
             el('button', { type: 'button', class: 'small', disabled: i === entries.length - 1, 'aria-label': `Move ${e.title} down`,
               onclick: ev => act(ev.currentTarget, async () => { await api('PUT', `/api/contest/categories/${c.id}/order`, { entryIds: move(entryIds, i, 1) }); await reload(); }) }, '↓'),
-            failed.has(e.id) ? el('button', { type: 'button', class: 'small', disabled: i === entries.length - 1, 'aria-label': `Move ${e.title} to the end of ${c.name}`,
+            preflight.failed.has(e.id) ? el('button', { type: 'button', class: 'small', disabled: i === entries.length - 1, 'aria-label': `Move ${e.title} to the end of ${c.name}`,
               onclick: ev => act(ev.currentTarget, async () => { await moveToEnd(e.id); await reload(); }, { done: `${e.title} now plays last in ${c.name}.` }) }, 'To the end') : null,
             el('button', { type: 'button', class: 'small', onclick: () => openEntry(e) }, 'Edit'),
             el('button', { type: 'button', class: 'small', dataset: { disqualify: e.id },

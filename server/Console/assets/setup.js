@@ -1,6 +1,7 @@
 // Contest setup (coordinators): details and voting rules, saved with PUT /api/contest/details; errors beside the fields;
-// the latest pre-flight report (GET /api/preflight), a failed finalist movable to the end of its category.
-import { api, el, fill, $, say, describe, act, showFieldErrors, clearFieldErrors, moveToEnd } from './console.js';
+// the latest pre-flight report (GET /api/preflight), a failed finalist movable to the end of its category, a file the
+// player found changed since the check flagged.
+import { api, el, fill, $, say, describe, act, showFieldErrors, clearFieldErrors, moveToEnd, preflightFlags, changedSincePreflight } from './console.js';
 
 const form = $('#details');
 
@@ -64,7 +65,7 @@ const length = seconds => `${Math.floor(seconds / 60)}:${String(Math.floor(secon
 const size = bytes => bytes < 104857 ? `${bytes.toLocaleString('en')} bytes` : `${(bytes / 1048576).toFixed(1)} MB`;
 const statusBadge = { ok: ['ok', 'ok'], warning: ['warn', 'warning'], error: ['bad', 'failed'] };
 
-function preflightRow(e, i) {
+function preflightRow(e, i, changed) {
   const [badge, word] = statusBadge[e.status] ?? ['closed', e.status];
   const loudness = e.loudness
     ? [el('div', {}, `${fixed(e.loudness.integratedLufs)} LUFS`),
@@ -77,7 +78,8 @@ function preflightRow(e, i) {
       el('div', {}, `${e.category} ${e.order} · `, el('strong', {}, e.title)),
       el('div', { class: 'small muted' }, e.file ?? e.videoPath ?? 'no file set'),
       e.issues.length ? el('ul', { class: 'issues small' }, e.issues.map(issue => el('li', { class: issue.severity === 'error' ? 'bad' : 'warning-line' }, issue.message))) : null),
-    el('td', {}, el('span', { class: `badge ${badge}` }, word)),
+    el('td', {}, el('span', { class: `badge ${badge}` }, word),
+      changed.has(e.entryId) ? el('div', {}, el('span', { class: 'badge warn', dataset: { changed: 'true' }, title: 'The player found its file is not the one this check saw.' }, changedSincePreflight)) : null),
     el('td', { class: 'num' }, e.durationSeconds != null ? length(e.durationSeconds) : '—', cut ? el('div', { class: 'small bad' }, `plays ${length(e.decodedSeconds)}`) : null),
     el('td', { class: 'small' }, e.width ? `${e.width}×${e.height}` : '—', e.frameRate ? el('div', { class: 'muted' }, `${e.frameRate} fps`) : null),
     el('td', { class: 'small' }, e.videoCodec ? `${e.videoCodec}${e.videoProfile ? ` ${e.videoProfile}` : ''}` : '—',
@@ -93,7 +95,8 @@ function preflightRow(e, i) {
 async function loadPreflight() {
   const summary = $('#preflight-summary');
   // Asked first so that a contest without a report does not answer 404 (which a browser logs as an error).
-  if (!(await api('GET', '/api/preflight/failed')).hasReport) {
+  const flags = await preflightFlags();
+  if (!flags.hasReport) {
     fill(summary, 'No report yet: run the pre-flight check on the player machine.');
     return;
   }
@@ -106,7 +109,7 @@ async function loadPreflight() {
     s.errors ? el('span', { class: 'badge bad' }, 'fix before the show') : el('span', { class: 'badge ok' }, 'every finalist will play'),
     el('div', { class: 'small muted' }, `Checked ${new Date(r.checkedAt ?? stored.receivedAt).toLocaleString()}${r.machine ? ` on ${r.machine}` : ''}` +
       (target != null ? ` · loudness target ${fixed(target)} LUFS` : '')));
-  fill($('#preflight-rows'), (r.entries ?? []).map(preflightRow));
+  fill($('#preflight-rows'), (r.entries ?? []).map((e, i) => preflightRow(e, i, flags.changed)));
   $('#preflight-files').hidden = !(r.entries ?? []).length;
 }
 

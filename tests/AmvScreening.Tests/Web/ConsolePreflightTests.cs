@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Contest;
 using AmvScreening.Tests.Support;
@@ -137,6 +138,52 @@ public sealed class ConsolePreflightTests(Browser browser) : IClassFixture<Brows
         await Expect(page.Locator("#next-title")).ToHaveTextAsync("Steel Rain");
         await Expect(page.Locator("#next-flag")).ToBeHiddenAsync();
         ConsoleSupport.AssertNoErrors(errors);
+    }
+
+    [Fact]
+    public async Task FilesThePlayerFoundChanged_AreFlaggedOnTheSetupPage_TheRunningOrder_AndTheBooth()
+    {
+        using var coordinator = await _server.CreateStaffClientAsync();
+        var c = await ContestWithReportAsync(coordinator);
+        var booth = await browser.NewPhoneAsync(_server.BaseAddress);
+        var boothErrors = ConsoleSupport.CollectErrors(booth);
+        await ConsoleSupport.SignInAsync(booth, Roles.Booth, then: "/console/booth");
+        await Expect(booth.Locator("#next-flag")).ToHaveTextAsync("failed pre-flight");
+
+        // The player found Blade Dance's bytes (same size) and Steel Rain's size changed since the report.
+        using var player = _server.CreatePlayerClient();
+        var changed = new ChangedFiles([new(c.A1, 53_555, new string('b', 64)), new(c.A2, 1_000, null)]);
+        Assert.Equal(HttpStatusCode.NoContent, (await player.PostAsJsonAsync(PlayerContract.ChangedFilesPath, changed)).StatusCode);
+
+        const string Flag = "changed since pre-flight: run the check again";
+        var page = await browser.NewLaptopAsync(_server.BaseAddress);
+        var errors = ConsoleSupport.CollectErrors(page);
+        await ConsoleSupport.SignInAsync(page, then: "/console/setup");
+        foreach (var id in new[] { c.A1, c.A2 })
+        {
+            await Expect(page.Locator($"#preflight-rows tr[data-entry='{id}'] [data-changed]")).ToHaveTextAsync(Flag);
+        }
+
+        await Expect(page.Locator("#preflight-rows [data-changed]")).ToHaveCountAsync(2);
+        await page.GotoAsync("/console/finalists");
+        await Expect(page.Locator($"tr[data-entry='{c.A2}'] [data-preflight='changed']")).ToHaveTextAsync(Flag);
+        await Expect(page.Locator($"tr[data-entry='{c.A1}'] [data-preflight='failed']")).ToHaveTextAsync("Failed pre-flight");
+        await Expect(page.Locator("[data-preflight='changed']")).ToHaveCountAsync(2);
+
+        // The booth's next (Blade Dance) says the more urgent thing: its file is not the one checked.
+        await booth.ReloadAsync();
+        await Expect(booth.Locator("#next-title")).ToHaveTextAsync("Blade Dance");
+        await Expect(booth.Locator("#next-flag")).ToHaveTextAsync(Flag);
+
+        // A new report clears the flags.
+        Assert.Equal(HttpStatusCode.NoContent, (await player.PostAsJsonAsync("/api/preflight", Report(c))).StatusCode);
+        await page.GotoAsync("/console/finalists");
+        await Expect(page.Locator("[data-preflight='failed']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-preflight='changed']")).ToHaveCountAsync(0);
+        await booth.ReloadAsync();
+        await Expect(booth.Locator("#next-flag")).ToHaveTextAsync("failed pre-flight");
+        ConsoleSupport.AssertNoErrors(errors);
+        ConsoleSupport.AssertNoErrors(boothErrors);
     }
 
     [Fact]
