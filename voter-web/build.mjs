@@ -48,25 +48,61 @@ const css = await build({
 
 const bundle = js.outputFiles.find((f) => f.path.endsWith(".js"));
 const bundleName = bundle.path.slice(dist.length + 1);
-const style = css.outputFiles[0].text.trim();
-const styleHash = createHash("sha256").update(style).digest("base64");
-const csp = [
-  "default-src 'none'",
-  "script-src 'self'",
-  `style-src 'sha256-${styleHash}'`,
-  "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
-const html = readFileSync(join(src, "index.html"), "utf8")
-  .replace("%CSP%", csp)
-  .replace("%CSS%", () => style)
-  .replace("%JS%", `/voter/${bundleName}`);
+const html = page("index.html", css.outputFiles[0].text.trim(), bundleName);
+
+/** A page's HTML: its CSS inline and a Content-Security-Policy that allows exactly that CSS, its bundle by name. */
+function page(file, style, scriptName) {
+  const styleHash = createHash("sha256").update(style).digest("base64");
+  const csp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'sha256-${styleHash}'`,
+    "img-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  return readFileSync(join(src, file), "utf8")
+    .replace("%CSP%", csp)
+    .replace("%CSS%", () => style)
+    .replace("%JS%", `/voter/${scriptName}`);
+}
+
+// The screen view (/screen, docs/screen.md): its own small page and bundle, the same SignalR client.
+const screenJs = await build({
+  entryPoints: [join(src, "screen", "screen.js")],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  platform: "browser",
+  target,
+  write: false,
+  outdir: dist,
+  entryNames: "screen-[hash]",
+  absWorkingDir: root,
+  legalComments: "eof",
+  banner: { js: "/*! Includes @microsoft/signalr, Copyright (c) .NET Foundation and Contributors, MIT License. */" },
+  logLevel: "warning",
+});
+const screenCss = await build({
+  entryPoints: [join(src, "screen", "screen.css")],
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  target,
+  write: false,
+  outdir: dist,
+  logLevel: "warning",
+});
+const screenBundle = screenJs.outputFiles.find((f) => f.path.endsWith(".js"));
+const screenBundleName = screenBundle.path.slice(dist.length + 1);
+const screenHtml = page(join("screen", "screen.html"), screenCss.outputFiles[0].text.trim(), screenBundleName);
 
 const outputs = new Map([
   ["index.html", Buffer.from(html)],
   [bundleName, Buffer.from(bundle.contents)],
+  ["screen.html", Buffer.from(screenHtml)],
+  [screenBundleName, Buffer.from(screenBundle.contents)],
 ]);
 
 if (check) {
