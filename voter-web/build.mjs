@@ -121,5 +121,6 @@ if (check) {
     const path = join(dist, name);
     if (!existsSync(path) || !readFileSync(path).equals(bytes)) writeFileSync(path, bytes);
   }
-  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B)`);
+  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B), `
+    + `screen.html (${screenHtml.length} B), ${screenBundleName} (${screenBundle.contents.length} B)`);
 }

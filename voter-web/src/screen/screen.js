@@ -34,6 +34,7 @@ const live = createLive({
 live.start();
 setInterval(refreshJoin, JOIN_REFRESH_MS);
 addEventListener("online", () => live.kick());
+addEventListener("resize", fitWinners);
 
 async function refresh() {
   const [s, v, r] = await Promise.all([request("GET", "/api/show"), request("GET", "/api/voting"), request("GET", "/api/results")]);
@@ -84,6 +85,7 @@ function renderJoin() {
     text($("join-url"), "");
   }
   $("join").hidden = !joinUrl;
+  fitWinners();
 }
 
 /** What each phase puts on screen: the kicker line, the title, and whether the finalist's details and a note show. */
@@ -151,7 +153,8 @@ function revealed() {
   const list = results.categories.map((c) => ({ prize: c.name, entry: c.winner, at: c.revealedAt }));
   if (results.bestInShow) list.push({ prize: "Best In Show", entry: results.bestInShow.winner, at: results.bestInShow.revealedAt });
   if (results.awards) for (const a of results.awards.awards) list.push({ prize: a.name, entry: a.entry, at: results.awards.revealedAt });
-  return list.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  // Latest first; among prizes revealed at the same moment, the later in show order first (sort is stable).
+  return list.reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 }
 
 function prizesOf(entry) {
@@ -163,6 +166,20 @@ function renderWinners() {
     el("li", { "data-entry": p.entry.id }, el("span.prize", null, p.prize), el("span.winner", null, p.entry.title)));
   $("winners").hidden = items.length === 0;
   sync($("winners-list"), items);
+  fitWinners();
+}
+
+/** The latest prizes that fit the panel, whole: the older ones that would be cut off at its bottom are left out. */
+function fitWinners() {
+  const panel = $("winners");
+  const items = [...$("winners-list").children];
+  items.forEach((li) => (li.hidden = false));
+  const bottom = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
+  let full = false;
+  for (const li of items) {
+    full = full || li.getBoundingClientRect().bottom > bottom + 0.5;
+    li.hidden = full;
+  }
 }
 
 render();
