@@ -37,12 +37,16 @@ addEventListener("online", () => live.kick());
 addEventListener("resize", fitWinners);
 
 async function refresh() {
-  const [s, v, r] = await Promise.all([request("GET", "/api/show"), request("GET", "/api/voting"), request("GET", "/api/results")]);
+  // The show first over the hub: the server answers an invocation only once the connection has joined its audience,
+  // so whatever changes after the reads below is pushed to this page (a read over HTTP could fall in between).
+  const before = show;
+  const current = (await live.getShow()) || (await request("GET", "/api/show")).data;
+  const [v, r] = await Promise.all([request("GET", "/api/voting"), request("GET", "/api/results")]);
   if (v.status === 200) readCategories(v.data);
   if (r.status === 200) results = r.data;
-  if (s.status === 200) {
-    show = null; // a fresh read wins over whatever came before (a restarted server counts from 0 again)
-    applyShow(s.data);
+  if (current) {
+    if (show === before) show = null; // no push came meanwhile: the fresh read wins (a restarted server starts from 0)
+    applyShow(current);
   }
   await refreshJoin();
   document.body.dataset.synced = String(++synced);
