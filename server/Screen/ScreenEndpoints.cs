@@ -37,10 +37,28 @@ public static class ScreenEndpoints
             .WithSummary("The screen code's join URL, only while the contest shows the join QR on the screen view (else 404).");
         join.MapGet("/qr.svg", async (ContestStore contest, JoinLinks links, CancellationToken ct) =>
                 await AllowedJoinUrlAsync(contest, links, ct) is { } url
-                    ? Http.Text(QrImages.Svg(url), "image/svg+xml")
+                    ? Http.Text(QrOf(url), "image/svg+xml")
                     : Http.NotFound())
             .WithSummary("The QR of that join URL, SVG, under the same condition.");
         return app;
+    }
+
+    private sealed record DrawnQr(string Url, string Svg);
+
+    private static DrawnQr? _lastQr;
+
+    /// <summary>The QR of a join URL, drawn once per URL (the address is public while allowed: every request must not
+    /// cost a drawing).</summary>
+    private static string QrOf(string url)
+    {
+        if (Volatile.Read(ref _lastQr) is { } last && last.Url == url)
+        {
+            return last.Svg;
+        }
+
+        var svg = QrImages.Svg(url);
+        Volatile.Write(ref _lastQr, new DrawnQr(url, svg));
+        return svg;
     }
 
     /// <summary>The join URL when the contest allows it on the screen view, else null. Built without the request: an
