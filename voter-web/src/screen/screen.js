@@ -1,6 +1,7 @@
 // The screen view (/screen, docs/screen.md): mirrors the projector for a stream overlay or a lobby screen. Read-only
 // and anonymous, like a phone that has not joined: it follows the show hub's pushes (showChanged, resultsRevealed) and
-// reads /api/show, /api/voting (category names) and /api/results (only what has been revealed) after every (re)connect.
+// reads the show (the hub's GetShow), /api/voting (category names) and /api/results (only what has been revealed) after
+// every (re)connect.
 // The join QR comes from /api/screen/join, which answers only while the coordinator allows the QR on this view.
 
 import { el, sync, text } from "../dom.js";
@@ -17,12 +18,14 @@ let results = { categories: [], bestInShow: null, awards: null };
 const categoryNames = new Map();
 let joinUrl = null;
 let synced = 0;
+let resultsPushes = 0;
 
 const live = createLive({
   show: applyShow,
   voting: () => {}, // the screen shows no voting state; category names are read when a card needs one
   results: (r) => {
     results = r;
+    resultsPushes++;
     render();
   },
   state: (s) => {
@@ -40,10 +43,11 @@ async function refresh() {
   // The show first over the hub: the server answers an invocation only once the connection has joined its audience,
   // so whatever changes after the reads below is pushed to this page (a read over HTTP could fall in between).
   const before = show;
+  const pushesBefore = resultsPushes;
   const current = (await live.getShow()) || (await request("GET", "/api/show")).data;
   const [v, r] = await Promise.all([request("GET", "/api/voting"), request("GET", "/api/results")]);
   if (v.status === 200) readCategories(v.data);
-  if (r.status === 200) results = r.data;
+  if (r.status === 200 && resultsPushes === pushesBefore) results = r.data; // a push during the read is newer
   if (current) {
     if (show === before) show = null; // no push came meanwhile: the fresh read wins (a restarted server starts from 0)
     applyShow(current);
