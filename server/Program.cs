@@ -11,6 +11,7 @@ using AmvScreening.Server.Integrity;
 using AmvScreening.Server.Player;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.LiveShow;
+using AmvScreening.Server.Screen;
 using AmvScreening.Server.VoterWeb;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.SignalR;
@@ -75,6 +76,7 @@ app.MapResults();
 app.MapIntegrity();
 app.MapPlayerApi();
 app.MapVoterWeb();
+app.MapScreen();
 app.MapConsoles();
 // A staff connection ends with its session (the console reconnects and finds it must sign in again).
 app.MapHub<ShowHub>(ShowHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);

@@ -19,54 +19,73 @@ const check = process.argv.includes("--check");
 // Phones at a convention: a few years of iOS Safari and Android Chrome.
 const target = ["es2019", "safari15", "chrome80", "firefox78"];
 
-const js = await build({
-  entryPoints: [join(src, "main.js")],
-  bundle: true,
-  minify: true,
-  format: "iife",
-  platform: "browser",
-  target,
-  write: false,
-  outdir: dist,
-  entryNames: "app-[hash]",
-  absWorkingDir: root, // the output must not depend on where the build is started from
-  legalComments: "eof",
-  // The SignalR client's notices are plain comments, which minifying drops: its licence travels with the bundle.
-  banner: { js: "/*! Includes @microsoft/signalr, Copyright (c) .NET Foundation and Contributors, MIT License. */" },
-  logLevel: "warning",
-});
-const css = await build({
-  entryPoints: [join(src, "app.css")],
-  absWorkingDir: root,
-  bundle: true,
-  minify: true,
-  target,
-  write: false,
-  outdir: dist,
-  logLevel: "warning",
-});
+/** One page's script, bundled and minified, named `{prefix}-{content hash}.js`: its output file and that name. */
+async function script(entry, prefix) {
+  const result = await build({
+    entryPoints: [join(src, entry)],
+    bundle: true,
+    minify: true,
+    format: "iife",
+    platform: "browser",
+    target,
+    write: false,
+    outdir: dist,
+    entryNames: `${prefix}-[hash]`,
+    absWorkingDir: root, // the output must not depend on where the build is started from
+    legalComments: "eof",
+    // The SignalR client's notices are plain comments, which minifying drops: its licence travels with the bundle.
+    banner: { js: "/*! Includes @microsoft/signalr, Copyright (c) .NET Foundation and Contributors, MIT License. */" },
+    logLevel: "warning",
+  });
+  const file = result.outputFiles.find((f) => f.path.endsWith(".js"));
+  return { file, name: file.path.slice(dist.length + 1) };
+}
 
-const bundle = js.outputFiles.find((f) => f.path.endsWith(".js"));
-const bundleName = bundle.path.slice(dist.length + 1);
-const style = css.outputFiles[0].text.trim();
-const styleHash = createHash("sha256").update(style).digest("base64");
-const csp = [
-  "default-src 'none'",
-  "script-src 'self'",
-  `style-src 'sha256-${styleHash}'`,
-  "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
-const html = readFileSync(join(src, "index.html"), "utf8")
-  .replace("%CSP%", csp)
-  .replace("%CSS%", () => style)
-  .replace("%JS%", `/voter/${bundleName}`);
+/** One page's CSS, minified, as text to put inline. */
+async function styles(entry) {
+  const result = await build({
+    entryPoints: [join(src, entry)],
+    absWorkingDir: root,
+    bundle: true,
+    minify: true,
+    target,
+    write: false,
+    outdir: dist,
+    logLevel: "warning",
+  });
+  return result.outputFiles[0].text.trim();
+}
+
+/** A page's HTML: its CSS inline and a Content-Security-Policy that allows exactly that CSS, its bundle by name. */
+function page(file, style, scriptName) {
+  const styleHash = createHash("sha256").update(style).digest("base64");
+  const csp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'sha256-${styleHash}'`,
+    "img-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  return readFileSync(join(src, file), "utf8")
+    .replace("%CSP%", csp)
+    .replace("%CSS%", () => style)
+    .replace("%JS%", `/voter/${scriptName}`);
+}
+
+const { file: bundle, name: bundleName } = await script("main.js", "app");
+const html = page("index.html", await styles("app.css"), bundleName);
+
+// The screen view (/screen, docs/screen.md): its own small page and bundle, the same SignalR client.
+const { file: screenBundle, name: screenBundleName } = await script(join("screen", "screen.js"), "screen");
+const screenHtml = page(join("screen", "screen.html"), await styles(join("screen", "screen.css")), screenBundleName);
 
 const outputs = new Map([
   ["index.html", Buffer.from(html)],
   [bundleName, Buffer.from(bundle.contents)],
+  ["screen.html", Buffer.from(screenHtml)],
+  [screenBundleName, Buffer.from(screenBundle.contents)],
 ]);
 
 if (check) {
@@ -85,5 +104,6 @@ if (check) {
     const path = join(dist, name);
     if (!existsSync(path) || !readFileSync(path).equals(bytes)) writeFileSync(path, bytes);
   }
-  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B)`);
+  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B), `
+    + `screen.html (${screenHtml.length} B), ${screenBundleName} (${screenBundle.contents.length} B)`);
 }

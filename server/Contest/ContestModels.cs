@@ -41,7 +41,9 @@ public sealed record VotingSettings(
 
 /// <summary>When the screen code (the one on the outro slates and the full-screen QR) rotates by itself: as each
 /// category's title card comes on screen, and/or every so many minutes. The coordinator can always rotate it by hand.</summary>
-public sealed record RoomCodeSettings(bool RotateAtCategoryCard = false, int? RotateEveryMinutes = null);
+/// <param name="ShowOnScreenView">Whether the public screen view (<c>/screen</c>, docs/screen.md) shows the join QR, as the
+/// outro slates do: for a stream whose remote viewers may join. Off by default: then nothing public carries the code.</param>
+public sealed record RoomCodeSettings(bool RotateAtCategoryCard = false, int? RotateEveryMinutes = null, bool ShowOnScreenView = false);
 
 /// <summary>What a finalist's file may be (checked by the player's pre-flight), and the loudness the player levels
 /// every finalist to (docs/loudness.md).</summary>

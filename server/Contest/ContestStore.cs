@@ -15,7 +15,8 @@ public sealed class ContestStore(Db db)
                best_in_show_keeps_category_prize AS BestInShowKeepsCategoryPrize, auto_close_minutes AS AutoCloseMinutes,
                require_cards AS RequireCards, max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds,
                loudness_target_lufs AS LoudnessTargetLufs,
-               rotate_code_at_category_card AS RotateAtCategoryCard, rotate_code_minutes AS RotateEveryMinutes
+               rotate_code_at_category_card AS RotateAtCategoryCard, rotate_code_minutes AS RotateEveryMinutes,
+               screen_view_qr AS ShowOnScreenView
         FROM contest WHERE id = 1
         """;
 
@@ -25,7 +26,8 @@ public sealed class ContestStore(Db db)
                best_in_show_keeps_category_prize = @BestInShowKeepsCategoryPrize, auto_close_minutes = @AutoCloseMinutes,
                require_cards = @RequireCards, max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds,
                loudness_target_lufs = @LoudnessTargetLufs,
-               rotate_code_at_category_card = @RotateAtCategoryCard, rotate_code_minutes = @RotateEveryMinutes
+               rotate_code_at_category_card = @RotateAtCategoryCard, rotate_code_minutes = @RotateEveryMinutes,
+               screen_view_qr = @ShowOnScreenView
         WHERE id = 1
         """;
 
@@ -128,6 +130,7 @@ public sealed class ContestStore(Db db)
             c.Limits.LoudnessTargetLufs,
             c.RoomCode.RotateAtCategoryCard,
             c.RoomCode.RotateEveryMinutes,
+            c.RoomCode.ShowOnScreenView,
         }, tx);
 
     public static Task<bool> CategoryExistsAsync(IDbConnection connection, IDbTransaction? tx, int id) =>
@@ -171,7 +174,7 @@ public sealed class ContestStore(Db db)
             new VotingSettings(row.ScoreMin, row.ScoreMax, row.BestInShowMethod, row.BestInShowKeepsCategoryPrize, row.AutoCloseMinutes, row.RequireCards),
             new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds, row.LoudnessTargetLufs))
         {
-            RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes),
+            RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes, row.ShowOnScreenView),
         };
     }
 
@@ -191,5 +194,6 @@ public sealed class ContestStore(Db db)
         public int LoudnessTargetLufs { get; init; }
         public bool RotateAtCategoryCard { get; init; }
         public int? RotateEveryMinutes { get; init; }
+        public bool ShowOnScreenView { get; init; }
     }
 }

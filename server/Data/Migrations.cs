@@ -250,5 +250,10 @@ public static class Migrations
         """
         ALTER TABLE contest ADD COLUMN loudness_target_lufs INTEGER NOT NULL DEFAULT -23 CHECK (loudness_target_lufs BETWEEN -31 AND -14);
         """,
+
+        // 6: whether the public screen view shows the join QR (docs/screen.md); off until the coordinator allows it.
+        """
+        ALTER TABLE contest ADD COLUMN screen_view_qr INTEGER NOT NULL DEFAULT 0 CHECK (screen_view_qr IN (0, 1));
+        """,
     ];
 }

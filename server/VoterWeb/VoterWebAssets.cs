@@ -32,16 +32,22 @@ public sealed partial class VoterWebAssets
             .Where(path => ContentTypes.ContainsKey(Path.GetExtension(path)))
             .Select(path => Asset.Load(path, ContentTypes[Path.GetExtension(path)]))
             .ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
-        var meta = Index is { } index ? MetaPolicy().Match(System.Text.Encoding.UTF8.GetString(index.Identity)) : null;
-        PagePolicy = meta is { Success: true }
-            ? $"{System.Net.WebUtility.HtmlDecode(meta.Groups[1].Value)}; {Infrastructure.SecurityHeaders.NoFraming}"
-            : Infrastructure.SecurityHeaders.NoFraming;
+        PagePolicy = PolicyOf(Index);
     }
 
     /// <summary>The page's Content-Security-Policy, sent as a header: the policy the build wrote into the page's
     /// <c>meta</c> tag (scripts from this server only, exactly the inline style it built), plus what a meta tag cannot
     /// say — that no other site may frame the page.</summary>
     public string PagePolicy { get; }
+
+    /// <summary>The policy of a built page (<see cref="PagePolicy"/> for the phone app's).</summary>
+    public static string PolicyOf(Asset? page)
+    {
+        var meta = page is null ? null : MetaPolicy().Match(System.Text.Encoding.UTF8.GetString(page.Identity));
+        return meta is { Success: true }
+            ? $"{System.Net.WebUtility.HtmlDecode(meta.Groups[1].Value)}; {Infrastructure.SecurityHeaders.NoFraming}"
+            : Infrastructure.SecurityHeaders.NoFraming;
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex("""<meta http-equiv="Content-Security-Policy" content="([^"]*)">""")]
     private static partial System.Text.RegularExpressions.Regex MetaPolicy();

@@ -30,7 +30,9 @@ public static class VoterWebEndpoints
             .WithSummary("The voter page for a room code (public).")
             .ExcludeFromDescription();
         app.MapGet(AssetsPath + "/{name}", (string name, VoterWebAssets assets, HttpContext context) =>
-                name != VoterWebAssets.IndexName && assets.Find(name) is { } asset ? Serve(context, asset, ImmutableCache) : Http.NotFound())
+                !name.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && assets.Find(name) is { } asset
+                    ? Serve(context, asset, ImmutableCache)
+                    : Http.NotFound())
             .WithTags("Voter")
             .ExcludeFromDescription();
         app.MapGet("/api/finalists", GetFinalists)
@@ -52,7 +54,8 @@ public static class VoterWebEndpoints
         return TypedResults.Ok(await finalists.GetAsync(ct));
     }
 
-    private static IResult Serve(HttpContext context, VoterWebAssets.Asset asset, string cacheControl, string? policy = null)
+    /// <summary>A built file with its cache policy, its ETag and its compressed form; a page with its policy.</summary>
+    public static IResult Serve(HttpContext context, VoterWebAssets.Asset asset, string cacheControl, string? policy = null)
     {
         var (body, encoding, etag) = asset.For(context.Request.Headers.AcceptEncoding);
         var headers = context.Response.Headers;
@@ -79,7 +82,7 @@ public static class VoterWebEndpoints
         return Http.Bytes(body, asset.ContentType);
     }
 
-    private static IResult NotBuilt(VoterWebAssets assets) => new Refusal(StatusCodes.Status503ServiceUnavailable, "The voter app is not built.",
+    public static IResult NotBuilt(VoterWebAssets assets) => new Refusal(StatusCodes.Status503ServiceUnavailable, "The voter app is not built.",
         $"No {VoterWebAssets.IndexName} in {assets.Root}: build it with `npm ci --prefix voter-web && npm run build --prefix voter-web` (./amv build does), then rebuild the server.")
         .ToProblem();
 }

@@ -17,6 +17,7 @@ function fillForm(c) {
   $('#requireCards').checked = c.voting.requireCards;
   $('#rotateAtCategoryCard').checked = c.roomCode.rotateAtCategoryCard;
   $('#rotateEveryMinutes').value = c.roomCode.rotateEveryMinutes ?? '';
+  $('#showOnScreenView').checked = c.roomCode.showOnScreenView;
   $('#maxFileMegabytes').value = c.limits.maxFileMegabytes;
   $('#maxDurationSeconds').value = c.limits.maxDurationSeconds;
   $('#loudnessTargetLufs').value = c.limits.loudnessTargetLufs;
@@ -39,7 +40,11 @@ form.addEventListener('submit', async event => {
       autoCloseMinutes: number($('#autoClose')),
       requireCards: $('#requireCards').checked,
     },
-    roomCode: { rotateAtCategoryCard: $('#rotateAtCategoryCard').checked, rotateEveryMinutes: number($('#rotateEveryMinutes')) },
+    roomCode: {
+      rotateAtCategoryCard: $('#rotateAtCategoryCard').checked,
+      rotateEveryMinutes: number($('#rotateEveryMinutes')),
+      showOnScreenView: $('#showOnScreenView').checked,
+    },
     limits: {
       maxFileMegabytes: number($('#maxFileMegabytes')) ?? 0,
       maxDurationSeconds: number($('#maxDurationSeconds')) ?? 0,

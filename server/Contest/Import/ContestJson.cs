@@ -13,7 +13,7 @@ internal static class ContestJson
     private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode"];
     private static readonly string[] VotingFields =
         ["scoreMin", "scoreMax", "bestInShowMethod", "bestInShowKeepsCategoryPrize", "autoCloseMinutes", "requireCards"];
-    private static readonly string[] RoomCodeFields = ["rotateAtCategoryCard", "rotateEveryMinutes"];
+    private static readonly string[] RoomCodeFields = ["rotateAtCategoryCard", "rotateEveryMinutes", "showOnScreenView"];
     private static readonly string[] LimitsFields = ["maxFileMegabytes", "maxDurationSeconds", "loudnessTargetLufs"];
     private static readonly string[] FinalistFields =
         ["category", "order", "title", "editors", "musicArtist", "musicTitle", "sources", "file", "contentNote", "disqualified"];
@@ -88,7 +88,8 @@ internal static class ContestJson
                 limits.Int("maxDurationSeconds") ?? l.MaxDurationSeconds,
                 limits.Int("loudnessTargetLufs") ?? l.LoudnessTargetLufs))
         {
-            RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes")),
+            RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes"),
+                roomCode.Bool("showOnScreenView") ?? false),
         }.Tidied();
     }
 

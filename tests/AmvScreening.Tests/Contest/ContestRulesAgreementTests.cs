@@ -31,6 +31,7 @@ public sealed class ContestRulesAgreementTests
         ("voting.autoCloseMinutes", [null, -5, 0, 1, 60, 1440, 1441, 100_000]),
         ("voting.requireCards", [true, false]),
         ("roomCode.rotateAtCategoryCard", [true, false]),
+        ("roomCode.showOnScreenView", [true, false]),
         ("roomCode.rotateEveryMinutes", [null, -1, 0, 1, 1440, 1441]),
         ("limits.maxFileMegabytes", [-1, 0, 1, 330, int.MaxValue]),
         ("limits.maxDurationSeconds", [-1, 0, 1, 330]),

@@ -37,10 +37,10 @@ internal static class VoterPageChecks
     }
 
     /// <summary>
-    /// Saves the phone's screen (390×844 CSS pixels) as voter-{name}.png: into docs/screenshots when the environment
+    /// Saves the page as it shows (a phone: 390×844 CSS pixels) as {prefix}-{name}.png: into docs/screenshots when the environment
     /// variable AMV_UPDATE_SCREENSHOTS=1 (to refresh the documentation), else into a temporary folder.
     /// </summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, string prefix = "voter")
     {
         var folder = Environment.GetEnvironmentVariable("AMV_UPDATE_SCREENSHOTS") == "1"
             ? RepoPaths.Of("docs", "screenshots")
@@ -51,7 +51,7 @@ internal static class VoterPageChecks
             .WaitAsync(Browser.Bound);
         await page.ScreenshotAsync(new PageScreenshotOptions
         {
-            Path = Path.Combine(folder, $"voter-{name}.png"),
+            Path = Path.Combine(folder, $"{prefix}-{name}.png"),
             Animations = ScreenshotAnimations.Disabled,
             Scale = ScreenshotScale.Css,
             Caret = ScreenshotCaret.Hide,

@@ -73,6 +73,19 @@ internal sealed class VoterShow : IAsyncDisposable
         return page;
     }
 
+    /// <summary>A desktop window of the given size (the screen view in a lobby or a stream's browser source), closed with the show.</summary>
+    public async Task<IPage> NewScreenAsync(Browser browser, int width, int height)
+    {
+        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout((float)Browser.Bound.TotalMilliseconds);
+        _phones.Add(context);
+        return await context.NewPageAsync();
+    }
+
     /// <summary>A phone (390×844) that opened the QR's URL, <c>/v/{room code}</c> (or <paramref name="code"/>).</summary>
     public async Task<IPage> OpenPhoneAsync(Browser browser, string? code = null, string locale = "en-US")
     {
@@ -84,6 +97,10 @@ internal sealed class VoterShow : IAsyncDisposable
     /// <summary>The player reports what is on screen, as the real player does over the hub.</summary>
     public Task ReportAsync(ShowPhase phase, int? entryId = null) =>
         Player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(Interlocked.Increment(ref _sequence), phase, entryId)).WaitAsync(Bound);
+
+    /// <summary>The player reports a category's title card.</summary>
+    public Task ReportCategoryCardAsync(int categoryId) => Player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen,
+        Report(Interlocked.Increment(ref _sequence), ShowPhase.CategoryCard) with { CategoryId = categoryId }).WaitAsync(Bound);
 
     /// <summary>The player's connection closes (the player died or lost the network).</summary>
     public Task PlayerLeavesAsync() => Player.DisposeAsync().AsTask().WaitAsync(Bound);
