@@ -103,6 +103,19 @@ export function reconnectDelayMs(retries) {
 
 export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits `ms`, or less: until the network comes back (the browser's `online` event), when that is sooner. */
+export function delayUntilOnline(ms) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener("online", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener("online", done);
+  });
+}
+
 /** `task` one run at a time: a call while it runs gets the run under way, and with `again` also asks for one more run
  * after it (what the task reads may have changed meanwhile). `.busy()`: a run is under way. */
 export function oneAtATime(task, again = false) {

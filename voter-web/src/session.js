@@ -5,8 +5,8 @@
 import { createLive } from "./live.js"; // first: see main.js
 import { createOutbox } from "./outbox.js";
 import * as app from "./state.js";
-import { T } from "./lang.js";
-import { delay, load, oneAtATime, request, retryDelayMs } from "./net.js";
+import { T, phaseLabel } from "./lang.js";
+import { delay, delayUntilOnline, load, oneAtATime, request, retryDelayMs } from "./net.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
 import { followVoting } from "./voting.js";
@@ -28,6 +28,11 @@ const outbox = createOutbox({
     if (kind === "vote") app.confirmVote(entryId, value);
     else app.confirmPick(value);
     if (entry) announce(kind === "vote" ? T.savedAnnounce(value, app.scoreMax(), entry.title) : T.bisSaved(entry.title));
+  },
+  held(kind, entryId, value) {
+    // Said once per ballot, not at every retry; a busy server's wait is shown beside the ballot, not announced.
+    const entry = app.findEntry(kind === "vote" ? entryId : value);
+    if (entry) announce(kind === "vote" ? T.keptAnnounce(value, app.scoreMax(), entry.title) : T.bisKept(entry.title));
   },
   refused(kind, entryId, reason) {
     // (a vote without a ballot card in card mode comes back as "card-required")
@@ -66,7 +71,7 @@ function takeShow(state) {
   const before = app.show?.entry?.id;
   if (!app.setShow(state)) return;
   if (state.entry && state.entry.id !== before && app.screen === "ready") {
-    announce(`${T.phase[state.phase] || T.nowTitle}: ${state.entry.title}`);
+    announce(`${phaseLabel(state.phase, state.entry)}: ${state.entry.title}`);
   }
 }
 
@@ -142,7 +147,8 @@ async function enter(body) {
     const busy = joined.status === 429 || joined.status === 503;
     const wait = retryDelayMs(joined, attempt);
     app.setJoinWait(!busy, busy ? Date.now() + wait : 0);
-    await delay(wait);
+    // Unreachable: try again the moment the network returns, not at the next backoff step. A busy server's wait holds.
+    await (busy ? delay(wait) : delayUntilOnline(wait));
   }
 }
 

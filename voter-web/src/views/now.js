@@ -2,7 +2,7 @@
 // projector stops reporting, it says so instead of presenting what was last shown as what is on screen.
 
 import { el, iconText, replace } from "../dom.js";
-import { T } from "../lang.js";
+import { T, phaseLabel } from "../lang.js";
 import * as app from "../state.js";
 import { createRater, entryDetails } from "./entry.js";
 
@@ -25,7 +25,7 @@ export function nowView() {
     const entry = state.entry || null;
     // The projector stopped reporting: say so instead of presenting what it last showed as what is on screen.
     const lost = state.projector === "lost" && phase !== "idle";
-    const label = lost ? T.lostTitle : T.phase[phase] || T.nowTitle;
+    const label = lost ? T.lostTitle : phaseLabel(phase, entry);
     if (head.textContent !== label) replace(head, iconText(phase === "video" && !lost ? "play" : "film", label));
     section.dataset.phase = phase;
     section.dataset.projector = lost ? "lost" : "live";
