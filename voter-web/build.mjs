@@ -1,11 +1,13 @@
 // Builds the phone app into dist/: one minified JS bundle with a content hash in its name (the SignalR client
-// included) and index.html with the CSS inline and a Content-Security-Policy that allows exactly that CSS.
+// included); index.html with the CSS and the small script that loads the bundle (src/boot.js) inline, and a
+// Content-Security-Policy that allows exactly those two; and sw.js, the service worker that keeps the page and the
+// bundle for opening the app offline (src/sw.js, versioned by the bundle's hash).
 //   node build.mjs          write dist/ (only files whose content changed are rewritten)
 //   node build.mjs --check  exit 1 when dist/ is not what the sources build to (stale or hand-edited)
 // The output is deterministic: the same sources and the same esbuild give the same bytes, so a committed dist/ that
 // is up to date never shows as changed after a build.
 
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -48,11 +50,15 @@ const css = await build({
 
 const bundle = js.outputFiles.find((f) => f.path.endsWith(".js"));
 const bundleName = bundle.path.slice(dist.length + 1);
+const bundleUrl = `/voter/${bundleName}`;
+const minified = async (file) => (await transform(readFileSync(join(src, file), "utf8"), { minify: true, target })).code.trim();
+const boot = (await minified("boot.js")).replace("%JS%", bundleUrl);
+const bootHash = createHash("sha256").update(boot).digest("base64");
 const style = css.outputFiles[0].text.trim();
 const styleHash = createHash("sha256").update(style).digest("base64");
 const csp = [
   "default-src 'none'",
-  "script-src 'self'",
+  `script-src 'self' 'sha256-${bootHash}'`,
   `style-src 'sha256-${styleHash}'`,
   "img-src 'self' data:",
   "connect-src 'self' ws: wss:",
@@ -62,7 +68,7 @@ const csp = [
 const html = readFileSync(join(src, "index.html"), "utf8")
   .replace("%CSP%", csp)
   .replace("%CSS%", () => style)
-  .replace("%JS%", `/voter/${bundleName}`);
+  .replace("%BOOT%", () => boot);
 
 const outputs = new Map([
   ["index.html", Buffer.from(html)],

@@ -50,6 +50,39 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task BundleDownloadFails_ThePageSaysItIsRetrying_AndTheAppComesUp()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var page = await show.NewPhoneAsync(browser);
+        // The first download of the script bundle is lost; the second is held until the test has seen the page say
+        // it is retrying.
+        var tries = 0;
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/voter/app-*.js", async route =>
+        {
+            if (Interlocked.Increment(ref tries) == 1)
+            {
+                await route.AbortAsync();
+                return;
+            }
+
+            await seen.Task.WaitAsync(Browser.Bound);
+            await route.ContinueAsync();
+        });
+
+        await page.GotoAsync($"/v/{await show.RoomCodeAsync()}", new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Locator("#main .loading")).ToHaveTextAsync("Still loading… retrying · 読み込み中… 再試行しています");
+        await Expect(page.Locator("#main .loading")).ToHaveAttributeAsync("role", "status");
+        await VoterPageChecks.AssertAccessibleAsync(page, "bundle retrying");
+        seen.SetResult();
+
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Before the show");
+        Assert.True(tries >= 2, $"{tries} downloads of the bundle");
+    }
+
+    [Fact]
     public async Task ScreenReaders_HearAVoteKeptOffline_ItsSending_ARefusal_AndTheConnectionState()
     {
         await using var show = await VoterShow.StartAsync();
