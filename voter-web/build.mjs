@@ -54,6 +54,7 @@ const bundleUrl = `/voter/${bundleName}`;
 const minified = async (file) => (await transform(readFileSync(join(src, file), "utf8"), { minify: true, target })).code.trim();
 const boot = (await minified("boot.js")).replace("%JS%", bundleUrl);
 const bootHash = createHash("sha256").update(boot).digest("base64");
+const worker = (await minified("sw.js")).replace("%JS%", bundleUrl);
 const style = css.outputFiles[0].text.trim();
 const styleHash = createHash("sha256").update(style).digest("base64");
 const csp = [
@@ -73,6 +74,7 @@ const html = readFileSync(join(src, "index.html"), "utf8")
 const outputs = new Map([
   ["index.html", Buffer.from(html)],
   [bundleName, Buffer.from(bundle.contents)],
+  ["sw.js", Buffer.from(worker)],
 ]);
 
 if (check) {
@@ -91,5 +93,5 @@ if (check) {
     const path = join(dist, name);
     if (!existsSync(path) || !readFileSync(path).equals(bytes)) writeFileSync(path, bytes);
   }
-  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B)`);
+  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B), sw.js (${worker.length} B)`);
 }

@@ -83,6 +83,55 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task ReloadWhileOffline_OrWithTheServerDown_OpensTheApp_WithTheVotesStillWaiting()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var entry = show.Entries[7];
+        await show.PlayAsync(entry.Id);
+        var page = await show.OpenPhoneAsync(browser);
+        await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
+        // The offline shell is in place once the service worker controls the page.
+        await page.WaitForFunctionAsync("() => !!navigator.serviceWorker.controller");
+
+        await page.Context.SetOfflineAsync(true);
+        await Star(page, 4, entry.Title).ClickAsync();
+        await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+
+        var reloaded = await page.ReloadAsync();
+        Assert.True(reloaded!.FromServiceWorker);
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+        await Expect(page.Locator(".conn")).ToHaveTextAsync("Offline");
+        await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+        await VoterPageChecks.AssertAccessibleAsync(page, "reloaded offline");
+        await VoterPageChecks.ScreenshotAsync(page, "reloaded-offline");
+
+        // The network is back but the server is down (every request to it refused): the app still opens.
+        var pageRefused = 0;
+        await page.Context.RouteAsync("**/*", route =>
+        {
+            if (new Uri(route.Request.Url).AbsolutePath.StartsWith("/v/", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref pageRefused);
+            }
+
+            return route.AbortAsync("connectionrefused");
+        });
+        await page.Context.SetOfflineAsync(false);
+        await page.ReloadAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+        Assert.True(pageRefused > 0, "the page was never asked of the server");
+        await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+        Assert.Equal((0, null), await show.TallyAsync(entry.Id));
+
+        // The server is back: the waiting vote is sent once.
+        await page.Context.UnrouteAllAsync();
+        await page.EvaluateAsync("() => window.dispatchEvent(new Event('online'))");
+        await Expect(page.Locator(".waiting")).ToBeHiddenAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
+    }
+
+    [Fact]
     public async Task ScreenReaders_HearAVoteKeptOffline_ItsSending_ARefusal_AndTheConnectionState()
     {
         await using var show = await VoterShow.StartAsync();
