@@ -178,26 +178,35 @@ function rejoin() {
 
 // --- Catching up --------------------------------------------------------------------------------------------------
 
-/** The full state: GetShow (HTTP when the hub is down), GET /api/voting (voting.js), /api/votes, /api/results. */
+/** The full state: GetShow and GetResults over the hub (over HTTP when it is down), GET /api/voting (voting.js),
+ * /api/votes. */
 const refresh = oneAtATime(async () => {
   if (app.screen !== "ready") return;
   const seen = { ...pushes };
   const askVotes = app.token && !votesKnown;
   votesKnown = false;
   const [show, , mine, results] = await Promise.all([
-    live.getShow().then(async (state) => state ?? (await request("GET", "/api/show")).data),
+    overHub("GetShow", "/api/show"),
     voting.fetch(),
     askVotes ? request("GET", "/api/votes", { token: app.token }) : null,
-    request("GET", "/api/results"),
+    overHub("GetResults", "/api/results"),
   ]);
   if (show && typeof show.sequence === "number") takeShow(show);
   // A push that arrived while these were on their way is at least as new: keep it.
-  if (results.status === 200 && pushes.results === seen.results) takeResults(results.data);
+  if (results && pushes.results === seen.results) takeResults(results);
   if (mine?.status === 200) app.setMine(mine.data);
   else if (mine?.status === 401) rejoin();
   if (app.voting && !app.finalists) takeVoting(app.voting);
   app.markSynced();
 }, true);
+
+/** A hub method's answer, or when the hub gives none the same over HTTP (`path`); null when neither answers. */
+async function overHub(method, path) {
+  const answer = await live.ask(method);
+  if (answer) return answer;
+  const response = await request("GET", path);
+  return response.status === 200 ? response.data : null;
+}
 
 /** GET /api/finalists (the Best In Show ballot) until it comes, or the server says it is not offered. */
 const loadFinalists = oneAtATime(async () => {

@@ -8,11 +8,20 @@ const BUNDLE = "%JS%";
 const PAGE = "/v/"; // the same page as /v/{any code}
 const CACHE = `amv-voter-${BUNDLE.slice(BUNDLE.lastIndexOf("/") + 1)}`;
 
+// Filled from what the page has just downloaded (the browser's HTTP cache: "force-cache" takes it as it is, without
+// asking the server again), so installing costs the phone nothing more; from the server only when that is gone.
 self.addEventListener("install", (event) => {
+  const keep = (cache, url, key) =>
+    fetch(url, { cache: "force-cache" }).then((response) => {
+      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      return cache.put(key, response);
+    });
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll([PAGE, BUNDLE]))
+    Promise.all([caches.open(CACHE), self.clients.matchAll({ type: "window", includeUncontrolled: true })])
+      .then(([cache, pages]) => {
+        const page = pages.map((client) => new URL(client.url)).find((url) => url.pathname.startsWith(PAGE));
+        return Promise.all([keep(cache, page ? page.pathname : PAGE, PAGE), keep(cache, BUNDLE, BUNDLE)]);
+      })
       .then(() => self.skipWaiting()),
   );
 });
