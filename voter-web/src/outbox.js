@@ -39,6 +39,7 @@ export function createOutbox(hooks) {
   let pausedUntil = 0;
   let failing = false; // the last try did not reach the server
   let serverBusy = false; // the server answered 503 (its storage is full): it asked to wait, the ballot is kept
+  let retryAsked = false; // retryNow during a try: try again the moment it ends (it may have failed for what is now over)
   let told = 0; // the sequence of the last ballot said to be held (hooks.held): each is said once
 
   function vote(entryId, score) {
@@ -148,12 +149,17 @@ export function createOutbox(hooks) {
     } finally {
       busy = false;
       hooks.changed();
+      if (retryAsked) {
+        retryAsked = false;
+        flush();
+      }
     }
   }
 
   /** The network is back or the page is visible again: forget the backoff and send now (a 429's wait still holds). */
   function retryNow() {
     attempt = 0;
+    if (busy) retryAsked = true;
     flush();
   }
 

@@ -6,7 +6,7 @@ import { createLive } from "./live.js"; // first: see main.js
 import { createOutbox } from "./outbox.js";
 import * as app from "./state.js";
 import { T, phaseLabel } from "./lang.js";
-import { delay, delayUntilOnline, load, oneAtATime, request, retryDelayMs } from "./net.js";
+import { delay, delayUntilOnline, load, networkMark, oneAtATime, request, retryDelayMs } from "./net.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
 import { followVoting } from "./voting.js";
@@ -135,6 +135,7 @@ function storedEntry() {
  * a 429 asks (saying the server is busy), and backs off when the server cannot be reached. */
 async function enter(body) {
   for (let attempt = 0; ; attempt++) {
+    const mark = networkMark();
     const joined = await request("POST", "/api/voters", { body: body.cardKey ? { ...body, device: deviceId() } : body });
     const answer =
       (joined.status === 201 || joined.status === 200) && joined.data?.token
@@ -148,7 +149,7 @@ async function enter(body) {
     const wait = retryDelayMs(joined, attempt);
     app.setJoinWait(!busy, busy ? Date.now() + wait : 0);
     // Unreachable: try again the moment the network returns, not at the next backoff step. A busy server's wait holds.
-    await (busy ? delay(wait) : delayUntilOnline(wait));
+    await (busy ? delay(wait) : delayUntilOnline(wait, mark));
   }
 }
 

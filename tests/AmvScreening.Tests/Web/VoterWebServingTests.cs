@@ -74,6 +74,24 @@ public sealed partial class VoterWebServingTests : IDisposable
     }
 
     [Fact]
+    public async Task ServiceWorker_IsServedFromThePagesFolder_NeverCached_NamingTheBundleOfThisBuild()
+    {
+        var html = Encoding.UTF8.GetString((await GetAsync("/v/ABC123", null)).Body);
+        var bundle = ScriptSource().Match(html).Groups[1].Value;
+
+        var (status, headers, body) = await GetAsync("/v/sw.js", "gzip");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("text/javascript", headers.ContentType);
+        Assert.Equal("no-cache", headers.CacheControl);
+        var worker = Decode(body, "gzip");
+        Assert.Contains($"\"{bundle}\"", worker);
+        // It keeps the page and the bundle, nothing of the API.
+        Assert.DoesNotContain("/api", worker);
+        // Only from the page's folder (its scope): not as an immutable asset.
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/voter/sw.js", null)).Status);
+    }
+
+    [Fact]
     public async Task CommittedBuild_IsWhatTheSourcesBuildTo()
     {
         var folder = RepoPaths.Of("voter-web");
