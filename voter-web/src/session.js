@@ -18,12 +18,13 @@ const roomCode = codeInPath(location.pathname); // from the QR of the screen or 
 const linkCard = cardInLink(location.hash);
 if (/card=/.test(location.hash)) history.replaceState(null, "", location.pathname + location.search);
 
-const pushes = { show: 0, results: 0 }; // pushes received: a refresh's answers never replace newer ones
+const pushes = { show: 0, results: 0, saved: 0 }; // pushes and confirmed ballots: a refresh's answers never replace newer ones
 let votesKnown = false; // join has just learned this phone's votes: the refresh right after need not ask again
 
 const outbox = createOutbox({
   token: () => (app.screen === "ready" ? app.token : null),
   confirmed(kind, entryId, value) {
+    pushes.saved++;
     const entry = app.findEntry(kind === "vote" ? entryId : value);
     if (kind === "vote") app.confirmVote(entryId, value);
     else app.confirmPick(value);
@@ -195,7 +196,8 @@ const refresh = oneAtATime(async () => {
   if (show && typeof show.sequence === "number") takeShow(show);
   // A push that arrived while these were on their way is at least as new: keep it.
   if (results && pushes.results === seen.results) takeResults(results);
-  if (mine?.status === 200) app.setMine(mine.data);
+  // A ballot confirmed while GET /api/votes was on its way is newer than its answer: keep it (a later refresh asks again).
+  if (mine?.status === 200 && pushes.saved === seen.saved) app.setMine(mine.data);
   else if (mine?.status === 401) rejoin();
   if (app.voting && !app.finalists) takeVoting(app.voting);
   app.markSynced();
