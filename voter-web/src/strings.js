@@ -50,6 +50,7 @@ export const strings = {
 
     // Now playing
     nowTitle: "On screen",
+    showUnknown: "Not known yet: the page shows what is on screen as soon as it reaches the server.",
     phase: {
       categoryCard: "Next category",
       introSlate: "Up next",
@@ -173,6 +174,7 @@ export const strings = {
     needCard: "投票には投票カードが必要です。スタッフにお求めください。",
 
     nowTitle: "上映中の画面",
+    showUnknown: "まだわかりません。サーバーにつながり次第、上映中の画面を表示します。",
     phase: {
       categoryCard: "次の部門",
       introSlate: "次の作品",

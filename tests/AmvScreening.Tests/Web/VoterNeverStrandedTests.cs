@@ -102,6 +102,9 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
         await Expect(page.Locator(".conn")).ToHaveTextAsync("Offline");
         await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+        // It knows nothing of the show yet, and says so (not "before the show").
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("On screen");
+        await Expect(page.Locator(".now .now-message")).ToHaveTextAsync("Not known yet: the page shows what is on screen as soon as it reaches the server.");
         await VoterPageChecks.AssertAccessibleAsync(page, "reloaded offline");
         await VoterPageChecks.ScreenshotAsync(page, "reloaded-offline");
 
@@ -109,6 +112,7 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         await page.Context.SetOfflineAsync(false);
         await Expect(page.Locator(".waiting")).ToBeHiddenAsync();
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        await Expect(page.Locator("#now-title")).ToHaveTextAsync(entry.Title);
         Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
     }
 
