@@ -187,6 +187,10 @@ public interface IShowHub
     /// <summary>Anyone: the current show state.</summary>
     Task<ShowState> GetShow();
 
+    /// <summary>Anyone: what has been revealed, as <c>GET /api/results</c> answers (for a client already connected, one
+    /// request less).</summary>
+    Task<PublicResults> GetResults();
+
     /// <summary>Player only: what is on screen changed. Returns the state the server now holds.</summary>
     Task<ShowState> ReportOnScreen(OnScreenReport report);
 
@@ -202,6 +206,7 @@ public interface IShowHub
 public static class ShowHubMethods
 {
     public const string GetShow = nameof(IShowHub.GetShow);
+    public const string GetResults = nameof(IShowHub.GetResults);
     public const string ReportOnScreen = nameof(IShowHub.ReportOnScreen);
     public const string SendPlayerCommand = nameof(IShowHub.SendPlayerCommand);
     public const string GetPlayerPresence = nameof(IShowHub.GetPlayerPresence);

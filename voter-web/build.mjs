@@ -1,11 +1,13 @@
 // Builds the phone app into dist/: one minified JS bundle with a content hash in its name (the SignalR client
-// included) and index.html with the CSS inline and a Content-Security-Policy that allows exactly that CSS.
+// included); index.html with the CSS and the small script that loads the bundle (src/boot.js) inline, and a
+// Content-Security-Policy that allows exactly those two; and sw.js, the service worker that keeps the page and the
+// bundle for opening the app offline (src/sw.js, versioned by the bundle's hash); and the screen view's page and bundle (src/screen/, docs/screen.md).
 //   node build.mjs          write dist/ (only files whose content changed are rewritten)
 //   node build.mjs --check  exit 1 when dist/ is not what the sources build to (stale or hand-edited)
 // The output is deterministic: the same sources and the same esbuild give the same bytes, so a committed dist/ that
 // is up to date never shows as changed after a build.
 
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -56,13 +58,18 @@ async function styles(entry) {
   return result.outputFiles[0].text.trim();
 }
 
-/** A page's HTML: its CSS inline and a Content-Security-Policy that allows exactly that CSS, its bundle by name. */
-function page(file, style, scriptName) {
-  const styleHash = createHash("sha256").update(style).digest("base64");
+/** A file of src/ minified on its own (not bundled): the phone page's inline loader, the service worker. */
+const minified = async (file) => (await transform(readFileSync(join(src, file), "utf8"), { minify: true, target })).code.trim();
+
+const sha256 = (text) => createHash("sha256").update(text).digest("base64");
+
+/** A page's HTML: its CSS inline and a Content-Security-Policy that allows exactly that CSS and, when the page has
+ * one, its inline loader (`%BOOT%`); its bundle by URL (`%JS%`). */
+function page(file, style, scriptUrl, boot = null) {
   const csp = [
     "default-src 'none'",
-    "script-src 'self'",
-    `style-src 'sha256-${styleHash}'`,
+    boot ? `script-src 'self' 'sha256-${sha256(boot)}'` : "script-src 'self'",
+    `style-src 'sha256-${sha256(style)}'`,
     "img-src 'self' data:",
     "connect-src 'self' ws: wss:",
     "base-uri 'none'",
@@ -71,19 +78,26 @@ function page(file, style, scriptName) {
   return readFileSync(join(src, file), "utf8")
     .replace("%CSP%", csp)
     .replace("%CSS%", () => style)
-    .replace("%JS%", `/voter/${scriptName}`);
+    .replace("%JS%", scriptUrl)
+    .replace("%BOOT%", () => boot ?? "");
 }
 
+// The phone app: its page loads the bundle through a small inline loader that retries it, and a service worker keeps
+// both for a reload offline (docs/voter-web.md).
 const { file: bundle, name: bundleName } = await script("main.js", "app");
-const html = page("index.html", await styles("app.css"), bundleName);
+const bundleUrl = `/voter/${bundleName}`;
+const boot = (await minified("boot.js")).replace("%JS%", bundleUrl);
+const worker = (await minified("sw.js")).replace("%JS%", bundleUrl);
+const html = page("index.html", await styles("app.css"), bundleUrl, boot);
 
 // The screen view (/screen, docs/screen.md): its own small page and bundle, the same SignalR client.
 const { file: screenBundle, name: screenBundleName } = await script(join("screen", "screen.js"), "screen");
-const screenHtml = page(join("screen", "screen.html"), await styles(join("screen", "screen.css")), screenBundleName);
+const screenHtml = page(join("screen", "screen.html"), await styles(join("screen", "screen.css")), `/voter/${screenBundleName}`);
 
 const outputs = new Map([
   ["index.html", Buffer.from(html)],
   [bundleName, Buffer.from(bundle.contents)],
+  ["sw.js", Buffer.from(worker)],
   ["screen.html", Buffer.from(screenHtml)],
   [screenBundleName, Buffer.from(screenBundle.contents)],
 ]);
@@ -104,6 +118,6 @@ if (check) {
     const path = join(dist, name);
     if (!existsSync(path) || !readFileSync(path).equals(bytes)) writeFileSync(path, bytes);
   }
-  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B), `
+  console.log(`voter-web/dist: index.html (${outputs.get("index.html").length} B), ${bundleName} (${bundle.contents.length} B), sw.js (${worker.length} B), `
     + `screen.html (${screenHtml.length} B), ${screenBundleName} (${screenBundle.contents.length} B)`);
 }

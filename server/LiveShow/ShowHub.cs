@@ -9,7 +9,8 @@ namespace AmvScreening.Server.LiveShow;
 /// <summary>The show hub (docs/protocol.md). Anyone may connect; each connection joins the group of its role
 /// (anonymous connections are voters), and the methods that act check the role.</summary>
 public sealed class ShowHub(
-    ShowService show, PlayerPresenceTracker presence, AudienceCounter audience, PlayerCommandSender commands, VoterTokens tokens, VoterRegistry voters)
+    ShowService show, PlayerPresenceTracker presence, AudienceCounter audience, PlayerCommandSender commands, VoterTokens tokens, VoterRegistry voters,
+    Results.ResultsService results)
     : Hub<IShowClient>, IShowHub
 {
     public override async Task OnConnectedAsync()
@@ -52,6 +53,8 @@ public sealed class ShowHub(
     }
 
     public Task<ShowState> GetShow() => Task.FromResult(show.Current);
+
+    public Task<PublicResults> GetResults() => results.GetPublicAsync(Context.ConnectionAborted);
 
     [Authorize(Policy = Roles.Policies.Player)]
     public Task<ShowState> ReportOnScreen(OnScreenReport report) => show.ApplyReportAsync(report, Context.ConnectionAborted);

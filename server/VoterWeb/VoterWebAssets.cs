@@ -13,6 +13,9 @@ public sealed partial class VoterWebAssets
 {
     public const string IndexName = "index.html";
 
+    /// <summary>The offline shell's service worker, served from the page's folder so that it may serve the pages.</summary>
+    public const string ServiceWorkerName = "sw.js";
+
     private static readonly FrozenDictionary<string, string> ContentTypes = new Dictionary<string, string>
     {
         [".html"] = "text/html; charset=utf-8",

@@ -8,8 +8,9 @@ namespace AmvScreening.Server.VoterWeb;
 
 /// <summary>
 /// The phone app (docs/voter-web.md): its page at <c>/v/{room code}</c> (never cached, so a new build reaches phones at
-/// once), its hashed bundle under <c>/voter/</c> (cached for a year, immutable), both Brotli or gzip compressed; and
-/// the public list of finalists for the Best In Show ballot.
+/// once), its service worker at <c>/v/sw.js</c> (the offline shell, for every page under /v/; never cached either), its
+/// hashed bundle under <c>/voter/</c> (cached for a year, immutable), all Brotli or gzip compressed; and the public list
+/// of finalists for the Best In Show ballot.
 /// </summary>
 public static class VoterWebEndpoints
 {
@@ -24,13 +25,17 @@ public static class VoterWebEndpoints
 
     public static IEndpointRouteBuilder MapVoterWeb(this IEndpointRouteBuilder app)
     {
+        // A literal segment: chosen over the room-code route below.
+        app.MapGet(PagePath + "/" + VoterWebAssets.ServiceWorkerName, (VoterWebAssets assets, HttpContext context) =>
+                assets.Find(VoterWebAssets.ServiceWorkerName) is { } worker ? Serve(context, worker, PageCache) : Http.NotFound())
+            .ExcludeFromDescription();
         app.MapGet(PagePath + "/{code?}", (string? code, VoterWebAssets assets, HttpContext context) =>
                 assets.Index is { } index ? Serve(context, index, PageCache, assets.PagePolicy) : NotBuilt(assets))
             .WithTags("Voter")
             .WithSummary("The voter page for a room code (public).")
             .ExcludeFromDescription();
         app.MapGet(AssetsPath + "/{name}", (string name, VoterWebAssets assets, HttpContext context) =>
-                !name.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && assets.Find(name) is { } asset
+                !name.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && name != VoterWebAssets.ServiceWorkerName && assets.Find(name) is { } asset
                     ? Serve(context, asset, ImmutableCache)
                     : Http.NotFound())
             .WithTags("Voter")

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { codeInPath } from "../../voter-web/src/codes.js";
-import { oneAtATime, reconnectDelayMs, retryDelayMs } from "../../voter-web/src/net.js";
+import { delayUntilOnline, oneAtATime, reconnectDelayMs, retryDelayMs } from "../../voter-web/src/net.js";
 import { applyVotingChange, followVoting } from "../../voter-web/src/voting.js";
 
 let copies = 0;
@@ -245,5 +245,58 @@ test("Reconnecting: the first try at a random moment within a second, then backi
     const waits = Array.from({ length: 50 }, () => reconnectDelayMs(retries));
     assert.ok(waits.every((ms) => ms >= low && ms <= high), `${retries}: ${waits}`);
     assert.ok(new Set(waits).size > 5, `${retries}: jittered`);
+  }
+});
+
+test("A wait for the next try ends when the network comes back, not later; without that, at its time", async () => {
+  globalThis.window = new EventTarget();
+  try {
+    const started = Date.now();
+    const waiting = delayUntilOnline(60000);
+    window.dispatchEvent(new Event("online"));
+    await waiting;
+    assert.ok(Date.now() - started < 1000);
+    await delayUntilOnline(10); // no event: ends at its time
+  } finally {
+    delete globalThis.window;
+  }
+});
+
+test("A ballot that cannot reach the server is said to be kept once, not at every retry; each new one is said too; the network back during a try sends at once", async () => {
+  const { createOutbox } = await import("../../voter-web/src/outbox.js");
+  const realFetch = globalThis.fetch;
+  let reachable = false;
+  globalThis.fetch = async (_path, init) => {
+    if (!reachable) throw new TypeError("Failed to fetch");
+    const body = JSON.parse(init.body);
+    return new Response(JSON.stringify({ score: body.score }), { status: 200 });
+  };
+  const held = [];
+  const confirmed = [];
+  const outbox = createOutbox({
+    token: () => "token",
+    confirmed: (kind, entryId, value) => confirmed.push([kind, entryId, value]),
+    refused: () => assert.fail("nothing is refused"),
+    held: (kind, entryId, value) => held.push([kind, entryId, value]),
+    unauthorized: () => assert.fail("the token is valid"),
+    changed: () => {},
+  });
+  try {
+    outbox.vote(1, 4);
+    await afterMicrotasks();
+    await outbox.flush(); // retries
+    await outbox.flush();
+    assert.deepEqual(held, [["vote", 1, 4]]);
+    outbox.vote(2, 3); // the server is known to be out of reach: said at once
+    await outbox.flush();
+    assert.deepEqual(held, [["vote", 1, 4], ["vote", 2, 3]]);
+
+    reachable = true;
+    outbox.retryNow();
+    for (let turn = 0; turn < 100 && confirmed.length < 2; turn++) await afterMicrotasks();
+    assert.deepEqual(confirmed.map(([, id]) => id).sort(), [1, 2]);
+    assert.equal(outbox.isFailing(), false);
+  } finally {
+    globalThis.fetch = realFetch;
   }
 });

@@ -76,13 +76,14 @@ export function createLive(handlers) {
     start();
   }
 
-  /** GetShow over the hub, or null when not connected or no answer within 5 s (a socket that died while asleep). */
-  async function getShow() {
+  /** A hub method's answer (GetShow, GetResults), or null when not connected or no answer within 5 s (a socket that
+   * died while asleep). */
+  async function ask(method) {
     if (connection.state !== HubConnectionState.Connected) return null;
     let timeout;
     try {
       return await Promise.race([
-        connection.invoke("GetShow"),
+        connection.invoke(method),
         new Promise((resolve) => {
           timeout = setTimeout(() => resolve(null), 5000);
         }),
@@ -94,6 +95,6 @@ export function createLive(handlers) {
     }
   }
 
-  return { start, kick, getShow, isLive: () => connection.state === HubConnectionState.Connected };
+  return { start, kick, ask, isLive: () => connection.state === HubConnectionState.Connected };
 }
 

@@ -73,3 +73,11 @@ function draw() {
 app.onChange(draw);
 app.render();
 start();
+
+// The offline shell (sw.js): once the page has loaded, so that it never slows the first vote. Browsers offer service
+// workers only on HTTPS and on localhost.
+const keepOffline = () => navigator.serviceWorker.register("/v/sw.js").catch(() => {});
+if ("serviceWorker" in navigator) {
+  if (document.readyState === "complete") keepOffline();
+  else window.addEventListener("load", keepOffline);
+}

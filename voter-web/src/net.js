@@ -103,6 +103,28 @@ export function reconnectDelayMs(retries) {
 
 export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+let returns = 0; // how many times the network came back (the browser's `online` event)
+if (typeof window !== "undefined") window.addEventListener("online", () => returns++);
+
+/** A mark to give delayUntilOnline: taken before a request, it makes the wait after it end at once when the network
+ * came back while the request was on its way (and so failed for what is now over). */
+export const networkMark = () => returns;
+
+/** Waits `ms`, or less: until the network comes back (the browser's `online` event), when that is sooner, or not at
+ * all when it came back since `mark` (networkMark). */
+export function delayUntilOnline(ms, mark = returns) {
+  if (mark !== returns) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener("online", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener("online", done);
+  });
+}
+
 /** `task` one run at a time: a call while it runs gets the run under way, and with `again` also asks for one more run
  * after it (what the task reads may have changed meanwhile). `.busy()`: a run is under way. */
 export function oneAtATime(task, again = false) {

@@ -27,7 +27,8 @@ export function pendingCount() {
 
 /**
  * The sender. `hooks`: token() → the voter token or null; confirmed(kind, entryId, value) after a 200;
- * refused(kind, entryId, reason) after a refusal; unauthorized() after a 401; changed() whenever the outbox or the
+ * refused(kind, entryId, reason) after a refusal; held(kind, entryId, value) once per ballot that could not reach the
+ * server (it stays queued); unauthorized() after a 401; changed() whenever the outbox or the
  * sender's state changed. isFailing(): the last try did not reach the server; isBusy(): the server asked to wait (503).
  */
 export function createOutbox(hooks) {
@@ -38,21 +39,34 @@ export function createOutbox(hooks) {
   let pausedUntil = 0;
   let failing = false; // the last try did not reach the server
   let serverBusy = false; // the server answered 503 (its storage is full): it asked to wait, the ballot is kept
+  let retryAsked = false; // retryNow during a try: try again the moment it ends (it may have failed for what is now over)
+  let told = 0; // the sequence of the last ballot said to be held (hooks.held): each is said once
 
   function vote(entryId, score) {
     const box = read();
     box.votes[entryId] = { score, sequence: nextSequence() };
     save(KEY, box);
-    hooks.changed();
-    flush();
+    queued({ kind: "vote", entryId, ...box.votes[entryId] });
   }
 
   function pick(entryId) {
     const box = read();
     box.pick = { entryId, sequence: nextSequence() };
     save(KEY, box);
+    queued({ kind: "pick", ...box.pick });
+  }
+
+  function queued(job) {
+    if (failing) tell(job); // the server is out of reach already: this one waits too
     hooks.changed();
     flush();
+  }
+
+  /** Says (once per ballot) that `job` is kept on the phone because the server could not be reached. */
+  function tell(job) {
+    if (job.sequence <= told) return;
+    told = job.sequence;
+    hooks.held(job.kind, job.entryId, job.kind === "vote" ? job.score : job.entryId);
   }
 
   function next() {
@@ -121,6 +135,7 @@ export function createOutbox(hooks) {
             // No answer, a timeout, a server error, 429 or 503: keep it, try again later (as long as Retry-After says).
             const waitAsked = (status === 429 || status === 503) && response.retryAfter != null;
             failing = status !== 429 && status !== 503;
+            if (failing) tell(job);
             serverBusy = status === 503;
             const wait = retryDelayMs(response, attempt);
             if (waitAsked) pausedUntil = Date.now() + wait;
@@ -134,12 +149,17 @@ export function createOutbox(hooks) {
     } finally {
       busy = false;
       hooks.changed();
+      if (retryAsked) {
+        retryAsked = false;
+        flush();
+      }
     }
   }
 
   /** The network is back or the page is visible again: forget the backoff and send now (a 429's wait still holds). */
   function retryNow() {
     attempt = 0;
+    if (busy) retryAsked = true;
     flush();
   }
 

@@ -5,8 +5,8 @@
 import { createLive } from "./live.js"; // first: see main.js
 import { createOutbox } from "./outbox.js";
 import * as app from "./state.js";
-import { T } from "./lang.js";
-import { delay, load, oneAtATime, request, retryDelayMs } from "./net.js";
+import { T, phaseLabel } from "./lang.js";
+import { delay, delayUntilOnline, load, networkMark, oneAtATime, request, retryDelayMs } from "./net.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
 import { followVoting } from "./voting.js";
@@ -18,16 +18,22 @@ const roomCode = codeInPath(location.pathname); // from the QR of the screen or 
 const linkCard = cardInLink(location.hash);
 if (/card=/.test(location.hash)) history.replaceState(null, "", location.pathname + location.search);
 
-const pushes = { show: 0, results: 0 }; // pushes received: a refresh's answers never replace newer ones
+const pushes = { show: 0, results: 0, saved: 0 }; // pushes and confirmed ballots: a refresh's answers never replace newer ones
 let votesKnown = false; // join has just learned this phone's votes: the refresh right after need not ask again
 
 const outbox = createOutbox({
   token: () => (app.screen === "ready" ? app.token : null),
   confirmed(kind, entryId, value) {
+    pushes.saved++;
     const entry = app.findEntry(kind === "vote" ? entryId : value);
     if (kind === "vote") app.confirmVote(entryId, value);
     else app.confirmPick(value);
     if (entry) announce(kind === "vote" ? T.savedAnnounce(value, app.scoreMax(), entry.title) : T.bisSaved(entry.title));
+  },
+  held(kind, entryId, value) {
+    // Said once per ballot, not at every retry; a busy server's wait is shown beside the ballot, not announced.
+    const entry = app.findEntry(kind === "vote" ? entryId : value);
+    if (entry) announce(kind === "vote" ? T.keptAnnounce(value, app.scoreMax(), entry.title) : T.bisKept(entry.title));
   },
   refused(kind, entryId, reason) {
     // (a vote without a ballot card in card mode comes back as "card-required")
@@ -66,7 +72,7 @@ function takeShow(state) {
   const before = app.show?.entry?.id;
   if (!app.setShow(state)) return;
   if (state.entry && state.entry.id !== before && app.screen === "ready") {
-    announce(`${T.phase[state.phase] || T.nowTitle}: ${state.entry.title}`);
+    announce(`${phaseLabel(state.phase, state.entry)}: ${state.entry.title}`);
   }
 }
 
@@ -130,6 +136,7 @@ function storedEntry() {
  * a 429 asks (saying the server is busy), and backs off when the server cannot be reached. */
 async function enter(body) {
   for (let attempt = 0; ; attempt++) {
+    const mark = networkMark();
     const joined = await request("POST", "/api/voters", { body: body.cardKey ? { ...body, device: deviceId() } : body });
     const answer =
       (joined.status === 201 || joined.status === 200) && joined.data?.token
@@ -142,7 +149,8 @@ async function enter(body) {
     const busy = joined.status === 429 || joined.status === 503;
     const wait = retryDelayMs(joined, attempt);
     app.setJoinWait(!busy, busy ? Date.now() + wait : 0);
-    await delay(wait);
+    // Unreachable: try again the moment the network returns, not at the next backoff step. A busy server's wait holds.
+    await (busy ? delay(wait) : delayUntilOnline(wait, mark));
   }
 }
 
@@ -172,26 +180,36 @@ function rejoin() {
 
 // --- Catching up --------------------------------------------------------------------------------------------------
 
-/** The full state: GetShow (HTTP when the hub is down), GET /api/voting (voting.js), /api/votes, /api/results. */
+/** The full state: GetShow and GetResults over the hub (over HTTP when it is down), GET /api/voting (voting.js),
+ * /api/votes. */
 const refresh = oneAtATime(async () => {
   if (app.screen !== "ready") return;
   const seen = { ...pushes };
   const askVotes = app.token && !votesKnown;
   votesKnown = false;
   const [show, , mine, results] = await Promise.all([
-    live.getShow().then(async (state) => state ?? (await request("GET", "/api/show")).data),
+    overHub("GetShow", "/api/show"),
     voting.fetch(),
     askVotes ? request("GET", "/api/votes", { token: app.token }) : null,
-    request("GET", "/api/results"),
+    overHub("GetResults", "/api/results"),
   ]);
   if (show && typeof show.sequence === "number") takeShow(show);
   // A push that arrived while these were on their way is at least as new: keep it.
-  if (results.status === 200 && pushes.results === seen.results) takeResults(results.data);
-  if (mine?.status === 200) app.setMine(mine.data);
+  if (results && pushes.results === seen.results) takeResults(results);
+  // A ballot confirmed while GET /api/votes was on its way is newer than its answer: keep it (a later refresh asks again).
+  if (mine?.status === 200 && pushes.saved === seen.saved) app.setMine(mine.data);
   else if (mine?.status === 401) rejoin();
   if (app.voting && !app.finalists) takeVoting(app.voting);
   app.markSynced();
 }, true);
+
+/** A hub method's answer, or when the hub gives none the same over HTTP (`path`); null when neither answers. */
+async function overHub(method, path) {
+  const answer = await live.ask(method);
+  if (answer) return answer;
+  const response = await request("GET", path);
+  return response.status === 200 ? response.data : null;
+}
 
 /** GET /api/finalists (the Best In Show ballot) until it comes, or the server says it is not offered. */
 const loadFinalists = oneAtATime(async () => {

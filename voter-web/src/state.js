@@ -158,6 +158,9 @@ export function markSynced() {
 export const scoreMax = () => voting?.scoreMax ?? 5;
 export const scoreMin = () => voting?.scoreMin ?? 1;
 
+/** The connection as the page shows it: offline (the phone has no network), else the hub's state. */
+export const connection = () => (navigator.onLine === false ? "offline" : conn);
+
 /** The contest votes with ballot cards and this phone did not join with one: it follows the show, it does not vote. */
 export const needsCard = () => !!voting?.requireCards && via !== "card";
 

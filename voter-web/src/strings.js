@@ -12,6 +12,11 @@ export const strings = {
     connecting: "Connecting…",
     reconnecting: "Reconnecting…",
     offline: "Offline",
+    connAnnounce: {
+      live: "Connected: the vote is live.",
+      reconnecting: "Connection lost: reconnecting…",
+      offline: "Offline: your votes are kept on this phone until the connection is back.",
+    },
     waiting: (n) => (n === 1 ? "1 vote waiting to be sent" : `${n} votes waiting to be sent`),
     staleTitle: "This code has expired",
     staleBody: "Scan the code on the screen again to join the vote.",
@@ -45,11 +50,13 @@ export const strings = {
 
     // Now playing
     nowTitle: "On screen",
+    showUnknown: "Not known yet: the page shows what is on screen as soon as it reaches the server.",
     phase: {
       categoryCard: "Next category",
       introSlate: "Up next",
       video: "Now playing",
       outroSlate: "Just played: vote now",
+      outroClosed: "Just played",
       paused: "Paused",
       blackout: "On screen",
       intermission: "Intermission",
@@ -77,6 +84,7 @@ export const strings = {
     tapToRate: "Tap a star to rate.",
     saved: (n, max) => `Saved: ${n} of ${max}. Tap to change.`,
     savedAnnounce: (n, max, title) => `Saved: ${n} of ${max} stars for ${title}.`,
+    keptAnnounce: (n, max, title) => `Not sent yet: ${n} of ${max} stars for ${title} kept on this phone. It is sent as soon as the connection is back.`,
     sending: (n, max) => `Sending ${n} of ${max}…`,
     busySending: (n, max, s) => `The server is busy: ${n} of ${max} is kept on this phone and sent in about ${s} s.`,
     keptOffline: (n, max) => `${n} of ${max} kept on this phone: not sent yet. It is sent as soon as the connection is back.`,
@@ -130,6 +138,11 @@ export const strings = {
     connecting: "接続しています…",
     reconnecting: "再接続しています…",
     offline: "オフライン",
+    connAnnounce: {
+      live: "接続しました。投票できます。",
+      reconnecting: "接続が切れました。再接続しています…",
+      offline: "オフラインです。投票は接続が戻るまでこの端末に保存されます。",
+    },
     waiting: (n) => `送信待ちの投票：${n}件`,
     staleTitle: "このコードは期限切れです",
     staleBody: "画面のQRコードをもう一度読み取って投票に参加してください。",
@@ -161,11 +174,13 @@ export const strings = {
     needCard: "投票には投票カードが必要です。スタッフにお求めください。",
 
     nowTitle: "上映中の画面",
+    showUnknown: "まだわかりません。サーバーにつながり次第、上映中の画面を表示します。",
     phase: {
       categoryCard: "次の部門",
       introSlate: "次の作品",
       video: "上映中",
       outroSlate: "上映終了：投票してください",
+      outroClosed: "上映した作品",
       paused: "一時停止中",
       blackout: "上映中の画面",
       intermission: "休憩中",
@@ -192,6 +207,7 @@ export const strings = {
     tapToRate: "星をタップして評価してください。",
     saved: (n, max) => `保存しました：${max}点中${n}点。タップで変更できます。`,
     savedAnnounce: (n, max, title) => `「${title}」の評価${max}点中${n}点を保存しました。`,
+    keptAnnounce: (n, max, title) => `「${title}」の評価${max}点中${n}点はこの端末に保存中で、まだ送信されていません。接続が戻り次第送信します。`,
     sending: (n, max) => `${max}点中${n}点を送信中…`,
     busySending: (n, max, s) => `サーバーが混み合っています。${max}点中${n}点はこの端末に保存中で、約${s}秒後に送信します。`,
     keptOffline: (n, max) => `${max}点中${n}点はこの端末に保存中で、まだ送信されていません。接続が戻り次第送信します。`,

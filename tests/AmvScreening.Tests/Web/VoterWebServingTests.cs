@@ -30,8 +30,11 @@ public sealed partial class VoterWebServingTests : IDisposable
         Assert.Equal("no-cache", headers.CacheControl);
         Assert.Equal("Accept-Encoding", headers.Vary);
         var html = Decode(body, "br");
-        Assert.Contains("<script src=\"/voter/app-", html);
-        Assert.Matches("Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; style-src 'sha256-", html);
+        Assert.Matches("Content-Security-Policy\" content=\"default-src 'none'; script-src 'self' 'sha256-[^']+'; style-src 'sha256-", html);
+        // The one inline script (it loads the bundle, retrying) is allowed by its hash, exactly.
+        var inline = Regex.Match(html, "<script>(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("\"/voter/app-", inline);
+        Assert.Contains($"script-src 'self' 'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(inline)))}'", html);
         Assert.DoesNotContain("unsafe-inline", html);
 
         var gzip = await GetAsync("/v/ABC123", "gzip");
@@ -68,6 +71,24 @@ public sealed partial class VoterWebServingTests : IDisposable
 
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/voter/app-NOTTHERE.js", null)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/voter/index.html", null)).Status);
+    }
+
+    [Fact]
+    public async Task ServiceWorker_IsServedFromThePagesFolder_NeverCached_NamingTheBundleOfThisBuild()
+    {
+        var html = Encoding.UTF8.GetString((await GetAsync("/v/ABC123", null)).Body);
+        var bundle = ScriptSource().Match(html).Groups[1].Value;
+
+        var (status, headers, body) = await GetAsync("/v/sw.js", "gzip");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("text/javascript", headers.ContentType);
+        Assert.Equal("no-cache", headers.CacheControl);
+        var worker = Decode(body, "gzip");
+        Assert.Contains($"\"{bundle}\"", worker);
+        // It keeps the page and the bundle, nothing of the API.
+        Assert.DoesNotContain("/api", worker);
+        // Only from the page's folder (its scope): not as an immutable asset.
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/voter/sw.js", null)).Status);
     }
 
     [Fact]
@@ -143,6 +164,6 @@ public sealed partial class VoterWebServingTests : IDisposable
 
     private sealed record Headers(string? ContentType, string? ContentEncoding, string? CacheControl, string Vary, string? ETag);
 
-    [GeneratedRegex("<script src=\"([^\"]+)\"")]
+    [GeneratedRegex("\"(/voter/app-[^\"]+)\"")]
     private static partial Regex ScriptSource();
 }

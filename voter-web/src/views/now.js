@@ -2,7 +2,7 @@
 // projector stops reporting, it says so instead of presenting what was last shown as what is on screen.
 
 import { el, iconText, replace } from "../dom.js";
-import { T } from "../lang.js";
+import { T, phaseLabel } from "../lang.js";
 import * as app from "../state.js";
 import { createRater, entryDetails } from "./entry.js";
 
@@ -25,7 +25,9 @@ export function nowView() {
     const entry = state.entry || null;
     // The projector stopped reporting: say so instead of presenting what it last showed as what is on screen.
     const lost = state.projector === "lost" && phase !== "idle";
-    const label = lost ? T.lostTitle : T.phase[phase] || T.nowTitle;
+    // Opened without the server (offline, from the service worker): nothing is known of the show, not "before the show".
+    const unknown = !app.show;
+    const label = lost ? T.lostTitle : unknown ? T.nowTitle : phaseLabel(phase, entry);
     if (head.textContent !== label) replace(head, iconText(phase === "video" && !lost ? "play" : "film", label));
     section.dataset.phase = phase;
     section.dataset.projector = lost ? "lost" : "live";
@@ -38,6 +40,8 @@ export function nowView() {
       rater.update(entry);
     } else if (lost) {
       show("lost", lostLine);
+    } else if (unknown) {
+      show("unknown", () => el("p.now-message", null, T.showUnknown));
     } else {
       const message = betweenEntries(phase, state.categoryId);
       show(`msg|${message}`, () => [el("p.now-message", null, message), message === T.idleBody && el("p.muted", null, T.idleHint)]);

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using AmvScreening.Protocol;
+using AmvScreening.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AmvScreening.Tests.Web;
+
+/// <summary>
+/// The phone app when the network or the server lets it down, in real Chromium against the real server: a join during
+/// an outage, a bundle download that fails, a reload while offline; what a screen reader hears of each; and the page
+/// never saying two contradictory things at once. Each new state is checked with axe-core.
+/// </summary>
+public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Browser>
+{
+    static VoterNeverStrandedTests() => VoterPageChecks.Init();
+
+    [Fact]
+    public async Task JoinDuringAnOutage_JoinsWithin3Seconds_OfTheNetworkReturning_NotAtItsNextBackoffStep()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var page = await show.NewPhoneAsync(browser);
+        // The server cannot be reached for the join: enough failed tries that the next one is at least ~5 s away.
+        var tries = 0;
+        var backedOff = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/voters", async route =>
+        {
+            if (Interlocked.Increment(ref tries) >= 4)
+            {
+                backedOff.TrySetResult();
+            }
+
+            await route.AbortAsync();
+        });
+        await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
+        await Expect(page.Locator("#main")).ToContainTextAsync("Can't reach the server. Trying again…");
+        await VoterPageChecks.AssertAccessibleAsync(page, "joining without the server");
+        await backedOff.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // The phone loses the network, the outage ends meanwhile, then the network returns.
+        await page.Context.SetOfflineAsync(true);
+        await page.UnrouteAllAsync();
+        var back = Stopwatch.StartNew();
+        await page.Context.SetOfflineAsync(false);
+
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready", new() { Timeout = 3000 });
+        Assert.True(back.Elapsed < TimeSpan.FromSeconds(3), $"joined {back.Elapsed.TotalSeconds:0.0} s after the network returned");
+        Assert.True(tries <= 5, $"{tries} tries to join");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+    }
+
+    [Fact]
+    public async Task BundleDownloadFails_ThePageSaysItIsRetrying_AndTheAppComesUp()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var page = await show.NewPhoneAsync(browser);
+        // The first download of the script bundle is lost; the second is held until the test has seen the page say
+        // it is retrying.
+        var tries = 0;
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/voter/app-*.js", async route =>
+        {
+            if (Interlocked.Increment(ref tries) == 1)
+            {
+                await route.AbortAsync();
+                return;
+            }
+
+            await seen.Task.WaitAsync(Browser.Bound);
+            await route.ContinueAsync();
+        });
+
+        await page.GotoAsync($"/v/{await show.RoomCodeAsync()}", new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Locator("#main .loading")).ToHaveTextAsync("Still loading… retrying · 読み込み中… 再試行しています");
+        await Expect(page.Locator("#main .loading")).ToHaveAttributeAsync("role", "status");
+        await VoterPageChecks.AssertAccessibleAsync(page, "bundle retrying");
+        seen.SetResult();
+
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Before the show");
+        Assert.True(tries >= 2, $"{tries} downloads of the bundle");
+    }
+
+    [Fact]
+    public async Task ReloadWhileOffline_OpensTheApp_FromTheServiceWorker_WithTheVotesStillWaiting()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var entry = show.Entries[7];
+        await show.PlayAsync(entry.Id);
+        var page = await show.OpenPhoneAsync(browser);
+        await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
+        // The offline shell is in place once the service worker controls the page.
+        await page.WaitForFunctionAsync("() => !!navigator.serviceWorker.controller");
+
+        await page.Context.SetOfflineAsync(true);
+        await Star(page, 4, entry.Title).ClickAsync();
+        await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+
+        var reloaded = await page.ReloadAsync();
+        Assert.True(reloaded!.FromServiceWorker);
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+        await Expect(page.Locator(".conn")).ToHaveTextAsync("Offline");
+        await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+        // It knows nothing of the show yet, and says so (not "before the show").
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("On screen");
+        await Expect(page.Locator(".now .now-message")).ToHaveTextAsync("Not known yet: the page shows what is on screen as soon as it reaches the server.");
+        await VoterPageChecks.AssertAccessibleAsync(page, "reloaded offline");
+        await VoterPageChecks.ScreenshotAsync(page, "reloaded-offline");
+
+        // The network is back: the waiting vote is sent once.
+        await page.Context.SetOfflineAsync(false);
+        await Expect(page.Locator(".waiting")).ToBeHiddenAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        await Expect(page.Locator("#now-title")).ToHaveTextAsync(entry.Title);
+        Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
+    }
+
+    [Fact]
+    public async Task ScreenReaders_HearAVoteKeptOffline_ItsSending_ARefusal_AndTheConnectionState()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var entry = show.Entries[2];
+        await show.PlayAsync(entry.Id);
+        var page = await show.NewPhoneAsync(browser);
+        // Everything the live region says, in order (a message can be replaced faster than a test polls), and the
+        // page's WebSockets, so that the test can cut the hub's.
+        await page.AddInitScriptAsync("""
+            (() => {
+              const Native = window.WebSocket;
+              window.__sockets = [];
+              window.WebSocket = class extends Native {
+                constructor(...args) { super(...args); window.__sockets.push(this); }
+              };
+              window.__said = [];
+              new MutationObserver(() => {
+                const text = document.querySelector("[role=status][aria-live=polite]")?.textContent.trim();
+                if (text && text !== window.__said.at(-1)) window.__said.push(text);
+              }).observe(document, { subtree: true, childList: true, characterData: true });
+            })();
+            """);
+        await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
+        await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+
+        await page.Context.SetOfflineAsync(true);
+        await SaysAsync(page, "Offline: your votes are kept on this phone until the connection is back.");
+
+        await Star(page, 4, entry.Title).ClickAsync();
+        await SaysAsync(page, $"Not sent yet: 4 of 5 stars for {entry.Title} kept on this phone. It is sent as soon as the connection is back.");
+        await VoterPageChecks.AssertAccessibleAsync(page, "vote kept offline");
+
+        await page.Context.SetOfflineAsync(false);
+        await SaysAsync(page, $"Saved: 4 of 5 stars for {entry.Title}.");
+        await SaysAsync(page, "Connected: the vote is live.");
+        Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
+
+        // The server refuses the next vote (its category closed while the vote was on its way).
+        await page.RouteAsync("**/api/votes/*", route => route.FulfillAsync(new()
+        {
+            Status = 409,
+            ContentType = "application/problem+json",
+            Body = """{"title":"Voting has closed.","reason":"closed"}""",
+        }));
+        await Star(page, 2, entry.Title).ClickAsync();
+        await SaysAsync(page, "Not counted: voting closed before your vote reached the server.");
+        await VoterPageChecks.AssertAccessibleAsync(page, "vote refused");
+
+        // The hub's socket drops with the network still up: reconnecting, then live again.
+        var before = await page.EvaluateAsync<int>("() => window.__said.length");
+        await page.EvaluateAsync("() => window.__sockets.at(-1).close()");
+        await page.WaitForFunctionAsync(
+            "n => window.__said.slice(n).join('|').includes('Connection lost: reconnecting…|Connected: the vote is live.')", before);
+    }
+
+    /// <summary>Waits until the live region has said <paramref name="message"/> (bounded by the Expect timeout).</summary>
+    private static async Task SaysAsync(IPage page, string message)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("m => window.__said.includes(m)", message, new() { Timeout = (float)Browser.Bound.TotalMilliseconds });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The live region never said \"{message}\"; it said: {await page.EvaluateAsync<string>("() => window.__said.join(' | ')")}");
+        }
+    }
+
+    [Fact]
+    public async Task CategoryClosedDuringItsOutro_TheHeadingNoLongerSaysVoteNow()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var entry = show.Entries[5];
+        await show.PlayAsync(entry.Id);
+        await show.ReportAsync(ShowPhase.OutroSlate, entry.Id);
+        var page = await show.OpenPhoneAsync(browser);
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Just played: vote now");
+        await Expect(Star(page, 3, entry.Title)).ToBeVisibleAsync();
+
+        await show.PostAsync($"/api/voting/categories/{entry.CategoryId}/close");
+
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("Voting for this category has closed.");
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Just played");
+        await Expect(Star(page, 3, entry.Title)).ToBeHiddenAsync();
+        await VoterPageChecks.AssertAccessibleAsync(page, "outro of a closed category");
+
+        // A phone that opens the page now reads the same from the start.
+        var late = await show.OpenPhoneAsync(browser);
+        await Expect(late.Locator(".now .status")).ToHaveTextAsync("Voting for this category has closed.");
+        await Expect(late.Locator("#now-h")).ToHaveTextAsync("Just played");
+    }
+
+    private static ILocator Star(IPage page, int score, string title) =>
+        page.GetByRole(AriaRole.Button, new() { Name = $"Rate {score} of 5 stars for {title}", Exact = true });
+}
