@@ -44,7 +44,7 @@ async function refresh() {
   // so whatever changes after the reads below is pushed to this page (a read over HTTP could fall in between).
   const before = show;
   const pushesBefore = resultsPushes;
-  const current = (await live.getShow()) || (await request("GET", "/api/show")).data;
+  const current = (await live.ask("GetShow")) || (await request("GET", "/api/show")).data;
   const [v, r] = await Promise.all([request("GET", "/api/voting"), request("GET", "/api/results")]);
   if (v.status === 200) readCategories(v.data);
   if (r.status === 200 && resultsPushes === pushesBefore) results = r.data; // a push during the read is newer
