@@ -11,15 +11,15 @@ using Xunit.Abstractions;
 
 namespace AmvScreening.Tests.Player;
 
-/// <summary>A virtual X server (Xvfb) for the screen tests, its desktop painted magenta; DISPLAY points at it for
-/// native code in this process while the tests run.</summary>
-public sealed class XvfbFixture : IAsyncLifetime
+/// <summary>A virtual X server (Xvfb) of the given size for the screen tests, its desktop painted magenta; DISPLAY
+/// points at it for native code in this process while the tests run.</summary>
+public abstract class XvfbFixtureOf(int width, int height) : IAsyncLifetime
 {
     public XvfbDisplay Display { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Display = await XvfbDisplay.StartAsync(1280, 720);
+        Display = await XvfbDisplay.StartAsync(width, height);
         await Display.PaintRootAsync(ScreenLooks.RootColour);
         Display.UseInThisProcess();
     }
@@ -30,6 +30,9 @@ public sealed class XvfbFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+/// <summary>A 1280×720 X server: the projector window's tests.</summary>
+public sealed class XvfbFixture() : XvfbFixtureOf(1280, 720);
 
 /// <summary>
 /// The projector window (<see cref="SdlScreen"/>) on a real X server (Xvfb) with libvlc drawing into it, watched the

@@ -13,23 +13,7 @@ using Xunit.Abstractions;
 namespace AmvScreening.Tests.Player;
 
 /// <summary>A 1920×1080 virtual X server, so that a screenshot's pixels are the slate's own (no scaling).</summary>
-public sealed class FullHdXvfbFixture : IAsyncLifetime
-{
-    public XvfbDisplay Display { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Display = await XvfbDisplay.StartAsync(SlateTemplate.Width, SlateTemplate.Height);
-        await Display.PaintRootAsync(ScreenLooks.RootColour);
-        Display.UseInThisProcess();
-    }
-
-    public Task DisposeAsync()
-    {
-        Display.Dispose();
-        return Task.CompletedTask;
-    }
-}
+public sealed class FullHdXvfbFixture() : XvfbFixtureOf(SlateTemplate.Width, SlateTemplate.Height);
 
 /// <summary>
 /// The slates as the projector shows them (the fullscreen window, libvlc drawing the SVG through librsvg, on a
