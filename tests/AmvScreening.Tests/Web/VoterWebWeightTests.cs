@@ -31,8 +31,10 @@ public sealed class VoterWebWeightTests(Browser browser, ITestOutputHelper outpu
         var page = await show.NewPhoneAsync(browser);
         var cdp = await page.Context.NewCDPSessionAsync(page);
         var traffic = new NetworkLog(cdp);
-        var worker = new ConcurrentQueue<IRequest>(); // every request of the context, the service worker's included
-        page.Context.Request += (_, request) => worker.Enqueue(request);
+        // Every finished request of the context, the service worker's included (one still open, or given up, has no
+        // sizes to ask for; the worker's downloads are finished once it controls the page, which is awaited below).
+        var worker = new ConcurrentQueue<IRequest>();
+        page.Context.RequestFinished += (_, request) => worker.Enqueue(request);
         await cdp.SendAsync("Network.enable");
         await cdp.SendAsync("Network.setCacheDisabled", new() { ["cacheDisabled"] = true });
 
