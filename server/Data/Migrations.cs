@@ -255,5 +255,115 @@ public static class Migrations
         """
         ALTER TABLE contest ADD COLUMN screen_view_qr INTEGER NOT NULL DEFAULT 0 CHECK (screen_view_qr IN (0, 1));
         """,
+
+        // 7: what the prizegiving shows per category: the winner alone, or the full placings (docs/prizegiving.md).
+        """
+        ALTER TABLE contest ADD COLUMN prizegiving TEXT NOT NULL DEFAULT 'winners' CHECK (prizegiving IN ('winners', 'placings'));
+        """,
+
+        // 8: the weeks before the show (docs/entries.md): the entry rules, the entries and their uploads, the judges
+        // and their scores. An entry that is promoted becomes a finalist (entries) and keeps a link to it.
+        """
+        ALTER TABLE contest ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC' CHECK (length(time_zone) BETWEEN 1 AND 64);
+        ALTER TABLE contest ADD COLUMN entries_open_at TEXT;
+        ALTER TABLE contest ADD COLUMN entry_deadline TEXT;
+        ALTER TABLE contest ADD COLUMN premiered_after TEXT;
+        ALTER TABLE contest ADD COLUMN max_entries_per_person INTEGER NOT NULL DEFAULT 3 CHECK (max_entries_per_person BETWEEN 1 AND 100);
+        ALTER TABLE contest ADD COLUMN max_entries_per_person_per_category INTEGER NOT NULL DEFAULT 1
+            CHECK (max_entries_per_person_per_category BETWEEN 1 AND 100);
+        ALTER TABLE contest ADD COLUMN judging_min INTEGER NOT NULL DEFAULT 1 CHECK (judging_min BETWEEN -100 AND 100);
+        ALTER TABLE contest ADD COLUMN judging_max INTEGER NOT NULL DEFAULT 10 CHECK (judging_max BETWEEN -100 AND 100 AND judging_max > judging_min);
+        ALTER TABLE contest ADD COLUMN blind_judging INTEGER NOT NULL DEFAULT 0 CHECK (blind_judging IN (0, 1));
+        ALTER TABLE contest ADD COLUMN outcomes_published_at TEXT;
+
+        ALTER TABLE categories ADD COLUMN description TEXT NOT NULL DEFAULT '';
+        ALTER TABLE categories ADD COLUMN finalist_limit INTEGER NOT NULL DEFAULT 6 CHECK (finalist_limit BETWEEN 1 AND 100);
+
+        -- One entry as its editor submitted it. The private entry page's link carries a secret; only its SHA-256 is kept.
+        CREATE TABLE submissions (
+            id               INTEGER PRIMARY KEY,
+            secret_hash      TEXT    NOT NULL UNIQUE,
+            category_id      INTEGER NOT NULL REFERENCES categories (id) ON DELETE RESTRICT,
+            title            TEXT    NOT NULL CHECK (length(trim(title)) > 0),
+            editors          TEXT    NOT NULL CHECK (json_valid(editors) AND json_type(editors) = 'array' AND json_array_length(editors) > 0),
+            contact_email    TEXT    NOT NULL,
+            person           TEXT    NOT NULL,            -- the normalised contact email: the per-person limits count this
+            music_artist     TEXT    NOT NULL,
+            music_title      TEXT    NOT NULL,
+            sources          TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(sources) AND json_type(sources) = 'array'),
+            premiered_on     TEXT    NOT NULL,            -- yyyy-MM-dd, attested by the editor
+            content_note     TEXT,
+            permission_at    TEXT    NOT NULL,            -- when the editor granted the permission to show it
+            submitted_at     TEXT    NOT NULL,
+            withdrawn_at     TEXT,
+            -- The current file (null until an upload completes), relative to the data folder.
+            file_path        TEXT,
+            file_bytes       INTEGER,
+            file_sha256      TEXT,
+            file_name        TEXT,                        -- the name the editor's file had, for display only
+            -- The background pre-flight of the current file.
+            check_state      TEXT    NOT NULL DEFAULT 'none' CHECK (check_state IN ('none', 'queued', 'running', 'passed', 'failed')),
+            check_progress   REAL,
+            check_report     TEXT    CHECK (check_report IS NULL OR json_valid(check_report)),
+            check_message    TEXT,                        -- the first problem, as the entrant reads it
+            proxy_path       TEXT,                        -- a web-playable copy for the judges, when the file is not one
+            -- Previous finalists: a likely repeat, for the coordinator to review.
+            repeat_of        TEXT,
+            repeat_cleared   INTEGER NOT NULL DEFAULT 0 CHECK (repeat_cleared IN (0, 1)),
+            -- Selection.
+            outcome          TEXT    NOT NULL DEFAULT 'pending' CHECK (outcome IN ('pending', 'finalist', 'not-selected', 'disqualified')),
+            outcome_reason   TEXT,
+            finalist_position INTEGER CHECK (finalist_position IS NULL OR finalist_position > 0),
+            promoted_entry_id INTEGER REFERENCES entries (id) ON DELETE SET NULL
+        ) STRICT;
+        CREATE INDEX submissions_person ON submissions (person);
+        CREATE INDEX submissions_category ON submissions (category_id);
+
+        -- A resumable upload (the tus protocol, docs/entries.md): the bytes go to a file in the data folder.
+        CREATE TABLE uploads (
+            id            TEXT    PRIMARY KEY,
+            submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+            length        INTEGER NOT NULL CHECK (length >= 0),
+            received      INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= length),
+            file_name     TEXT,
+            created_at    TEXT    NOT NULL,
+            completed_at  TEXT,
+            expires_at    TEXT    NOT NULL
+        ) STRICT;
+
+        -- Earlier contests' finalists, imported by the coordinator.
+        CREATE TABLE previous_finalists (
+            id      INTEGER PRIMARY KEY,
+            title   TEXT    NOT NULL,
+            editors TEXT    NOT NULL,
+            year    INTEGER
+        ) STRICT;
+
+        CREATE TABLE judges (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+            password_hash TEXT,                           -- null until the judge sets it through the invite link
+            invite_hash   TEXT    UNIQUE,                 -- SHA-256 of the invite link's secret, null once used or revoked
+            session_stamp TEXT    NOT NULL,
+            created_at    TEXT    NOT NULL,
+            disabled_at   TEXT
+        ) STRICT;
+
+        CREATE TABLE judge_categories (
+            judge_id    INTEGER NOT NULL REFERENCES judges (id) ON DELETE CASCADE,
+            category_id INTEGER NOT NULL REFERENCES categories (id) ON DELETE CASCADE,
+            PRIMARY KEY (judge_id, category_id)
+        ) STRICT;
+
+        CREATE TABLE judge_scores (
+            judge_id      INTEGER NOT NULL REFERENCES judges (id) ON DELETE CASCADE,
+            submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+            score         INTEGER,
+            note          TEXT,
+            rule_flag     TEXT,                           -- the rule the judge thinks it breaks, if any
+            updated_at    TEXT    NOT NULL,
+            PRIMARY KEY (judge_id, submission_id)
+        ) STRICT;
+        """,
     ];
 }
