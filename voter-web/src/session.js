@@ -5,7 +5,8 @@
 import { createLive } from "./live.js"; // first: see main.js
 import { createOutbox } from "./outbox.js";
 import * as app from "./state.js";
-import { T, phaseLabel } from "./lang.js";
+import { T, phaseLabel, revealText } from "./lang.js";
+import { newReveal } from "./podium.js";
 import { delay, delayUntilOnline, load, networkMark, oneAtATime, request, retryDelayMs } from "./net.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
@@ -78,12 +79,15 @@ function takeShow(state) {
 
 function takeVoting(snapshot) {
   app.setVoting(snapshot);
+  app.setContestName(snapshot.contestName);
   if (snapshot.bestInShowMethod === "ballot" && snapshot.bestInShow !== "notOpen" && !app.finalists) loadFinalists();
 }
 
+/** Results pushed or fetched: a reveal the phone had not seen yet is said to screen readers (the latest of them), unless
+ * these are the first results the page gets (what was revealed before it opened is on the page, not news). */
 function takeResults(results) {
-  const count = (r) => (r ? r.categories.length + (r.bestInShow ? 1 : 0) + (r.awards ? 1 : 0) : 0);
-  if (app.results && count(results) > count(app.results)) announce(T.resultsRevealed);
+  const reveal = app.results && newReveal(app.results, results);
+  if (reveal) announce(revealText(reveal));
   app.setResults(results);
 }
 

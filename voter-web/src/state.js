@@ -25,6 +25,8 @@ export let refusals = {}; // entry id (or "pick") → why the server refused the
 export let finalists = null; // EntrySummary[] for the Best In Show ballot
 export let token = load("token", null); // this phone's voter token
 export let via = load("via", null); // how this phone joined: screen | poster | card
+/** The contest's own name (from the voting snapshot; kept on the phone for the next opening, offline too), or null. */
+export let contestName = load("contest", null);
 /** What is wrong with the code typed in the code box: null before anything was checked, "" when nothing is. */
 export let codeError = null;
 /** Full refreshes done (shown as body[data-synced] for people who script the page, and the tests). */
@@ -140,6 +142,14 @@ export function setVoter(newToken, how, cardKey) {
 export function forgetToken() {
   token = null;
   save("token", null);
+  render();
+}
+
+/** The contest's name as the server gives it (the voting snapshot), kept on the phone. */
+export function setContestName(name) {
+  if (!name || name === contestName) return;
+  contestName = name;
+  save("contest", name);
   render();
 }
 
