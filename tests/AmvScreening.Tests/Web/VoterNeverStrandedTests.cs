@@ -123,8 +123,8 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         var entry = show.Entries[2];
         await show.PlayAsync(entry.Id);
         var page = await show.NewPhoneAsync(browser);
-        // Everything the live region says, in order (a message can be replaced faster than a test polls), and the
-        // page's WebSockets, so that the test can cut the hub's.
+        // Everything the live region says, and the page's WebSockets, so that the test can cut the hub's.
+        await VoterPageChecks.RecordAnnouncementsAsync(page);
         await page.AddInitScriptAsync("""
             (() => {
               const Native = window.WebSocket;
@@ -132,11 +132,6 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
               window.WebSocket = class extends Native {
                 constructor(...args) { super(...args); window.__sockets.push(this); }
               };
-              window.__said = [];
-              new MutationObserver(() => {
-                const text = document.querySelector("[role=status][aria-live=polite]")?.textContent.trim();
-                if (text && text !== window.__said.at(-1)) window.__said.push(text);
-              }).observe(document, { subtree: true, childList: true, characterData: true });
             })();
             """);
         await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
@@ -144,15 +139,15 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
 
         await page.Context.SetOfflineAsync(true);
-        await SaysAsync(page, "Offline: your votes are kept on this phone until the connection is back.");
+        await VoterPageChecks.SaysAsync(page, "Offline: your votes are kept on this phone until the connection is back.");
 
         await Star(page, 4, entry.Title).ClickAsync();
-        await SaysAsync(page, $"Not sent yet: 4 of 5 stars for {entry.Title} kept on this phone. It is sent as soon as the connection is back.");
+        await VoterPageChecks.SaysAsync(page, $"Not sent yet: 4 of 5 stars for {entry.Title} kept on this phone. It is sent as soon as the connection is back.");
         await VoterPageChecks.AssertAccessibleAsync(page, "vote kept offline");
 
         await page.Context.SetOfflineAsync(false);
-        await SaysAsync(page, $"Saved: 4 of 5 stars for {entry.Title}.");
-        await SaysAsync(page, "Connected: the vote is live.");
+        await VoterPageChecks.SaysAsync(page, $"Saved: 4 of 5 stars for {entry.Title}.");
+        await VoterPageChecks.SaysAsync(page, "Connected: the vote is live.");
         Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
 
         // The server refuses the next vote (its category closed while the vote was on its way).
@@ -163,7 +158,7 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
             Body = """{"title":"Voting has closed.","reason":"closed"}""",
         }));
         await Star(page, 2, entry.Title).ClickAsync();
-        await SaysAsync(page, "Not counted: voting closed before your vote reached the server.");
+        await VoterPageChecks.SaysAsync(page, "Not counted: voting closed before your vote reached the server.");
         await VoterPageChecks.AssertAccessibleAsync(page, "vote refused");
 
         // The hub's socket drops with the network still up: reconnecting, then live again.
@@ -171,19 +166,6 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         await page.EvaluateAsync("() => window.__sockets.at(-1).close()");
         await page.WaitForFunctionAsync(
             "n => window.__said.slice(n).join('|').includes('Connection lost: reconnecting…|Connected: the vote is live.')", before);
-    }
-
-    /// <summary>Waits until the live region has said <paramref name="message"/> (bounded by the Expect timeout).</summary>
-    private static async Task SaysAsync(IPage page, string message)
-    {
-        try
-        {
-            await page.WaitForFunctionAsync("m => window.__said.includes(m)", message, new() { Timeout = (float)Browser.Bound.TotalMilliseconds });
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"The live region never said \"{message}\"; it said: {await page.EvaluateAsync<string>("() => window.__said.join(' | ')")}");
-        }
     }
 
     [Fact]
