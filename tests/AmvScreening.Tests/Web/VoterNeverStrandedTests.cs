@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using AmvScreening.Protocol;
 using AmvScreening.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -8,7 +10,8 @@ namespace AmvScreening.Tests.Web;
 
 /// <summary>
 /// The phone app when the network or the server lets it down, in real Chromium against the real server: a join during
-/// an outage, a bundle download that fails, a reload while offline; what a screen reader hears of each; and the page
+/// an outage, a bundle download that fails, a reload while offline and one while the server is down; what a screen
+/// reader hears of each; and the page
 /// never saying two contradictory things at once. Each new state is checked with axe-core.
 /// </summary>
 public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Browser>
@@ -114,6 +117,56 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
         await Expect(page.Locator("#now-title")).ToHaveTextAsync(entry.Title);
         Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
+    }
+
+    [Fact]
+    public async Task ReloadWhileTheServerIsDown_OpensTheApp_FromTheServiceWorker_WithTheVotesStillWaiting()
+    {
+        var data = Directory.CreateTempSubdirectory("amv-server-down-").FullName;
+        try
+        {
+            var show = await VoterShow.StartAsync(dataDirectory: data);
+            var port = show.Server.BaseAddress.Port;
+            var entry = show.Entries[7];
+            await show.PlayAsync(entry.Id);
+            // This phone outlives the server it opened the page from.
+            var page = await browser.NewPhoneAsync(show.Server.BaseAddress);
+            try
+            {
+                await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
+                await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
+                await page.WaitForFunctionAsync("() => !!navigator.serviceWorker.controller");
+
+                // The server stops: nothing listens on its port any more, while the phone's network is fine.
+                await show.DisposeAsync();
+                await Star(page, 4, entry.Title).ClickAsync();
+                await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+
+                var reloaded = await page.ReloadAsync();
+                Assert.True(reloaded!.FromServiceWorker);
+                await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+                await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+                await Expect(page.Locator(".conn")).ToHaveTextAsync(new Regex("^(Connecting|Reconnecting)…$"));
+                await Expect(page.Locator(".now .now-message")).ToHaveTextAsync("Not known yet: the page shows what is on screen as soon as it reaches the server.");
+                await VoterPageChecks.AssertAccessibleAsync(page, "reloaded with the server down");
+
+                // The server starts again on the same port and data: the waiting vote is sent, once.
+                await using var again = await VoterShow.StartAsync(dataDirectory: data, port: port);
+                await Expect(page.Locator(".waiting")).ToBeHiddenAsync();
+                await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+                await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 4 of 5. Tap to change.");
+                Assert.Equal((1, 4m), await again.TallyAsync(entry.Id));
+            }
+            finally
+            {
+                await page.Context.CloseAsync();
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]

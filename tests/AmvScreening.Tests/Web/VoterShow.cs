@@ -66,14 +66,15 @@ internal sealed class VoterShow : IAsyncDisposable
     /// <param name="settings">More server settings (configuration keys).</param>
     /// <param name="clock">The server's clock, instead of the system's.</param>
     /// <param name="dataDirectory">Where the server keeps its data (a temporary folder when not given).</param>
+    /// <param name="port">0 for a free port; the port of a server stopped before, to start it again where phones find it.</param>
     public static async Task<VoterShow> StartAsync(
-        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? dataDirectory = null)
+        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? dataDirectory = null, int port = 0)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
         };
-        var server = new AmvServer(all, dataDirectory, clock: clock);
+        var server = new AmvServer(all, dataDirectory, port, clock);
         var coordinator = await server.CreateStaffClientAsync();
         var player = server.CreatePlayerHub();
         await player.StartAndSyncAsync();
