@@ -31,7 +31,8 @@ export function phaseLabel(phase, entry) {
 }
 
 /** The prize of a reveal (podium.js) in words: the category's name, Best In Show, the awards. */
-export const prizeName = (reveal) => (reveal.kind === "category" ? reveal.name : reveal.kind === "bestInShow" ? T.resultsBestInShow : T.resultsAwards);
+export const prizeName = (reveal) =>
+  reveal.kind === "category" ? reveal.name : reveal.kind === "bestInShow" ? T.resultsBestInShow : T.resultsAwards;
 
 /** The label of a place on a podium: the award's name, "Winner" on a podium of one, else the rank ("2nd"). */
 export const placeLabel = (reveal, place) => place.award || (reveal.places.length === 1 ? T.winner : T.place(place.rank));
@@ -41,5 +42,6 @@ export const placeLabel = (reveal, place) => place.award || (reveal.places.lengt
 export function revealText(reveal) {
   const winners = reveal.places.filter((p) => p.award || p.rank === 1);
   const label = (place) => place.award || T.winner;
-  return T.revealedAnnounce(prizeName(reveal), winners.map((p) => T.winnerAnnounce(label(p), p.entry.title, joinNames(p.entry.editors))).join(" "));
+  const said = winners.map((p) => T.winnerAnnounce(label(p), p.entry.title, joinNames(p.entry.editors)));
+  return T.revealedAnnounce(prizeName(reveal), said.join(" "));
 }

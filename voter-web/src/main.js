@@ -1,7 +1,7 @@
 // The phone voting app (docs/voter-web.md): join from the QR link, see what is on screen, rate it with one tap, pick a
 // Best In Show, see the results. This file puts the page together from its sections (views/) and draws it from the
-// state (state.js) whenever that changed; session.js talks to the server. All text comes from lang/ (one file per language)
-// and goes into the page with textContent, through dom.js.
+// state (state.js) whenever that changed; session.js talks to the server. All text comes from lang/ (one file per
+// language) and goes into the page with textContent, through dom.js.
 
 // session.js first: the bundle then holds the SignalR client (which live.js imports) before all of the app's own code,
 // which compresses better together (about 250 B less gzip, 75 B less Brotli).

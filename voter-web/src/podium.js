@@ -25,7 +25,8 @@ export function revealsOf(results) {
         : [{ rank: 1, entry: c.winner }],
   }));
   if (results.bestInShow) {
-    reveals.push({ key: "best-in-show", kind: "bestInShow", name: null, at: results.bestInShow.revealedAt, places: [{ rank: 1, entry: results.bestInShow.winner }] });
+    const { winner, revealedAt } = results.bestInShow;
+    reveals.push({ key: "best-in-show", kind: "bestInShow", name: null, at: revealedAt, places: [{ rank: 1, entry: winner }] });
   }
   if (results.awards && results.awards.awards.length > 0) {
     reveals.push({
