@@ -5,6 +5,7 @@
 // under way, pushes counted) stays in session.js; the views keep only their DOM nodes.
 
 import { load, save } from "./net.js";
+import { revealsOf } from "./podium.js";
 
 /** joining | ready | stale | unknown | refused | nocode */
 export let screen = "joining";
@@ -180,7 +181,8 @@ export function ballot() {
   return status === "open" || status === "closed" ? status : null;
 }
 
-export const hasResults = () => !!results && (results.categories.length > 0 || !!results.bestInShow || !!results.awards);
+/** Something has been revealed (a reveal with a podium: podium.js). */
+export const hasResults = () => revealsOf(results).length > 0;
 
 export function findEntry(id) {
   if (show?.entry?.id === id) return show.entry;
