@@ -112,10 +112,16 @@ async function join(entry = linkCard ? { cardKey: linkCard } : null) {
   }
   if (!app.token || entry) {
     const body = entry || storedEntry();
-    if (!body) return app.setScreen("nocode");
+    if (!body) {
+      learnContestName();
+      return app.setScreen("nocode");
+    }
     const joined = await enter(body);
     if (joined.problem) {
-      if (!following) return app.refuseJoin(joined.screen, joined.problem);
+      if (!following) {
+        learnContestName();
+        return app.refuseJoin(joined.screen, joined.problem);
+      }
       app.setScreen("ready");
       return app.setCodeError(joined.problem.join(" "));
     }
@@ -171,6 +177,13 @@ function refusalOf(status, reason, card) {
     return card ? { screen: "refused", problem: [T.unknownCardTitle, T.unknownCardBody] } : { screen: "unknown", problem: [T.unknownTitle, T.staleBody] };
   }
   return null;
+}
+
+/** Not following the show (no code, a refused code): the page still says whose contest this is (the voting snapshot
+ * is public; nothing else of it is taken). */
+async function learnContestName() {
+  const answer = await request("GET", "/api/voting");
+  if (answer.status === 200) app.setContestName(answer.data?.contestName);
 }
 
 const joinOnce = oneAtATime(join);

@@ -438,6 +438,7 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
         var page = await show.OpenPhoneAsync(browser, old);
 
         await Expect(page.Locator("#notice-h")).ToHaveTextAsync("This code has expired");
+        await Expect(page.Locator(".brand-name")).ToHaveTextAsync(show.ContestName);
         await Expect(page.Locator(".notice")).ToContainTextAsync("Scan the code on the screen again to join the vote.");
         Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('amv.token')"));
         await VoterPageChecks.AssertAccessibleAsync(page, "stale code");
