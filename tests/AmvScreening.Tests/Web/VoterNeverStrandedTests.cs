@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
@@ -122,51 +125,69 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
     [Fact]
     public async Task ReloadWhileTheServerIsDown_OpensTheApp_FromTheServiceWorker_WithTheVotesStillWaiting()
     {
+        // The server as a process of its own, killed (SIGKILL) and started again on the same port and data.
         var data = Directory.CreateTempSubdirectory("amv-server-down-").FullName;
+        var settings = AmvServer.ProcessSettings(data);
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll");
+        var server = await ServerProcess.StartAsync(serverDll, settings, TimeSpan.FromSeconds(60));
+        IPage? page = null;
         try
         {
-            var show = await VoterShow.StartAsync(dataDirectory: data);
-            var port = show.Server.BaseAddress.Port;
-            var entry = show.Entries[7];
-            await show.PlayAsync(entry.Id);
-            // This phone outlives the server it opened the page from.
-            var page = await browser.NewPhoneAsync(show.Server.BaseAddress);
-            try
-            {
-                await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
-                await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
-                await page.WaitForFunctionAsync("() => !!navigator.serviceWorker.controller");
+            using var staff = await CoordinatorAsync(server.BaseAddress);
+            var category = (await staff.GetFromJsonAsync<VotingSnapshot>("/api/voting").WaitAsync(Browser.Bound))!.Categories[0];
+            (await staff.PostAsync($"/api/voting/categories/{category.CategoryId}/open", null).WaitAsync(Browser.Bound)).EnsureSuccessStatusCode();
+            var entry = (await staff.GetFromJsonAsync<VotingSnapshot>("/api/voting").WaitAsync(Browser.Bound))!.Categories[0].VotableEntries[0];
+            var room = (await staff.GetFromJsonAsync<RoomInfo>("/api/room").WaitAsync(Browser.Bound))!;
+            page = await browser.NewPhoneAsync(server.BaseAddress);
+            await page.GotoAsync($"/v/{room.Code}");
+            await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => !!navigator.serviceWorker.controller");
 
-                // The server stops: nothing listens on its port any more, while the phone's network is fine.
-                await show.DisposeAsync();
-                await Star(page, 4, entry.Title).ClickAsync();
-                await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+            // The server process dies; the phone's network is fine, nothing answers on the server's port.
+            await server.KillAsync();
+            await Star(page, 4, entry.Title).ClickAsync();
+            await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
 
-                var reloaded = await page.ReloadAsync();
-                Assert.True(reloaded!.FromServiceWorker);
-                await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
-                await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
-                await Expect(page.Locator(".conn")).ToHaveTextAsync(new Regex("^(Connecting|Reconnecting)…$"));
-                await Expect(page.Locator(".now .now-message")).ToHaveTextAsync("Not known yet: the page shows what is on screen as soon as it reaches the server.");
-                await VoterPageChecks.AssertAccessibleAsync(page, "reloaded with the server down");
+            var reloaded = await page.ReloadAsync();
+            Assert.True(reloaded!.FromServiceWorker);
+            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+            await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+            await Expect(page.Locator(".conn")).ToHaveTextAsync(new Regex("^(Connecting|Reconnecting)…$"));
+            await Expect(page.Locator(".now .now-message")).ToHaveTextAsync("Not known yet: the page shows what is on screen as soon as it reaches the server.");
+            await VoterPageChecks.AssertAccessibleAsync(page, "reloaded with the server down");
 
-                // The server starts again on the same port and data: the waiting vote is sent, once.
-                await using var again = await VoterShow.StartAsync(dataDirectory: data, port: port);
-                await Expect(page.Locator(".waiting")).ToBeHiddenAsync();
-                await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
-                await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 4 of 5. Tap to change.");
-                Assert.Equal((1, 4m), await again.TallyAsync(entry.Id));
-            }
-            finally
-            {
-                await page.Context.CloseAsync();
-            }
+            // The server starts again where the phone looks for it: the waiting vote is sent, and counted once.
+            var address = server.BaseAddress;
+            await server.DisposeAsync();
+            server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>(settings) { ["urls"] = address.ToString() }, TimeSpan.FromSeconds(60));
+            Assert.Equal(address, server.BaseAddress);
+            await Expect(page.Locator(".waiting")).ToBeHiddenAsync();
+            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+            await Expect(page.GetByRole(AriaRole.Group, new() { Name = entry.Title, Exact = true }).Locator(".status"))
+                .ToHaveTextAsync("Saved: 4 of 5. Tap to change.");
+            using var after = await CoordinatorAsync(server.BaseAddress);
+            Assert.Equal((1, 4m), await VoterShow.TallyAsync(after, entry.Id));
         }
         finally
         {
+            if (page is not null)
+            {
+                await page.Context.CloseAsync();
+            }
+
+            await server.DisposeAsync();
             SqliteConnection.ClearAllPools();
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>A client signed in as coordinator on a server run as a process.</summary>
+    private static async Task<HttpClient> CoordinatorAsync(Uri server)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server };
+        (await client.PostAsJsonAsync("/api/auth/login", new { role = Roles.Coordinator, password = AmvServer.CoordinatorPassword })
+            .WaitAsync(Browser.Bound)).EnsureSuccessStatusCode();
+        return client;
     }
 
     [Fact]

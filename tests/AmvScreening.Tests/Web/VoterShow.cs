@@ -66,15 +66,14 @@ internal sealed class VoterShow : IAsyncDisposable
     /// <param name="settings">More server settings (configuration keys).</param>
     /// <param name="clock">The server's clock, instead of the system's.</param>
     /// <param name="dataDirectory">Where the server keeps its data (a temporary folder when not given).</param>
-    /// <param name="port">0 for a free port; the port of a server stopped before, to start it again where phones find it.</param>
     public static async Task<VoterShow> StartAsync(
-        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? dataDirectory = null, int port = 0)
+        IDictionary<string, string?>? settings = null, TimeProvider? clock = null, string? dataDirectory = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Amv:ImportOnFirstStart"] = RepoPaths.Of("samples", "kumoricon-2023.json"),
         };
-        var server = new AmvServer(all, dataDirectory, port, clock);
+        var server = new AmvServer(all, dataDirectory, clock: clock);
         var coordinator = await server.CreateStaffClientAsync();
         var player = server.CreatePlayerHub();
         await player.StartAndSyncAsync();
@@ -150,9 +149,12 @@ internal sealed class VoterShow : IAsyncDisposable
     }
 
     /// <summary>The coordinator's tally row of an entry: (online votes, mean).</summary>
-    public async Task<(int Online, decimal? Mean)> TallyAsync(int entryId)
+    public Task<(int Online, decimal? Mean)> TallyAsync(int entryId) => TallyAsync(Coordinator, entryId);
+
+    /// <summary>The tally row of an entry as a coordinator's client reads it: (online votes, mean).</summary>
+    public static async Task<(int Online, decimal? Mean)> TallyAsync(HttpClient coordinator, int entryId)
     {
-        var tally = await Coordinator.GetFromJsonAsync<JsonElement>("/api/tallies").WaitAsync(Bound);
+        var tally = await coordinator.GetFromJsonAsync<JsonElement>("/api/tallies").WaitAsync(Bound);
         var row = tally.GetProperty("categories").EnumerateArray().SelectMany(c => c.GetProperty("rows").EnumerateArray())
             .Single(r => r.GetProperty("entryId").GetInt32() == entryId);
         var online = row.GetProperty("online").EnumerateObject().Sum(p => p.Value.GetInt32());
