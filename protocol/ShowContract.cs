@@ -247,6 +247,7 @@ public sealed record CategoryVoting(int CategoryId, string Name, CategoryVotingS
 /// <summary>What phones may vote on now (GET /api/voting; changes come as <see cref="IShowClient.VotingChanged"/>).</summary>
 /// <param name="RequireCards">Only phones that joined with a ballot card vote (the others follow the show).</param>
 /// <param name="Version">Grows by one with each change pushed (<see cref="VotingChange.Version"/>).</param>
+/// <param name="ContestName">The contest's own name (public: the poster and the slates show it), for the phones' header.</param>
 public sealed record VotingSnapshot(
     int ScoreMin,
     int ScoreMax,
@@ -254,4 +255,5 @@ public sealed record VotingSnapshot(
     BallotStatus BestInShow,
     IReadOnlyList<CategoryVoting> Categories,
     bool RequireCards = false,
-    long Version = 0);
+    long Version = 0,
+    string? ContestName = null);

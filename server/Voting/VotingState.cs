@@ -67,7 +67,8 @@ public sealed class VotingState(
                     windows,
                     ballot is null ? BallotStatus.NotOpen : ParseBallot(ballot),
                     view.Contest.Voting,
-                    _model.Version),
+                    _model.Version,
+                    view.Contest.Name),
                 model => VotingChange.Reset(SnapshotOf(model)));
         }
         finally
@@ -237,7 +238,8 @@ public sealed class VotingState(
 
     private VotingSnapshot SnapshotOf(Model model) => new(
         model.Voting.ScoreMin, model.Voting.ScoreMax, model.Voting.BestInShowMethod, model.Ballot,
-        model.Categories.Select(c => CategoryOf(model, c.Id)!).ToList(), model.Voting.RequireCards, model.Version);
+        model.Categories.Select(c => CategoryOf(model, c.Id)!).ToList(), model.Voting.RequireCards, model.Version,
+        model.ContestName.Length > 0 ? model.ContestName : null);
 
     private CategoryVoting? CategoryOf(Model model, int categoryId)
     {
@@ -336,7 +338,8 @@ public sealed class VotingState(
         IReadOnlyDictionary<int, CategoryWindow> Windows,
         BallotStatus Ballot,
         VotingSettings Voting,
-        long Version)
+        long Version,
+        string ContestName = "")
     {
         public static Model Empty { get; } = new(
             new Dictionary<int, Entry>(), new Dictionary<int, EntrySummary>(), [], new HashSet<int>(),

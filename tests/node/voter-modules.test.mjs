@@ -8,6 +8,8 @@ import { test } from "node:test";
 import { codeInPath } from "../../voter-web/src/codes.js";
 import { delayUntilOnline, oneAtATime, reconnectDelayMs, retryDelayMs } from "../../voter-web/src/net.js";
 import { applyVotingChange, followVoting } from "../../voter-web/src/voting.js";
+import { languages, pickLanguage } from "../../voter-web/src/lang/index.js";
+import { newReveal, revealsOf } from "../../voter-web/src/podium.js";
 
 let copies = 0;
 const freshState = () => import(`../../voter-web/src/state.js?copy=${++copies}`);
@@ -299,4 +301,95 @@ test("A ballot that cannot reach the server is said to be kept once, not at ever
   } finally {
     globalThis.fetch = realFetch;
   }
+});
+
+// --- Languages ------------------------------------------------------------------------------------------------------
+
+test("Every language has exactly English's texts, each of the same kind (a string, a function, a table of them)", () => {
+  const shape = (value) =>
+    typeof value === "function" ? "function" : typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)])) : typeof value;
+  const english = shape(languages.en);
+  for (const [code, texts] of Object.entries(languages)) {
+    assert.deepEqual(shape(texts), english, `lang/${code}.js`);
+    assert.ok(texts.languageName.length > 0, `lang/${code}.js names itself`);
+  }
+  // Each function takes what English's takes and gives text.
+  for (const [code, texts] of Object.entries(languages)) {
+    assert.equal(typeof texts.place(2), "string", code);
+    assert.equal(typeof texts.placeScore("4.50", 12), "string", code);
+    assert.equal(typeof texts.winnerAnnounce("Winner", "Title", ""), "string", code);
+  }
+});
+
+test("The language: the switch's choice when the app has it, else the browser's first it has, else English", () => {
+  assert.equal(pickLanguage(null, ["ja-JP", "en-US"]), "ja");
+  assert.equal(pickLanguage(null, ["de-DE", "JA"]), "ja");
+  assert.equal(pickLanguage("en", ["ja-JP"]), "en");
+  assert.equal(pickLanguage("ja", ["en-US"]), "ja");
+  assert.equal(pickLanguage("xx", ["fr-FR"]), "en");
+  assert.equal(pickLanguage(undefined, undefined), "en");
+  assert.equal(pickLanguage("__proto__", ["constructor"]), "en");
+});
+
+test("English ordinals: 1st 2nd 3rd 4th, 11th 12th 13th, 21st 22nd 101st 111th", () => {
+  const place = languages.en.place;
+  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112].map(place),
+    ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th", "112th"]);
+});
+
+// --- The podium -----------------------------------------------------------------------------------------------------
+
+const finalist = (id) => ({ id, title: `T${id}`, editors: [`E${id}`] });
+const revealed = (categoryId, winner, at, placings) => ({ categoryId, name: `C${categoryId}`, winner: finalist(winner), revealedAt: at, placings });
+
+test("A category without placings is a podium of its winner; with placings, every finalist in rank order with mean and votes", () => {
+  const placings = [
+    { rank: 2, entry: finalist(8), mean: 4.1, votes: 30 },
+    { rank: 1, entry: finalist(7), mean: 4.62, votes: 41 },
+    { rank: 3, entry: finalist(9), mean: 3.5, votes: 28 },
+    { rank: 3, entry: finalist(10), mean: 3.5, votes: 28 },
+  ];
+  const [withPlacings, winnerOnly] = revealsOf({
+    categories: [revealed(1, 3, "2026-11-30T20:00:00Z", null), revealed(2, 7, "2026-11-30T20:05:00Z", placings)],
+    bestInShow: null,
+    awards: null,
+  });
+  assert.deepEqual(winnerOnly, { key: "category:1", kind: "category", name: "C1", at: "2026-11-30T20:00:00Z", places: [{ rank: 1, entry: finalist(3) }] });
+  assert.equal(withPlacings.key, "category:2");
+  assert.deepEqual(withPlacings.places.map((p) => [p.rank, p.entry.id, p.mean, p.votes]), [[1, 7, 4.62, 41], [2, 8, 4.1, 30], [3, 9, 3.5, 28], [3, 10, 3.5, 28]]);
+  // An empty list of placings is no placings: the winner alone.
+  assert.deepEqual(revealsOf({ categories: [revealed(4, 5, "2026-11-30T20:00:00Z", [])] })[0].places, [{ rank: 1, entry: finalist(5) }]);
+});
+
+test("Reveals come the latest first; Best In Show and the awards are podiums of their winners", () => {
+  const results = {
+    categories: [revealed(1, 1, "2026-11-30T20:00:00Z"), revealed(2, 2, "2026-11-30T20:10:00Z")],
+    bestInShow: { winner: finalist(2), revealedAt: "2026-11-30T20:20:00Z" },
+    awards: {
+      awards: [{ id: 1, name: "Judges' Choice", note: "Editing", entry: finalist(5) }, { id: 2, name: "Technical Effects", note: null, entry: finalist(6) }],
+      revealedAt: "2026-11-30T20:15:00Z",
+    },
+  };
+  const reveals = revealsOf(results);
+  assert.deepEqual(reveals.map((r) => r.key), ["best-in-show", "awards", "category:2", "category:1"]);
+  assert.deepEqual(reveals[0].places, [{ rank: 1, entry: finalist(2) }]);
+  assert.deepEqual(reveals[1].places, [
+    { rank: 1, entry: finalist(5), award: "Judges' Choice", note: "Editing" },
+    { rank: 1, entry: finalist(6), award: "Technical Effects", note: null },
+  ]);
+  // Nothing revealed, no results: no reveals; awards without an award: no podium.
+  assert.deepEqual(revealsOf(null), []);
+  assert.deepEqual(revealsOf({ categories: [], bestInShow: null, awards: { awards: [], revealedAt: "2026-11-30T20:15:00Z" } }), []);
+});
+
+test("The new reveal is the latest one the phone had not seen; an award added after the awards' reveal is new too", () => {
+  const one = { categories: [revealed(1, 1, "2026-11-30T20:00:00Z")], bestInShow: null, awards: null };
+  const two = { ...one, categories: [...one.categories, revealed(2, 2, "2026-11-30T20:10:00Z")] };
+  assert.equal(newReveal(one, two).key, "category:2");
+  assert.equal(newReveal(two, two), null);
+  assert.equal(newReveal({ categories: [], bestInShow: null, awards: null }, one).key, "category:1");
+  const awards = (...ids) => ({ ...two, awards: { awards: ids.map((id) => ({ id, name: `A${id}`, note: null, entry: finalist(id) })), revealedAt: "2026-11-30T20:30:00Z" } });
+  assert.equal(newReveal(two, awards(5)).key, "awards");
+  assert.equal(newReveal(awards(5), awards(5, 6)).key, "awards");
+  assert.equal(newReveal(awards(5, 6), awards(5, 6)), null);
 });

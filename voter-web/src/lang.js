@@ -1,10 +1,22 @@
-// The page's language (the first of the browser's languages that strings.js has, else English) and its texts.
+// The page's language and its texts (`T`). The language is the one picked with the switch in the header (kept on the
+// phone as amv.lang), else the first of the browser's languages the app has (lang/index.js), else English. Both are
+// live bindings: after setLanguage, every module reads the new ones; main.js builds the page again in that language.
 
-import { pickLanguage, strings } from "./strings.js";
+import { languages, pickLanguage } from "./lang/index.js";
+import { load, save } from "./net.js";
 import { entryStatus } from "./state.js";
 
-export const lang = pickLanguage(navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language]);
-export const T = strings[lang];
+const browserLanguages = () => (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language]);
+
+export let lang = pickLanguage(load("lang", null), browserLanguages());
+export let T = languages[lang];
+
+/** Shows the page in `code` (one of lang/index.js) from now on, and keeps the choice on the phone. */
+export function setLanguage(code) {
+  lang = pickLanguage(code, browserLanguages());
+  T = languages[lang];
+  save("lang", lang);
+}
 
 /** Names as one phrase ("A & B"), leaving out empty ones. */
 export const joinNames = (list) => (list || []).filter(Boolean).join(T.and);
@@ -16,4 +28,20 @@ export function phaseLabel(phase, entry) {
   const over = entry && ["closed", "disqualified"].includes(entryStatus(entry));
   if (phase === "outroSlate" && over) return T.phase.outroClosed;
   return T.phase[phase] || T.nowTitle;
+}
+
+/** The prize of a reveal (podium.js) in words: the category's name, Best In Show, the awards. */
+export const prizeName = (reveal) =>
+  reveal.kind === "category" ? reveal.name : reveal.kind === "bestInShow" ? T.resultsBestInShow : T.resultsAwards;
+
+/** The label of a place on a podium: the award's name, "Winner" on a podium of one, else the rank ("2nd"). */
+export const placeLabel = (reveal, place) => place.award || (reveal.places.length === 1 ? T.winner : T.place(place.rank));
+
+/** What a screen reader hears of a reveal: the prize and its winner(s), with their editors (the runners-up are on the
+ * page, not read out). */
+export function revealText(reveal) {
+  const winners = reveal.places.filter((p) => p.award || p.rank === 1);
+  const label = (place) => place.award || T.winner;
+  const said = winners.map((p) => T.winnerAnnounce(label(p), p.entry.title, joinNames(p.entry.editors)));
+  return T.revealedAnnounce(prizeName(reveal), said.join(" "));
 }

@@ -5,7 +5,8 @@
 import { createLive } from "./live.js"; // first: see main.js
 import { createOutbox } from "./outbox.js";
 import * as app from "./state.js";
-import { T, phaseLabel } from "./lang.js";
+import { T, phaseLabel, revealText } from "./lang.js";
+import { newReveal } from "./podium.js";
 import { delay, delayUntilOnline, load, networkMark, oneAtATime, request, retryDelayMs } from "./net.js";
 import { cardInLink, codeInPath, deviceId } from "./codes.js";
 import { announce } from "./views/announce.js";
@@ -78,12 +79,15 @@ function takeShow(state) {
 
 function takeVoting(snapshot) {
   app.setVoting(snapshot);
+  app.setContestName(snapshot.contestName);
   if (snapshot.bestInShowMethod === "ballot" && snapshot.bestInShow !== "notOpen" && !app.finalists) loadFinalists();
 }
 
+/** Results pushed or fetched: a reveal the phone had not seen yet is said to screen readers (the latest of them), unless
+ * these are the first results the page gets (what was revealed before it opened is on the page, not news). */
 function takeResults(results) {
-  const count = (r) => (r ? r.categories.length + (r.bestInShow ? 1 : 0) + (r.awards ? 1 : 0) : 0);
-  if (app.results && count(results) > count(app.results)) announce(T.resultsRevealed);
+  const reveal = app.results && newReveal(app.results, results);
+  if (reveal) announce(revealText(reveal));
   app.setResults(results);
 }
 
@@ -108,10 +112,16 @@ async function join(entry = linkCard ? { cardKey: linkCard } : null) {
   }
   if (!app.token || entry) {
     const body = entry || storedEntry();
-    if (!body) return app.setScreen("nocode");
+    if (!body) {
+      learnContestName();
+      return app.setScreen("nocode");
+    }
     const joined = await enter(body);
     if (joined.problem) {
-      if (!following) return app.refuseJoin(joined.screen, joined.problem);
+      if (!following) {
+        learnContestName();
+        return app.refuseJoin(joined.screen, joined.problem);
+      }
       app.setScreen("ready");
       return app.setCodeError(joined.problem.join(" "));
     }
@@ -167,6 +177,13 @@ function refusalOf(status, reason, card) {
     return card ? { screen: "refused", problem: [T.unknownCardTitle, T.unknownCardBody] } : { screen: "unknown", problem: [T.unknownTitle, T.staleBody] };
   }
   return null;
+}
+
+/** Not following the show (no code, a refused code): the page still says whose contest this is (the voting snapshot
+ * is public; nothing else of it is taken). */
+async function learnContestName() {
+  const answer = await request("GET", "/api/voting");
+  if (answer.status === 200) app.setContestName(answer.data?.contestName);
 }
 
 const joinOnce = oneAtATime(join);

@@ -5,6 +5,7 @@
 // under way, pushes counted) stays in session.js; the views keep only their DOM nodes.
 
 import { load, save } from "./net.js";
+import { revealsOf } from "./podium.js";
 
 /** joining | ready | stale | unknown | refused | nocode */
 export let screen = "joining";
@@ -25,6 +26,8 @@ export let refusals = {}; // entry id (or "pick") → why the server refused the
 export let finalists = null; // EntrySummary[] for the Best In Show ballot
 export let token = load("token", null); // this phone's voter token
 export let via = load("via", null); // how this phone joined: screen | poster | card
+/** The contest's own name (from the voting snapshot; kept on the phone for the next opening, offline too), or null. */
+export let contestName = load("contest", null);
 /** What is wrong with the code typed in the code box: null before anything was checked, "" when nothing is. */
 export let codeError = null;
 /** Full refreshes done (shown as body[data-synced] for people who script the page, and the tests). */
@@ -143,6 +146,14 @@ export function forgetToken() {
   render();
 }
 
+/** The contest's name as the server gives it (the voting snapshot), kept on the phone. */
+export function setContestName(name) {
+  if (!name || name === contestName) return;
+  contestName = name;
+  save("contest", name);
+  render();
+}
+
 export function setCodeError(message) {
   codeError = message;
   render();
@@ -170,7 +181,8 @@ export function ballot() {
   return status === "open" || status === "closed" ? status : null;
 }
 
-export const hasResults = () => !!results && (results.categories.length > 0 || !!results.bestInShow || !!results.awards);
+/** Something has been revealed (a reveal with a podium: podium.js). */
+export const hasResults = () => revealsOf(results).length > 0;
 
 export function findEntry(id) {
   if (show?.entry?.id === id) return show.entry;

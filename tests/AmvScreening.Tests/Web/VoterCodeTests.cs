@@ -25,6 +25,9 @@ public sealed class VoterCodeTests(Browser browser) : IClassFixture<Browser>
 
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "nocode");
         await Expect(page.Locator(".notice")).ToContainTextAsync("type the code shown there");
+        // Not joined, yet it says whose contest this is.
+        await Expect(page.Locator(".brand-name")).ToHaveTextAsync(show.ContestName);
+        await Expect(page.Locator("#notice-h")).ToHaveTextAsync(show.ContestName);
         var box = page.GetByLabel(CodeLabel);
         await Expect(box).ToBeVisibleAsync();
         await VoterPageChecks.AssertAccessibleAsync(page, "code box");

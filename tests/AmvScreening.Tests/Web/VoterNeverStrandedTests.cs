@@ -1,6 +1,11 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using AmvScreening.Protocol;
+using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -8,7 +13,8 @@ namespace AmvScreening.Tests.Web;
 
 /// <summary>
 /// The phone app when the network or the server lets it down, in real Chromium against the real server: a join during
-/// an outage, a bundle download that fails, a reload while offline; what a screen reader hears of each; and the page
+/// an outage, a bundle download that fails, a reload while offline and one while the server is down; what a screen
+/// reader hears of each; and the page
 /// never saying two contradictory things at once. Each new state is checked with axe-core.
 /// </summary>
 public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Browser>
@@ -117,14 +123,82 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
     }
 
     [Fact]
+    public async Task ReloadWhileTheServerIsDown_OpensTheApp_FromTheServiceWorker_WithTheVotesStillWaiting()
+    {
+        // The server as a process of its own, killed (SIGKILL) and started again on the same port and data.
+        var data = Directory.CreateTempSubdirectory("amv-server-down-").FullName;
+        var settings = AmvServer.ProcessSettings(data);
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "AmvScreening.Server.dll");
+        var server = await ServerProcess.StartAsync(serverDll, settings, TimeSpan.FromSeconds(60));
+        IPage? page = null;
+        try
+        {
+            using var staff = await CoordinatorAsync(server.BaseAddress);
+            var category = (await staff.GetFromJsonAsync<VotingSnapshot>("/api/voting").WaitAsync(Browser.Bound))!.Categories[0];
+            (await staff.PostAsync($"/api/voting/categories/{category.CategoryId}/open", null).WaitAsync(Browser.Bound)).EnsureSuccessStatusCode();
+            var entry = (await staff.GetFromJsonAsync<VotingSnapshot>("/api/voting").WaitAsync(Browser.Bound))!.Categories[0].VotableEntries[0];
+            var room = (await staff.GetFromJsonAsync<RoomInfo>("/api/room").WaitAsync(Browser.Bound))!;
+            page = await browser.NewPhoneAsync(server.BaseAddress);
+            await page.GotoAsync($"/v/{room.Code}");
+            await Expect(Star(page, 4, entry.Title)).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => !!navigator.serviceWorker.controller");
+
+            // The server process dies; the phone's network is fine, nothing answers on the server's port.
+            await server.KillAsync();
+            await Star(page, 4, entry.Title).ClickAsync();
+            await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+
+            var reloaded = await page.ReloadAsync();
+            Assert.True(reloaded!.FromServiceWorker);
+            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "ready");
+            await Expect(page.Locator(".waiting")).ToHaveTextAsync("1 vote waiting to be sent");
+            await Expect(page.Locator(".conn")).ToHaveTextAsync(new Regex("^(Connecting|Reconnecting)…$"));
+            await Expect(page.Locator(".now .now-message")).ToHaveTextAsync("Not known yet: the page shows what is on screen as soon as it reaches the server.");
+            await VoterPageChecks.AssertAccessibleAsync(page, "reloaded with the server down");
+
+            // The server starts again where the phone looks for it: the waiting vote is sent, and counted once.
+            var address = server.BaseAddress;
+            await server.DisposeAsync();
+            server = await ServerProcess.StartAsync(serverDll, new Dictionary<string, string>(settings) { ["urls"] = address.ToString() }, TimeSpan.FromSeconds(60));
+            Assert.Equal(address, server.BaseAddress);
+            await Expect(page.Locator(".waiting")).ToBeHiddenAsync();
+            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+            await Expect(page.GetByRole(AriaRole.Group, new() { Name = entry.Title, Exact = true }).Locator(".status"))
+                .ToHaveTextAsync("Saved: 4 of 5. Tap to change.");
+            using var after = await CoordinatorAsync(server.BaseAddress);
+            Assert.Equal((1, 4m), await VoterShow.TallyAsync(after, entry.Id));
+        }
+        finally
+        {
+            if (page is not null)
+            {
+                await page.Context.CloseAsync();
+            }
+
+            await server.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>A client signed in as coordinator on a server run as a process.</summary>
+    private static async Task<HttpClient> CoordinatorAsync(Uri server)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server };
+        (await client.PostAsJsonAsync("/api/auth/login", new { role = Roles.Coordinator, password = AmvServer.CoordinatorPassword })
+            .WaitAsync(Browser.Bound)).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    [Fact]
     public async Task ScreenReaders_HearAVoteKeptOffline_ItsSending_ARefusal_AndTheConnectionState()
     {
         await using var show = await VoterShow.StartAsync();
         var entry = show.Entries[2];
         await show.PlayAsync(entry.Id);
         var page = await show.NewPhoneAsync(browser);
-        // Everything the live region says, in order (a message can be replaced faster than a test polls), and the
-        // page's WebSockets, so that the test can cut the hub's.
+        // Everything the live region says, and the page's WebSockets, so that the test can cut the hub's.
+        await VoterPageChecks.RecordAnnouncementsAsync(page);
         await page.AddInitScriptAsync("""
             (() => {
               const Native = window.WebSocket;
@@ -132,11 +206,6 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
               window.WebSocket = class extends Native {
                 constructor(...args) { super(...args); window.__sockets.push(this); }
               };
-              window.__said = [];
-              new MutationObserver(() => {
-                const text = document.querySelector("[role=status][aria-live=polite]")?.textContent.trim();
-                if (text && text !== window.__said.at(-1)) window.__said.push(text);
-              }).observe(document, { subtree: true, childList: true, characterData: true });
             })();
             """);
         await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
@@ -144,15 +213,15 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
 
         await page.Context.SetOfflineAsync(true);
-        await SaysAsync(page, "Offline: your votes are kept on this phone until the connection is back.");
+        await VoterPageChecks.SaysAsync(page, "Offline: your votes are kept on this phone until the connection is back.");
 
         await Star(page, 4, entry.Title).ClickAsync();
-        await SaysAsync(page, $"Not sent yet: 4 of 5 stars for {entry.Title} kept on this phone. It is sent as soon as the connection is back.");
+        await VoterPageChecks.SaysAsync(page, $"Not sent yet: 4 of 5 stars for {entry.Title} kept on this phone. It is sent as soon as the connection is back.");
         await VoterPageChecks.AssertAccessibleAsync(page, "vote kept offline");
 
         await page.Context.SetOfflineAsync(false);
-        await SaysAsync(page, $"Saved: 4 of 5 stars for {entry.Title}.");
-        await SaysAsync(page, "Connected: the vote is live.");
+        await VoterPageChecks.SaysAsync(page, $"Saved: 4 of 5 stars for {entry.Title}.");
+        await VoterPageChecks.SaysAsync(page, "Connected: the vote is live.");
         Assert.Equal((1, 4m), await show.TallyAsync(entry.Id));
 
         // The server refuses the next vote (its category closed while the vote was on its way).
@@ -163,7 +232,7 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
             Body = """{"title":"Voting has closed.","reason":"closed"}""",
         }));
         await Star(page, 2, entry.Title).ClickAsync();
-        await SaysAsync(page, "Not counted: voting closed before your vote reached the server.");
+        await VoterPageChecks.SaysAsync(page, "Not counted: voting closed before your vote reached the server.");
         await VoterPageChecks.AssertAccessibleAsync(page, "vote refused");
 
         // The hub's socket drops with the network still up: reconnecting, then live again.
@@ -171,19 +240,6 @@ public sealed class VoterNeverStrandedTests(Browser browser) : IClassFixture<Bro
         await page.EvaluateAsync("() => window.__sockets.at(-1).close()");
         await page.WaitForFunctionAsync(
             "n => window.__said.slice(n).join('|').includes('Connection lost: reconnecting…|Connected: the vote is live.')", before);
-    }
-
-    /// <summary>Waits until the live region has said <paramref name="message"/> (bounded by the Expect timeout).</summary>
-    private static async Task SaysAsync(IPage page, string message)
-    {
-        try
-        {
-            await page.WaitForFunctionAsync("m => window.__said.includes(m)", message, new() { Timeout = (float)Browser.Bound.TotalMilliseconds });
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"The live region never said \"{message}\"; it said: {await page.EvaluateAsync<string>("() => window.__said.join(' | ')")}");
-        }
     }
 
     [Fact]

@@ -36,6 +36,32 @@ internal static class VoterPageChecks
         Assert.True(found.Count == 0, $"axe-core found {found.Count} violation(s) on the {screen} screen:\n{string.Join("\n", found)}");
     }
 
+    /// <summary>Records everything the page's polite live region says, in order, as <c>window.__said</c> (a message can be
+    /// replaced faster than a test polls). Call before the page opens.</summary>
+    public static Task RecordAnnouncementsAsync(IPage page) => page.AddInitScriptAsync("""
+        (() => {
+          window.__said = [];
+          new MutationObserver(() => {
+            const text = document.querySelector("[role=status][aria-live=polite]")?.textContent.trim();
+            if (text && text !== window.__said.at(-1)) window.__said.push(text);
+          }).observe(document, { subtree: true, childList: true, characterData: true });
+        })();
+        """);
+
+    /// <summary>Waits until the live region has said <paramref name="message"/> (<see cref="RecordAnnouncementsAsync"/>),
+    /// bounded by the browser bound; fails with everything it said.</summary>
+    public static async Task SaysAsync(IPage page, string message)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("m => window.__said.includes(m)", message, new() { Timeout = (float)Browser.Bound.TotalMilliseconds });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The live region never said \"{message}\"; it said: {await page.EvaluateAsync<string>("() => window.__said.join(' | ')")}");
+        }
+    }
+
     /// <summary>
     /// Saves the page as it shows (a phone: 390×844 CSS pixels) as {prefix}-{name}.png: into docs/screenshots when the environment
     /// variable AMV_UPDATE_SCREENSHOTS=1 (to refresh the documentation), else into a temporary folder.

@@ -24,9 +24,16 @@ internal sealed class VoterShow : IAsyncDisposable
         Coordinator = coordinator;
         Player = player;
         Entries = contest.GetProperty("entries").EnumerateArray()
-            .Select(e => new Finalist(e.GetProperty("id").GetInt32(), e.GetProperty("categoryId").GetInt32(), e.GetProperty("title").GetString()!))
+            .Select(e => new Finalist(
+                e.GetProperty("id").GetInt32(),
+                e.GetProperty("categoryId").GetInt32(),
+                e.GetProperty("title").GetString()!,
+                e.GetProperty("editors").EnumerateArray().Select(n => n.GetString()!).ToList()))
             .ToList();
         Categories = contest.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("id").GetInt32()).ToList();
+        CategoryNames = contest.GetProperty("categories").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("id").GetInt32(), c => c.GetProperty("name").GetString()!);
+        ContestName = contest.GetProperty("contest").GetProperty("name").GetString()!;
     }
 
     public AmvServer Server { get; }
@@ -42,7 +49,17 @@ internal sealed class VoterShow : IAsyncDisposable
     /// <summary>Category ids, in show order.</summary>
     public IReadOnlyList<int> Categories { get; }
 
-    public sealed record Finalist(int Id, int CategoryId, string Title);
+    /// <summary>Category id → name.</summary>
+    public IReadOnlyDictionary<int, string> CategoryNames { get; }
+
+    /// <summary>The contest's own name.</summary>
+    public string ContestName { get; }
+
+    public sealed record Finalist(int Id, int CategoryId, string Title, IReadOnlyList<string> Editors)
+    {
+        /// <summary>The editors as the phone app writes them in English ("A & B").</summary>
+        public string By => string.Join(" & ", Editors);
+    }
 
     public IReadOnlyList<Finalist> InCategory(int categoryId) => Entries.Where(e => e.CategoryId == categoryId).ToList();
 
@@ -132,9 +149,12 @@ internal sealed class VoterShow : IAsyncDisposable
     }
 
     /// <summary>The coordinator's tally row of an entry: (online votes, mean).</summary>
-    public async Task<(int Online, decimal? Mean)> TallyAsync(int entryId)
+    public Task<(int Online, decimal? Mean)> TallyAsync(int entryId) => TallyAsync(Coordinator, entryId);
+
+    /// <summary>The tally row of an entry as a coordinator's client reads it: (online votes, mean).</summary>
+    public static async Task<(int Online, decimal? Mean)> TallyAsync(HttpClient coordinator, int entryId)
     {
-        var tally = await Coordinator.GetFromJsonAsync<JsonElement>("/api/tallies").WaitAsync(Bound);
+        var tally = await coordinator.GetFromJsonAsync<JsonElement>("/api/tallies").WaitAsync(Bound);
         var row = tally.GetProperty("categories").EnumerateArray().SelectMany(c => c.GetProperty("rows").EnumerateArray())
             .Single(r => r.GetProperty("entryId").GetInt32() == entryId);
         var online = row.GetProperty("online").EnumerateObject().Sum(p => p.Value.GetInt32());

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using AmvScreening.Protocol;
+using AmvScreening.Tests.Contest;
 using AmvScreening.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -308,46 +310,76 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
-    public async Task Results_AppearOnThePhone_AsTheCoordinatorRevealsThem()
+    public async Task EachReveal_ComesOnTopAsItsPodium_IsSaidToScreenReaders_AndTheEarlierOnesStayReachable()
     {
         await using var show = await VoterShow.StartAsync();
         var entry = show.Entries[0];
+        var category = show.CategoryNames[entry.CategoryId];
         await show.PlayAsync(entry.Id);
-        var page = await show.OpenPhoneAsync(browser);
+        var page = await show.NewPhoneAsync(browser);
+        await VoterPageChecks.RecordAnnouncementsAsync(page);
+        await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
         await Star(page, 5, entry.Title).ClickAsync();
         await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 5 of 5. Tap to change.");
         await show.PostAsync($"/api/voting/categories/{entry.CategoryId}/close");
         await Expect(page.Locator("#results-h")).ToBeHiddenAsync();
 
         await show.PostAsync($"/api/results/reveal/categories/{entry.CategoryId}");
+        var latest = page.Locator(".results > .podium");
         await Expect(page.Locator("#results-h")).ToHaveTextAsync("Results");
-        await Expect(page.Locator(".results .winners li").First).ToContainTextAsync(entry.Title);
+        await Expect(latest.Locator(".eyebrow")).ToHaveTextAsync("Just revealed");
+        await Expect(page.Locator("#latest-h")).ToHaveTextAsync(category);
+        await Expect(latest.Locator(".place")).ToHaveCountAsync(1);
+        await Expect(latest.Locator(".place.first .rank")).ToHaveTextAsync("Winner");
+        await Expect(latest.Locator(".place.first .winner-title")).ToHaveTextAsync(entry.Title);
+        await Expect(latest.Locator(".place.first .meta")).ToHaveTextAsync($"by {entry.By}");
+        await VoterPageChecks.SaysAsync(page, $"Revealed: {category}. Winner: {entry.Title}, by {entry.By}.");
+        await VoterPageChecks.AssertAccessibleAsync(page, "first podium");
 
         // The rest of the night: paper ballots give every other category a winner, the ballot picks Best In Show,
-        // the judges give an award; each reveal reaches the phone.
+        // the judges give an award; each reveal comes on top, the one before it joins the earlier ones.
         foreach (var categoryId in show.Categories.Skip(1))
         {
             var winner = show.InCategory(categoryId)[1];
             await show.SendAsync(HttpMethod.Put, $"/api/entries/{winner.Id}/paper", new { counts = new Dictionary<string, int> { ["5"] = 4 } });
             await show.PostAsync($"/api/voting/categories/{categoryId}/close");
             await show.PostAsync($"/api/results/reveal/categories/{categoryId}");
+            await Expect(page.Locator("#latest-h")).ToHaveTextAsync(show.CategoryNames[categoryId]);
+            await Expect(latest.Locator(".place.first .winner-title")).ToHaveTextAsync(winner.Title);
+            await VoterPageChecks.SaysAsync(page, $"Revealed: {show.CategoryNames[categoryId]}. Winner: {winner.Title}, by {winner.By}.");
         }
 
+        await Expect(page.Locator(".reveals > li")).ToHaveCountAsync(show.Categories.Count - 1);
         await show.PostAsync("/api/voting/best-in-show/open");
         var best = show.Entries[13];
         await Pick(page, best.Title).ClickAsync();
         await Expect(page.Locator(".bis .status")).ToHaveTextAsync($"Saved: {best.Title} is your Best In Show pick.");
         await show.PostAsync("/api/voting/best-in-show/close");
         await show.PostAsync("/api/results/reveal/best-in-show");
-        await show.PostAsync("/api/awards", new { name = "Judges' Choice", entryId = show.Entries[19].Id });
-        await show.PostAsync("/api/results/reveal/awards");
+        await Expect(page.Locator("#latest-h")).ToHaveTextAsync("Best In Show");
+        await Expect(latest.Locator(".place.first .winner-title")).ToHaveTextAsync(best.Title);
+        await VoterPageChecks.SaysAsync(page, $"Revealed: Best In Show. Winner: {best.Title}, by {best.By}.");
 
-        await Expect(page.Locator(".results .winners li")).ToHaveCountAsync(show.Categories.Count + 1);
-        await Expect(page.Locator(".bis-winner")).ToContainTextAsync(best.Title);
-        await Expect(page.Locator(".results")).ToContainTextAsync("Judges' Choice");
+        var judged = show.Entries[19];
+        await show.PostAsync("/api/awards", new { name = "Judges' Choice", entryId = judged.Id });
+        await show.PostAsync("/api/results/reveal/awards");
+        await Expect(page.Locator("#latest-h")).ToHaveTextAsync("Awards");
+        await Expect(latest.Locator(".place .rank")).ToHaveTextAsync(["Judges' Choice"]);
+        await Expect(latest.Locator(".place .winner-title")).ToHaveTextAsync([judged.Title]);
+        await VoterPageChecks.SaysAsync(page, $"Revealed: Awards. Judges' Choice: {judged.Title}, by {judged.By}.");
+
+        // Every earlier reveal is one tap away: Best In Show, then the categories, the latest first.
+        var earlier = page.Locator(".reveals > li");
+        await Expect(earlier).ToHaveCountAsync(show.Categories.Count + 1);
+        await Expect(earlier.First.Locator("summary")).ToHaveTextAsync($"Best In Show: {best.Title}");
+        await Expect(earlier.Last.Locator("summary")).ToHaveTextAsync($"{category}: {entry.Title}");
+        await Expect(earlier.Last.Locator(".podium")).ToBeHiddenAsync();
+        await earlier.Last.Locator("summary").ClickAsync();
+        await Expect(earlier.Last.Locator(".podium .winner-title")).ToHaveTextAsync(entry.Title);
         await show.ReportAsync(ShowPhase.EndCard);
         await Expect(page.Locator("#now-h")).ToHaveTextAsync("That's the show");
         await VoterPageChecks.AssertAccessibleAsync(page, "results");
+        await earlier.Last.Locator("summary").ClickAsync();
         await VoterPageChecks.ScreenshotAsync(page, "results");
     }
 
@@ -406,6 +438,7 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
         var page = await show.OpenPhoneAsync(browser, old);
 
         await Expect(page.Locator("#notice-h")).ToHaveTextAsync("This code has expired");
+        await Expect(page.Locator(".brand-name")).ToHaveTextAsync(show.ContestName);
         await Expect(page.Locator(".notice")).ToContainTextAsync("Scan the code on the screen again to join the vote.");
         Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('amv.token')"));
         await VoterPageChecks.AssertAccessibleAsync(page, "stale code");
@@ -417,7 +450,7 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
-    public async Task Japanese_IsChosenFromTheBrowsersLanguages()
+    public async Task Japanese_IsChosenFromTheBrowsersLanguages_PodiumIncluded()
     {
         await using var show = await VoterShow.StartAsync();
         var entry = show.Entries[7];
@@ -426,13 +459,94 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
         var page = await show.OpenPhoneAsync(browser, locale: "ja-JP");
 
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
-        await Expect(page.Locator(".brand-name")).ToHaveTextAsync("AMVコンテスト");
+        await Expect(page.Locator(".brand-name")).ToHaveTextAsync(show.ContestName);
+        await Expect(page.Locator(".brand-sub")).ToHaveTextAsync("観客投票");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "日本語", Exact = true })).ToHaveAttributeAsync("aria-pressed", "true");
         await Expect(page.Locator("#now-h")).ToHaveTextAsync("上映中");
         var star = page.GetByRole(AriaRole.Button, new() { Name = $"「{entry.Title}」を5点中4点で評価", Exact = true });
         await star.ClickAsync();
         await Expect(page.Locator(".now .status")).ToHaveTextAsync("保存しました：5点中4点。タップで変更できます。");
         await VoterPageChecks.AssertAccessibleAsync(page, "Japanese");
         await VoterPageChecks.ScreenshotAsync(page, "japanese");
+
+        await show.PostAsync($"/api/voting/categories/{entry.CategoryId}/close");
+        await show.PostAsync($"/api/results/reveal/categories/{entry.CategoryId}");
+        await Expect(page.Locator("#results-h")).ToHaveTextAsync("結果発表");
+        await Expect(page.Locator(".results > .podium .eyebrow")).ToHaveTextAsync("最新の発表");
+        await Expect(page.Locator("#latest-h")).ToHaveTextAsync(show.CategoryNames[entry.CategoryId]);
+        await Expect(page.Locator(".results > .podium .place.first .rank")).ToHaveTextAsync("受賞");
+        await Expect(page.Locator(".results > .podium .place.first .winner-title")).ToHaveTextAsync(entry.Title);
+        await VoterPageChecks.AssertAccessibleAsync(page, "Japanese podium");
+    }
+
+    [Fact]
+    public async Task LanguageSwitch_ShowsTheWholePageInTheOtherLanguage_AtOnce_AndThePhoneKeepsTheChoice()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var entry = show.Entries[2];
+        await show.PlayAsync(entry.Id);
+        var page = await show.OpenPhoneAsync(browser);
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Now playing");
+        await Expect(page.Locator(".brand-name")).ToHaveTextAsync(show.ContestName);
+        Assert.Equal($"{show.ContestName} · Audience vote", await page.TitleAsync());
+        var japanese = page.GetByRole(AriaRole.Button, new() { Name = "日本語", Exact = true });
+        var english = page.GetByRole(AriaRole.Button, new() { Name = "English", Exact = true });
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Language" })).ToBeVisibleAsync();
+        await Expect(japanese).ToHaveAttributeAsync("lang", "ja");
+        await Expect(japanese).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(english).ToHaveAttributeAsync("aria-pressed", "true");
+        await Star(page, 3, entry.Title).ClickAsync();
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 3 of 5. Tap to change.");
+        await page.EvaluateAsync("() => { window.__samePage = true; }");
+
+        // By keyboard: the switch is reached and pressed like any button.
+        await japanese.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("上映中");
+        await Expect(page.Locator(".brand-sub")).ToHaveTextAsync("観客投票");
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("保存しました：5点中3点。タップで変更できます。");
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "言語" })).ToBeVisibleAsync();
+        await Expect(japanese).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.Equal($"{show.ContestName} · 観客投票", await page.TitleAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__samePage === true"), "the page was reloaded");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.dataset.lang === 'ja'"), "the focus left the switch");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        await VoterPageChecks.AssertAccessibleAsync(page, "switched to Japanese");
+        await VoterPageChecks.ScreenshotAsync(page, "language-switch");
+
+        // It still follows the show and votes, in Japanese; the choice stays on the phone across a reload.
+        var next = show.Entries[3];
+        await show.PlayAsync(next.Id);
+        await Expect(page.Locator("#now-title")).ToHaveTextAsync(next.Title);
+        await page.GetByRole(AriaRole.Button, new() { Name = $"「{next.Title}」を5点中4点で評価", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("保存しました：5点中4点。タップで変更できます。");
+        await page.ReloadAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("上映中");
+
+        await english.ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page.Locator("#now-h")).ToHaveTextAsync("Now playing");
+        await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 4 of 5. Tap to change.");
+        Assert.Equal((1, 4m), await show.TallyAsync(next.Id));
+    }
+
+    [Fact]
+    public async Task TheContestsOwnName_IsInTheHeader_AndARenameReachesPhonesAtOnce()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var page = await show.OpenPhoneAsync(browser);
+        await Expect(page.Locator(".brand-name")).ToHaveTextAsync(show.ContestName);
+        Assert.Equal(show.ContestName, await page.EvaluateAsync<string>("() => JSON.parse(localStorage.getItem('amv.contest'))"));
+
+        var contest = JsonNode.Parse((await ContestApi.GetContestAsync(show.Coordinator)).GetProperty("contest").GetRawText())!;
+        contest["name"] = "Kumoricon AMV Finals";
+        await show.SendAsync(HttpMethod.Put, "/api/contest/details", contest);
+
+        await Expect(page.Locator(".brand-name")).ToHaveTextAsync("Kumoricon AMV Finals");
+        Assert.Equal("Kumoricon AMV Finals · Audience vote", await page.TitleAsync());
     }
 
     private static Task Silence(IPage page, bool silenced) => page.EvaluateAsync($"() => {{ window.__silenced = {(silenced ? "true" : "false")}; }}");

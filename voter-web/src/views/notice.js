@@ -55,7 +55,7 @@ export function noticeView() {
       app.screen === "joining"
         ? [T.joining, app.busyUntil ? T.busyJoin(Math.max(1, Math.round((app.busyUntil - Date.now()) / 1000))) : app.trouble ? T.cannotReach : T.loading]
         : app.screen === "nocode"
-          ? [T.appTitle, T.noCode]
+          ? [app.contestName || T.appTitle, T.noCode]
           : app.problem;
     notice.hidden = false;
     const key = `${app.screen}|${title}|${body}`;
