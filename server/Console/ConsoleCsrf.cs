@@ -22,7 +22,9 @@ public static class ConsoleCsrf
     public static IApplicationBuilder UseConsoleCsrf(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        var staff = context.User.IsInRole(Roles.Coordinator) || context.User.IsInRole(Roles.Booth);
+        // A judge's cookie is checked only at authorization (after this): its presence is enough to apply the rules.
+        var staff = context.User.IsInRole(Roles.Coordinator) || context.User.IsInRole(Roles.Booth)
+            || context.Request.Cookies.ContainsKey(Judging.JudgeSessions.CookieName);
         var api = request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         if (staff && (api || request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase)))
         {

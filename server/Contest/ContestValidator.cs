@@ -150,9 +150,9 @@ internal static class ContestValidator
         {
             error("judging", "Must be an object, or left out.");
         }
-        else if (JudgingScaleProblem(contest.Judging) is { } (field, scaleProblem))
+        else if (JudgingScaleProblem(contest.Judging) is { } scale)
         {
-            error(field, scaleProblem);
+            error(scale.Field, scale.Problem);
         }
 
         if (contest.Limits.MaxFileMegabytes <= 0)
