@@ -53,19 +53,25 @@ public static class JudgeSessions
             .WithSummary("A judge sets their password with the invite link's secret (once); signs in.");
         group.MapPost("/logout", async (HttpContext context, JudgeAccounts accounts) =>
         {
-            var result = await context.AuthenticateAsync(Roles.Schemes.JudgeCookie);
-            if (IdOf(result.Principal) is { } id)
-            {
-                await accounts.RevokeSessionsAsync(id);
-            }
-
-            await context.SignOutAsync(Roles.Schemes.JudgeCookie);
+            await SignOutAsync(context, accounts);
             return TypedResults.NoContent();
         }).WithSummary("Ends every session of the signed-in judge, on every device.");
         group.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new Me(IdOf(user)!.Value, user.Identity!.Name!)))
             .RequireAuthorization(Roles.Policies.Judge)
             .WithSummary("The signed-in judge.");
         return app;
+    }
+
+    /// <summary>Ends every session of the judge signed in with this request's cookie, and drops the cookie.</summary>
+    public static async Task SignOutAsync(HttpContext context, JudgeAccounts accounts)
+    {
+        var result = await context.AuthenticateAsync(Roles.Schemes.JudgeCookie);
+        if (IdOf(result.Principal) is { } id)
+        {
+            await accounts.RevokeSessionsAsync(id);
+        }
+
+        await context.SignOutAsync(Roles.Schemes.JudgeCookie);
     }
 
     /// <summary>The judge's id in a principal of the judge cookie, or null.</summary>
