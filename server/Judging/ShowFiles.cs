@@ -23,6 +23,7 @@ public static class ShowFiles
 
         var relative = $"entries/{submissionId}/{Path.GetFileName(file)}";
         var target = Path.Combine(root, "entries", submissionId.ToString(System.Globalization.CultureInfo.InvariantCulture), Path.GetFileName(file));
+        // An entry's file is named by its upload (a new upload, a new name): one already placed under that name is it.
         if (File.Exists(target) && new FileInfo(target).Length == new FileInfo(file).Length)
         {
             return relative;
