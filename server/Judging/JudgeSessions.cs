@@ -74,6 +74,12 @@ public static class JudgeSessions
         await context.SignOutAsync(Roles.Schemes.JudgeCookie);
     }
 
+    /// <summary>The routes a judge calls with the judge cookie: their panel, scores and videos, their sign-in.</summary>
+    public static bool IsJudgeApi(PathString path) =>
+        path.StartsWithSegments("/api/judging/panel", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/api/judging/entries", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/api/auth/judge", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The judge's id in a principal of the judge cookie, or null.</summary>
     public static int? IdOf(ClaimsPrincipal? user) =>
         user?.IsInRole(Roles.Judge) == true && int.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id)

@@ -53,7 +53,7 @@ function entryCard(entry, panel) {
   ].filter(Boolean);
   return el('article', { class: 'card', dataset: { entry: id }, 'aria-labelledby': `title-${id}` },
     el('h3', { id: `title-${id}` }, entry.title),
-    el('dl', { class: 'facts small' }, facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
+    el('dl', { class: 'facts small' }, facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
     el('video', { controls: true, preload: 'none', src: entry.video, style: 'width:100%;max-width:720px;background:#000', 'aria-label': `Video: ${entry.title}` }),
     form);
 }
