@@ -34,6 +34,7 @@ public sealed class Selection(Db db, TimeProvider clock, VotingState voting, Sho
         public const string VotesRecorded = "votes-recorded";
         public const string NoFinalists = "no-finalists";
         public const string NotJudgeable = "not-judgeable";
+        public const string HasAwards = "has-awards";
     }
 
     private const string AnyVotes = """
@@ -205,7 +206,7 @@ public sealed class Selection(Db db, TimeProvider clock, VotingState voting, Sho
     /// <summary>Makes the finalists the show's finalists, in one transaction: the contest's finalists are replaced by
     /// the selected ones, category by category in their running order, each pointing at its file (linked into the
     /// media folder when the data folder is not inside it, <see cref="ShowFiles"/>). Refused while the show has votes,
-    /// paper ballots or Best In Show picks (they would be lost), when no entry is a finalist, or when a finalist's file
+    /// paper ballots or Best In Show picks, or awards (they would be lost), when no entry is a finalist, or when a finalist's file
     /// no longer passes its check.</summary>
     public async Task<Outcome<Promoted>> PromoteAsync(CancellationToken ct = default)
     {
@@ -311,7 +312,10 @@ public sealed class Selection(Db db, TimeProvider clock, VotingState voting, Sho
         await connection.ExecuteScalarAsync<bool>(AnyVotes, transaction: tx)
             ? Refusal.Conflict(Reasons.VotesRecorded,
                 "The show has votes, paper ballots or Best In Show picks already: promoting would replace the finalists they were cast for.")
-            : null;
+            : await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM awards)", transaction: tx)
+                ? Refusal.Conflict(Reasons.HasAwards,
+                    "Awards are given to the show's current finalists: take them back on the Live show page first, or they would be lost.")
+                : null;
 
     private static async Task<List<FinalistRow>> Finalists(IDbConnection connection, IDbTransaction? tx) =>
         (await connection.QueryAsync<FinalistRow>(
