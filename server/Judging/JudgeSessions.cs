@@ -19,11 +19,11 @@ public static class JudgeSessions
     public const string CookieName = "amv.judge";
     public const string SignInPage = "/console/judge/sign-in";
 
-    public sealed record LoginRequest(string Name, string Password);
+    public sealed record JudgeLoginRequest(string Name, string Password);
 
-    public sealed record InviteRequest(string Invite, string Password);
+    public sealed record JudgeInviteRequest(string Invite, string Password);
 
-    public sealed record Me(int Id, string Name);
+    public sealed record SignedInJudge(int Id, string Name);
 
     public static AuthenticationBuilder AddJudgeCookie(this AuthenticationBuilder builder, AmvOptions amv) =>
         builder.AddCookie(Roles.Schemes.JudgeCookie, o =>
@@ -56,7 +56,7 @@ public static class JudgeSessions
             await SignOutAsync(context, accounts);
             return TypedResults.NoContent();
         }).WithSummary("Ends every session of the signed-in judge, on every device.");
-        group.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new Me(IdOf(user)!.Value, user.Identity!.Name!)))
+        group.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new SignedInJudge(IdOf(user)!.Value, user.Identity!.Name!)))
             .RequireAuthorization(Roles.Policies.Judge)
             .WithSummary("The signed-in judge.");
         return app;
@@ -86,8 +86,8 @@ public static class JudgeSessions
             ? id
             : null;
 
-    private static async Task<Results<Ok<Me>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, JudgeAccounts accounts, SignInGuard guard, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<SignedInJudge>, ProblemHttpResult>> LoginAsync(
+        JudgeLoginRequest request, JudgeAccounts accounts, SignInGuard guard, HttpContext context, CancellationToken ct)
     {
         var attempt = guard.Begin(context, "judge:" + request.Name.Trim().ToLowerInvariant());
         if (guard.TryStart(attempt) is { } wait)
@@ -104,11 +104,11 @@ public static class JudgeSessions
 
         guard.Succeeded(context, attempt);
         await SignInAsync(context, judge);
-        return TypedResults.Ok(new Me(judge.Id, judge.Name));
+        return TypedResults.Ok(new SignedInJudge(judge.Id, judge.Name));
     }
 
-    private static async Task<Results<Ok<Me>, ProblemHttpResult>> AcceptInviteAsync(
-        InviteRequest request, JudgeAccounts accounts, SignInGuard guard, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<SignedInJudge>, ProblemHttpResult>> AcceptInviteAsync(
+        JudgeInviteRequest request, JudgeAccounts accounts, SignInGuard guard, HttpContext context, CancellationToken ct)
     {
         if (JudgeAccounts.PasswordProblem(request.Password) is { } problem)
         {
@@ -130,7 +130,7 @@ public static class JudgeSessions
 
         guard.Succeeded(context, attempt);
         await SignInAsync(context, judge);
-        return TypedResults.Ok(new Me(judge.Id, judge.Name));
+        return TypedResults.Ok(new SignedInJudge(judge.Id, judge.Name));
     }
 
     private static Task SignInAsync(HttpContext context, JudgeAccounts.SignedIn judge)

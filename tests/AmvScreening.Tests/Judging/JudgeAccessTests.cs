@@ -158,6 +158,23 @@ public sealed class JudgeAccessTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JudgePanelPage_WithoutAJudgeSession_RedirectsToTheJudgeSignIn_EvenForACoordinator()
+    {
+        var cookies = new CookieContainer();
+        using (await _rig.Server.CreateStaffClientAsync(cookies: cookies))
+        {
+        }
+
+        foreach (var container in new[] { new CookieContainer(), cookies })
+        {
+            using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = container }) { BaseAddress = _rig.Server.BaseAddress };
+            using var response = await client.GetAsync("/console/judge").WaitAsync(HubTesting.Bound);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/console/judge/sign-in?returnUrl=%2Fconsole%2Fjudge", response.Headers.Location!.PathAndQuery);
+        }
+    }
+
+    [Fact]
     public async Task DisabledJudge_SessionStopsAtOnce_AndTheirPasswordNoLongerSignsIn()
     {
         var (id, invite) = await _rig.AddJudgeAsync("Dana", "Action");
