@@ -43,10 +43,10 @@ function row(category, e, finalists) {
       e.repeatOf ? el('div', { class: 'small' }, el('span', { class: 'badge warn' }, 'likely repeat'), ` ${e.repeatOf}`) : null,
       e.judgeable ? null : el('div', { class: 'small' }, el('span', { class: 'badge bad' }, 'withdrawn or file not passed'))),
     el('td', { class: 'num', dataset: { mean: e.mean ?? '' } }, number(e.mean)),
-    el('td', { class: 'num' }, e.spread == null ? '–' : `${number(e.spread)} (${number(e.lowest)}…${number(e.highest)})`),
+    el('td', { class: 'num nowrap' }, e.spread == null ? '–' : `${number(e.spread)} (${number(e.lowest)}…${number(e.highest)})`),
     el('td', { class: 'num' }, `${e.scored}/${category.judges}`),
     el('td', {}, flagged ? el('span', { class: 'badge bad' }, 'rule flag') : null, verdicts(e)),
-    el('td', { class: 'nowrap' }, select, ' ', reason, ' ', save),
+    el('td', {}, el('div', { class: 'outcome' }, select, reason, save)),
     el('td', { class: 'nowrap' }, e.outcome === 'finalist'
       ? [el('span', { class: 'badge accent' }, `#${e.finalistPosition}`), ' ',
          el('button', { type: 'button', class: 'small', disabled: position === 0, onclick: move(-1), 'aria-label': `Move ${e.title} up` }, '↑'),
