@@ -175,6 +175,23 @@ public sealed class JudgeAccessTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACategoryTakenFromAJudge_IsClosedToThemAtOnce()
+    {
+        var (id, invite) = await _rig.AddJudgeAsync("Kim", "Action", "Comedy");
+        using var judge = await _rig.AcceptInviteAsync(invite);
+        var comedy = _entries.Single(e => e.Category == "Comedy").Id;
+        Assert.Equal(HttpStatusCode.OK, (await judge.GetAsync($"/api/judging/entries/{comedy}/video")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK,
+            (await _rig.Coordinator.PutAsJsonAsync($"/api/judging/judges/{id}", new { name = "Kim", categoryIds = new[] { _rig.Categories["Action"] } })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await judge.GetAsync($"/api/judging/entries/{comedy}/video")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await judge.PutAsJsonAsync($"/api/judging/entries/{comedy}/score", new { score = 1, note = (string?)null, ruleFlag = (string?)null })).StatusCode);
+        Assert.DoesNotContain("Pudding Heist", await judge.GetStringAsync("/api/judging/panel"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DisabledJudge_SessionStopsAtOnce_AndTheirPasswordNoLongerSignsIn()
     {
         var (id, invite) = await _rig.AddJudgeAsync("Dana", "Action");
