@@ -126,7 +126,13 @@ public sealed class JudgingBrowserTests(Browser browser, ITestOutputHelper outpu
         await using var db = await JudgingRig.OpenAsync(_rig.Server);
         Assert.Equal("Source subtitles throughout", await db.ExecuteScalarAsync<string>("SELECT outcome_reason FROM submissions WHERE id = @_comedy", new { _comedy }));
         Assert.Equal(5, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM judge_scores"));
+        // Signing out from the judge's page ends that judge's session.
+        await bram.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await bram.Page.WaitForURLAsync(url => url.Contains("/console/judge/sign-in", StringComparison.Ordinal));
+        await bram.Page.GotoAsync("/console/judge");
+        Assert.Contains("/console/judge/sign-in?returnUrl=%2Fconsole%2Fjudge", bram.Page.Url, StringComparison.Ordinal);
         ConsoleSupport.AssertNoErrors(errors, aiko.Errors, bram.Errors);
+
         output.WriteLine($"Two judges scored {5} times blind; {finalists.Count} finalists promoted in their order.");
     }
 
