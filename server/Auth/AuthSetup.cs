@@ -87,7 +87,8 @@ public static class AuthSetup
         await next(context);
     });
 
-    private static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
+    /// <summary>A console page is redirected (to sign in, or to the "not for your role" page); anything else gets the status.</summary>
+    internal static Task Refuse(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         if (ConsolePaths.IsPage(context.Request.Path))
         {

@@ -1,6 +1,7 @@
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace AmvScreening.Server.Consoles;
@@ -22,7 +23,15 @@ public static class ConsoleCsrf
     public static IApplicationBuilder UseConsoleCsrf(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        var staff = context.User.IsInRole(Roles.Coordinator) || context.User.IsInRole(Roles.Booth);
+        // The judges' own API is called with the judge cookie, which is not the default scheme: the judge is the user
+        // there (the judge page's token was made for the judge).
+        if (Judging.JudgeSessions.IsJudgeApi(request.Path)
+            && (await context.AuthenticateAsync(Roles.Schemes.JudgeCookie)).Principal is { } judge)
+        {
+            context.User = judge;
+        }
+
+        var staff = context.User.IsInRole(Roles.Coordinator) || context.User.IsInRole(Roles.Booth) || context.User.IsInRole(Roles.Judge);
         var api = request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         if (staff && (api || request.Path.StartsWithSegments("/hubs", StringComparison.OrdinalIgnoreCase)))
         {

@@ -30,6 +30,9 @@ public static class ConsoleSetup
             o.Conventions.AuthorizePage("/SignOut", Roles.Policies.Staff);
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Denied");
+            o.Conventions.AuthorizeFolder("/Judge", Roles.Policies.Judge);
+            o.Conventions.AllowAnonymousToPage("/Judge/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Judge/Welcome");
             o.Conventions.Add(new PageMethods());
         });
         return services;

@@ -27,6 +27,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
 
     private const string AnyScores = "SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM paper_counts)";
     private const string AnyBallots = "SELECT EXISTS (SELECT 1 FROM votes) OR EXISTS (SELECT 1 FROM best_in_show_picks)";
+    private const string AnyJudgeScores = "SELECT EXISTS (SELECT 1 FROM judge_scores WHERE score IS NOT NULL)";
     private const string AnyReveal = "SELECT EXISTS (SELECT 1 FROM reveals)";
     private const string EntryHasBallots = """
         SELECT EXISTS (SELECT 1 FROM votes WHERE entry_id = @id) OR EXISTS (SELECT 1 FROM paper_counts WHERE entry_id = @id)
@@ -56,13 +57,21 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
 
         return await EditAsync<ContestDetails>(async (connection, tx) =>
         {
-            var before = (await ContestStore.GetDetailsAsync(connection, tx)).Voting;
+            var stored = await ContestStore.GetDetailsAsync(connection, tx);
+            var before = stored.Voting;
             var after = details.Voting;
             if ((before.ScoreMin != after.ScoreMin || before.ScoreMax != after.ScoreMax)
                 && await connection.ExecuteScalarAsync<bool>(AnyScores, transaction: tx))
             {
                 return Refusal.Conflict(Reasons.VotesRecorded,
                     "Votes or paper ballots are recorded on this scale: it cannot change any more.", "voting.scoreMax");
+            }
+
+            if ((stored.Judging.Min != details.Judging.Min || stored.Judging.Max != details.Judging.Max)
+                && await connection.ExecuteScalarAsync<bool>(AnyJudgeScores, transaction: tx))
+            {
+                return Refusal.Conflict(Reasons.VotesRecorded,
+                    "Judges have scored on this scale: it cannot change any more.", "judging.max");
             }
 
             if (before.RequireCards != after.RequireCards && await connection.ExecuteScalarAsync<bool>(AnyBallots, transaction: tx))

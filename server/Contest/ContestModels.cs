@@ -13,6 +13,9 @@ public sealed record ContestDetails(
     /// <summary>When the screen code rotates by itself (left out: only by hand).</summary>
     public RoomCodeSettings RoomCode { get; init; } = new();
 
+    /// <summary>How the judges score the entries before the show (docs/entries.md, "Judges").</summary>
+    public JudgingSettings Judging { get; init; } = new();
+
     /// <summary>As the import and the console take it: the name trimmed; the address without the spaces around it, or
     /// null when that leaves nothing (a line break or other control character stays, for
     /// <see cref="ContestValidator.CheckDetails"/> to refuse).</summary>
@@ -44,6 +47,15 @@ public sealed record VotingSettings(
 /// <param name="ShowOnScreenView">Whether the public screen view (<c>/screen</c>, docs/screen.md) shows the join QR, as the
 /// outro slates do: for a stream whose remote viewers may join. Off by default: then nothing public carries the code.</param>
 public sealed record RoomCodeSettings(bool RotateAtCategoryCard = false, int? RotateEveryMinutes = null, bool ShowOnScreenView = false);
+
+/// <summary>The judges' scale (whole numbers from <paramref name="Min"/> to <paramref name="Max"/>: 1–10, or -2…+2 as
+/// at Otakon) and whether judging is blind (judges never see who edited an entry).</summary>
+public sealed record JudgingSettings(int Min = 1, int Max = 10, bool Blind = false)
+{
+    /// <summary>The scale's widest bounds (the database's too).</summary>
+    public const int Lowest = -100;
+    public const int Highest = 100;
+}
 
 /// <summary>What a finalist's file may be (checked by the player's pre-flight), and the loudness the player levels
 /// every finalist to (docs/loudness.md).</summary>

@@ -16,7 +16,8 @@ public sealed class ContestStore(Db db)
                require_cards AS RequireCards, max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds,
                loudness_target_lufs AS LoudnessTargetLufs,
                rotate_code_at_category_card AS RotateAtCategoryCard, rotate_code_minutes AS RotateEveryMinutes,
-               screen_view_qr AS ShowOnScreenView
+               screen_view_qr AS ShowOnScreenView,
+               judging_min AS JudgingMin, judging_max AS JudgingMax, blind_judging AS BlindJudging
         FROM contest WHERE id = 1
         """;
 
@@ -27,7 +28,8 @@ public sealed class ContestStore(Db db)
                require_cards = @RequireCards, max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds,
                loudness_target_lufs = @LoudnessTargetLufs,
                rotate_code_at_category_card = @RotateAtCategoryCard, rotate_code_minutes = @RotateEveryMinutes,
-               screen_view_qr = @ShowOnScreenView
+               screen_view_qr = @ShowOnScreenView,
+               judging_min = @JudgingMin, judging_max = @JudgingMax, blind_judging = @BlindJudging
         WHERE id = 1
         """;
 
@@ -131,6 +133,9 @@ public sealed class ContestStore(Db db)
             c.RoomCode.RotateAtCategoryCard,
             c.RoomCode.RotateEveryMinutes,
             c.RoomCode.ShowOnScreenView,
+            JudgingMin = c.Judging.Min,
+            JudgingMax = c.Judging.Max,
+            BlindJudging = c.Judging.Blind,
         }, tx);
 
     public static Task<bool> CategoryExistsAsync(IDbConnection connection, IDbTransaction? tx, int id) =>
@@ -175,6 +180,7 @@ public sealed class ContestStore(Db db)
             new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds, row.LoudnessTargetLufs))
         {
             RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes, row.ShowOnScreenView),
+            Judging = new JudgingSettings(row.JudgingMin, row.JudgingMax, row.BlindJudging),
         };
     }
 
@@ -195,5 +201,8 @@ public sealed class ContestStore(Db db)
         public bool RotateAtCategoryCard { get; init; }
         public int? RotateEveryMinutes { get; init; }
         public bool ShowOnScreenView { get; init; }
+        public int JudgingMin { get; init; }
+        public int JudgingMax { get; init; }
+        public bool BlindJudging { get; init; }
     }
 }

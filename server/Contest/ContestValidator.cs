@@ -146,6 +146,15 @@ internal static class ContestValidator
             error("roomCode.rotateEveryMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to rotate the screen code only at category cards or by hand.");
         }
 
+        if (contest.Judging is null)
+        {
+            error("judging", "Must be an object, or left out.");
+        }
+        else if (JudgingScaleProblem(contest.Judging) is { } scale)
+        {
+            error(scale.Field, scale.Problem);
+        }
+
         if (contest.Limits.MaxFileMegabytes <= 0)
         {
             error("limits.maxFileMegabytes", PositiveWholeNumber);
@@ -162,6 +171,15 @@ internal static class ContestValidator
                 $"Must be a whole number of LUFS from {ShowLimits.MinLoudnessTargetLufs} to {ShowLimits.MaxLoudnessTargetLufs} (EBU R128: -23).");
         }
     }
+
+    /// <summary>Why the judges' scale is refused (the field and the problem), or null: whole numbers from
+    /// <see cref="JudgingSettings.Lowest"/> to <see cref="JudgingSettings.Highest"/>, the highest above the lowest.</summary>
+    public static (string Field, string Problem)? JudgingScaleProblem(JudgingSettings judging) =>
+        judging.Min is < JudgingSettings.Lowest or >= JudgingSettings.Highest
+            ? ("judging.min", $"Must be a whole number from {JudgingSettings.Lowest} to {JudgingSettings.Highest - 1} (e.g. 1 for 1–10, -2 for -2…+2).")
+            : judging.Max <= judging.Min || judging.Max > JudgingSettings.Highest
+                ? ("judging.max", $"Must be more than judging.min ({judging.Min}) and at most {JudgingSettings.Highest}.")
+                : null;
 
     /// <summary>A finalist's own fields (not its category and order, which the import and the editor name differently);
     /// <paramref name="error"/> gets each problem by field ("musicTitle").</summary>

@@ -12,7 +12,8 @@ document.addEventListener('change', event => { if (event.target.matches?.('[data
 /** Sends the browser to the sign-in page, back here afterwards (the session expired or was ended). */
 export function signInAgain() {
   const back = location.pathname + location.search;
-  location.assign(`/console/sign-in?returnUrl=${encodeURIComponent(back)}&expired=1`);
+  const page = document.body.dataset.role === 'judge' || location.pathname.startsWith('/console/judge') ? '/console/judge/sign-in' : '/console/sign-in';
+  location.assign(`${page}?returnUrl=${encodeURIComponent(back)}&expired=1`);
 }
 
 /** An API refusal: the ProblemDetails as sent, with its field errors. */

@@ -21,6 +21,9 @@ function fillForm(c) {
   $('#maxFileMegabytes').value = c.limits.maxFileMegabytes;
   $('#maxDurationSeconds').value = c.limits.maxDurationSeconds;
   $('#loudnessTargetLufs').value = c.limits.loudnessTargetLufs;
+  $('#judgingMin').value = c.judging.min;
+  $('#judgingMax').value = c.judging.max;
+  $('#blindJudging').checked = c.judging.blind;
 }
 
 const number = input => input.value.trim() === '' ? null : Number(input.value);
@@ -49,6 +52,11 @@ form.addEventListener('submit', async event => {
       maxFileMegabytes: number($('#maxFileMegabytes')) ?? 0,
       maxDurationSeconds: number($('#maxDurationSeconds')) ?? 0,
       loudnessTargetLufs: number($('#loudnessTargetLufs')) ?? 0,
+    },
+    judging: {
+      min: number($('#judgingMin')) ?? 0,
+      max: number($('#judgingMax')) ?? 0,
+      blind: $('#blindJudging').checked,
     },
   };
   try {

@@ -10,10 +10,11 @@ namespace AmvScreening.Server.Contest.Import;
 internal static class ContestJson
 {
     private static readonly string[] RootFields = ["contest", "categories", "finalists", "awards"];
-    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode"];
+    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode", "judging"];
     private static readonly string[] VotingFields =
         ["scoreMin", "scoreMax", "bestInShowMethod", "bestInShowKeepsCategoryPrize", "autoCloseMinutes", "requireCards"];
     private static readonly string[] RoomCodeFields = ["rotateAtCategoryCard", "rotateEveryMinutes", "showOnScreenView"];
+    private static readonly string[] JudgingFields = ["min", "max", "blind"];
     private static readonly string[] LimitsFields = ["maxFileMegabytes", "maxDurationSeconds", "loudnessTargetLufs"];
     private static readonly string[] FinalistFields =
         ["category", "order", "title", "editors", "musicArtist", "musicTitle", "sources", "file", "contentNote", "disqualified"];
@@ -70,7 +71,9 @@ internal static class ContestJson
         var voting = contest.Object("voting", VotingFields);
         var limits = contest.Object("limits", LimitsFields);
         var roomCode = contest.Object("roomCode", RoomCodeFields);
+        var judging = contest.Object("judging", JudgingFields);
         VotingSettings v = new();
+        JudgingSettings j = new();
         ShowLimits l = new();
         return new ContestDetails(
             contest.Text("name"),
@@ -90,6 +93,7 @@ internal static class ContestJson
         {
             RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes"),
                 roomCode.Bool("showOnScreenView") ?? false),
+            Judging = new JudgingSettings(judging.Int("min") ?? j.Min, judging.Int("max") ?? j.Max, judging.Bool("blind") ?? j.Blind),
         }.Tidied();
     }
 

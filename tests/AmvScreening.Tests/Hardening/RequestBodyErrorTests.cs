@@ -28,6 +28,14 @@ public sealed class RequestBodyErrorTests : IDisposable
         var voter = await VoterClient.JoinAsync(phone, room).WaitAsync(Bound);
         phone.DefaultRequestHeaders.Add(VoterTokens.HeaderName, voter.Token);
 
+        // A judge, for the judges' own routes (their cookie, not the staff one).
+        var invited = await (await coordinator.PostAsJsonAsync("/api/judging/judges", new { name = "Judge", categoryIds = new[] { 1 } }).WaitAsync(Bound))
+            .Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Bound);
+        using var judge = _server.CreateAnonymousClient();
+        var invitePath = invited.GetProperty("invitePath").GetString()!;
+        (await judge.PostAsJsonAsync("/api/auth/judge/invite", new { invite = invitePath[(invitePath.IndexOf('#') + 1)..], password = "judge-password" })
+            .WaitAsync(Bound)).EnsureSuccessStatusCode();
+
         var document = await coordinator.GetFromJsonAsync<JsonElement>("/openapi/v1.json").WaitAsync(Bound);
         var schemas = document.GetProperty("components").GetProperty("schemas");
         var tested = new List<string>();
@@ -44,8 +52,8 @@ public sealed class RequestBodyErrorTests : IDisposable
 
                 // Route values that exist, so the body is what is wrong.
                 var url = path.Name.Replace("{categoryId}", "1").Replace("{entryId}", "1").Replace("{batchId}", "1").Replace("{number}", "1")
-                    .Replace("{clusterId}", "1").Replace("{role}", "booth");
-                var answer = await FirstServedAsync(new HttpMethod(operation.Name.ToUpperInvariant()), url, coordinator, player, phone);
+                    .Replace("{clusterId}", "1").Replace("{role}", "booth").Replace("{submissionId}", "1").Replace("{judgeId}", "1");
+                var answer = await FirstServedAsync(new HttpMethod(operation.Name.ToUpperInvariant()), url, coordinator, player, phone, judge);
                 var text = await answer.Content.ReadAsStringAsync().WaitAsync(Bound);
                 var what = $"{operation.Name.ToUpperInvariant()} {path.Name} with {{}}: {(int)answer.StatusCode} {text}";
 

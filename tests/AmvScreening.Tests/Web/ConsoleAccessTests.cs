@@ -33,12 +33,13 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
     [
         "/console", "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
         "/console/cards/print", "/console/qr", "/console/live", "/console/booth", "/console/reveal", "/console/results",
+        "/console/judging", "/console/selection",
     ];
 
     public static TheoryData<string> CoordinatorPages() =>
     [
         "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
-        "/console/cards/print", "/console/live", "/console/reveal", "/console/results",
+        "/console/cards/print", "/console/live", "/console/reveal", "/console/results", "/console/judging", "/console/selection",
     ];
 
     /// <summary>The state-changing actions the consoles call (method, path, JSON body or null).</summary>
