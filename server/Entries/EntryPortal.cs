@@ -71,7 +71,7 @@ public sealed class EntryPortal(Db db, TimeProvider clock)
     /// <param name="Outcome">pending, finalist, not-selected or disqualified.</param>
     public sealed record EntrantOutcome(string Outcome, string? Reason);
 
-    private const string SelectCategories = "SELECT id AS Id, name AS Name, description AS Description, finalist_limit AS FinalistLimit FROM categories ORDER BY position";
+    private const string SelectCategories = $"SELECT {ContestStore.CategoryColumns} FROM categories ORDER BY position";
     private const string SelectPersonsCategories = "SELECT category_id FROM submissions WHERE person = @person AND withdrawn_at IS NULL ORDER BY id";
 
     private const string InsertSubmission = """
@@ -100,7 +100,8 @@ public sealed class EntryPortal(Db db, TimeProvider clock)
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var contest = await ContestStore.GetDetailsAsync(connection, tx);
-        var categories = await connection.QueryAsync<RulesCategory>(SelectCategories, transaction: tx);
+        var categories = (await connection.QueryAsync<Category>(SelectCategories, transaction: tx))
+            .Select(c => new RulesCategory(c.Id, c.Name, c.Description, c.FinalistLimit));
         var e = contest.Entries;
         var now = clock.GetUtcNow();
         var state = EntryRules.CheckWindow(e, now)?.Rule switch

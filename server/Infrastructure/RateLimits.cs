@@ -46,10 +46,16 @@ public static class RateLimits
                 }));
             o.AddPolicy(EntryRead, context => RateLimitPartition.GetTokenBucketLimiter(
                 AddressOf(context),
-                _ => new TokenBucketRateLimiterOptions { TokenLimit = 60, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = amv.Entries.ReadBurst, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(1) / amv.Entries.ReadsPerMinute, QueueLimit = 0,
+                }));
             o.AddPolicy(EntrySubmit, context => RateLimitPartition.GetTokenBucketLimiter(
                 AddressOf(context),
-                _ => new TokenBucketRateLimiterOptions { TokenLimit = 10, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(3), QueueLimit = 0 }));
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = amv.Entries.SubmitBurst, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromHours(1) / amv.Entries.SubmitsPerHour, QueueLimit = 0,
+                }));
             // A coarse cap per address against floods, far above what a full room behind one NAT sends.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
                 AddressOf(context),
