@@ -147,8 +147,8 @@ public static class EntryRules
     /// The rules again at the deadline, for the coordinator (<see cref="DeadlineEnforcer"/>): each entry's first breach,
     /// by entry id. An entry must have a file that passed its check (a file still being checked is judged once its check
     /// ends: it is left out until then), must have premiered after the contest's day, and must be within the limits
-    /// (the contest may have lowered them since: the latest entries beyond a limit breach it). Withdrawn entries are
-    /// not given.
+    /// (the contest may have lowered them since: the latest entries beyond a limit breach it; an entry that breaks a
+    /// rule does not count towards the limits). Withdrawn entries are not given.
     /// </summary>
     public static IReadOnlyDictionary<long, Breach> AtDeadline(IReadOnlyList<EntryFacts> entries, EntrySettings settings)
     {
@@ -162,8 +162,11 @@ public static class EntryRules
                 var breach = FileBreach(entry)
                     ?? PremiereBreach(EntrySettings.Day(entry.PremieredOn), settings)
                     ?? LimitBreach(entry.CategoryId, new PersonsEntries(counted), settings);
-                counted.Add(entry.CategoryId);
-                if (breach is not null)
+                if (breach is null)
+                {
+                    counted.Add(entry.CategoryId);
+                }
+                else
                 {
                     breaches[entry.Id] = breach;
                 }
