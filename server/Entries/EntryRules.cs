@@ -40,10 +40,10 @@ public static class EntryRules
         string ContactEmail,
         string MusicArtist,
         string MusicTitle,
-        IReadOnlyList<string> Sources,
+        IReadOnlyList<string>? Sources,
         string PremieredOn,
-        string? ContentNote,
-        bool Permission)
+        bool Permission,
+        string? ContentNote = null)
     {
         /// <summary>As a finalist's fields, for the contest's own checks of them (<see cref="ContestValidator.CheckFinalist"/>):
         /// texts trimmed, blank names left out.</summary>

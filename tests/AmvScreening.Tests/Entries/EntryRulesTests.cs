@@ -11,7 +11,7 @@ public sealed class EntryRulesTests
     private static readonly DateTimeOffset Now = new(2026, 8, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static SubmissionForm Form(int categoryId = 1, string email = "ann@example.org", string premieredOn = "2026-03-14", bool permission = true) =>
-        new(categoryId, "Title", ["Ann"], email, "Artist", "Song", ["Source"], premieredOn, null, permission);
+        new(categoryId, "Title", ["Ann"], email, "Artist", "Song", ["Source"], premieredOn, permission);
 
     [Fact]
     public void Person_OfOneAddressSpelledAnotherWay_IsTheSamePerson_CaseDotsAndPlusTags()
