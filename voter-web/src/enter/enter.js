@@ -3,7 +3,7 @@
 // private entry page (GET /api/enter/entries/{secret}): its status, the file's check as the server's queue writes it,
 // replacing the file until the deadline (startUpload, ./upload.js) and withdrawing. Text goes in with textContent only.
 
-import { el, text } from "../dom.js";
+import { append, el, text } from "../dom.js";
 import { texts, pickLanguage } from "./texts.js";
 import { startUpload } from "./upload.js";
 
@@ -69,6 +69,12 @@ function failure(answer) {
   return (answer.body && (answer.body.detail || answer.body.title)) || `HTTP ${answer.status}`;
 }
 
+/** Makes a node's children exactly these (nulls and nested lists as el() takes them). */
+function show(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+}
+
 function status(kind, message, attrs) {
   return el(`p.status.${kind}`, attrs, message);
 }
@@ -96,10 +102,10 @@ function setLanguage(next) {
 
 async function showRules() {
   clearTimeout(pollTimer);
-  main.replaceChildren(el("p.loading", { role: "status" }, T.loading));
+  show(main, el("p.loading", { role: "status" }, T.loading));
   const answer = await call("GET", "/api/enter/rules");
   if (answer.status !== 200) {
-    main.replaceChildren(status("bad", failure(answer), { role: "alert" }));
+    show(main, status("bad", failure(answer), { role: "alert" }));
     return;
   }
 
@@ -120,7 +126,7 @@ async function showRules() {
     T.ruleReplace,
   ].filter(Boolean);
 
-  main.replaceChildren(
+  show(main, 
     el("section.card", { "aria-labelledby": "rules-h" },
       el("h1#rules-h", {}, T.rulesTitle(r.contest, r.year)),
       stateLine,
@@ -292,15 +298,15 @@ async function copy(url, statusNode) {
 
 async function showEntry(secret) {
   clearTimeout(pollTimer);
-  main.replaceChildren(el("p.loading", { role: "status" }, T.loading));
+  show(main, el("p.loading", { role: "status" }, T.loading));
   const [answer, rulesAnswer] = await Promise.all([call("GET", `/api/enter/entries/${encodeURIComponent(secret)}`), call("GET", "/api/enter/rules")]);
   if (answer.status === 404) {
-    main.replaceChildren(el("section.card", { "aria-labelledby": "unknown-h" },
+    show(main, el("section.card", { "aria-labelledby": "unknown-h" },
       el("h1#unknown-h", {}, T.entryUnknownTitle), el("p", {}, T.entryUnknownBody)));
     return;
   }
   if (answer.status !== 200 || rulesAnswer.status !== 200) {
-    main.replaceChildren(status("bad", failure(answer.status !== 200 ? answer : rulesAnswer), { role: "alert" }));
+    show(main, status("bad", failure(answer.status !== 200 ? answer : rulesAnswer), { role: "alert" }));
     return;
   }
 
@@ -308,7 +314,7 @@ async function showEntry(secret) {
   const entry = answer.body;
   document.title = `${entry.title} · ${T.brandSub}`;
   const fileCard = el("section#file.card", { "aria-labelledby": "file-h" });
-  main.replaceChildren(
+  show(main, 
     el("section.card", { "aria-labelledby": "entry-title" },
       el("p.eyebrow", {}, T.entryHeading),
       el("h1#entry-title", {}, entry.title),
@@ -349,7 +355,7 @@ function fillFile(card, entry, rules, secret) {
   const progress = check.state === "running" && check.progress != null
     ? el("progress#check-progress", { max: "1", value: String(check.progress), "aria-label": T.checkProgress }, `${Math.round(check.progress * 100)}%`)
     : null;
-  card.replaceChildren(
+  show(card, 
     el("h2#file-h", {}, T.fileHeading),
     el("p#file-name", {}, entry.file ? T.fileIs(entry.file.name || "", T.size(entry.file.bytes || 0)) : T.noFile),
     el("div#check", { "aria-live": "polite" }, checkLine, progress, check.message ? el("p#check-message", {}, check.message) : null),
@@ -379,7 +385,7 @@ async function refreshFile(card, rules, secret) {
 
 function uploader(entry, rules, secret) {
   const input = el("input#upload-file", { type: "file", accept: "video/*,.mkv,.avi,.mov,.mp4,.webm,.ts", "aria-describedby": "upload-hint" });
-  const button = el("button.primary#upload-button", { type: "button" }, entry.file ? T.replace : T.upload);
+  const button = el("button#upload-button.primary", { type: "button" }, entry.file ? T.replace : T.upload);
   const bar = el("progress#upload-progress", { max: "1", value: "0", hidden: true, "aria-label": T.uploadProgress });
   const line = el("p#upload-status", { role: "status" });
   let upload = null;
@@ -431,9 +437,9 @@ function uploader(entry, rules, secret) {
 
 function withdrawCard(secret) {
   const area = el("div.row");
-  const start = el("button.danger#withdraw", { type: "button" }, T.withdraw);
+  const start = el("button#withdraw.danger", { type: "button" }, T.withdraw);
   const ask = () => {
-    const yes = el("button.danger#withdraw-yes", { type: "button" }, T.withdrawYes);
+    const yes = el("button#withdraw-yes.danger", { type: "button" }, T.withdrawYes);
     const no = el("button#withdraw-no", { type: "button" }, T.withdrawNo);
     yes.addEventListener("click", async () => {
       yes.disabled = true;
@@ -446,14 +452,14 @@ function withdrawCard(secret) {
           done.focus();
         }
       } else {
-        area.replaceChildren(status("bad", failure(answer), { role: "alert" }));
+        show(area, status("bad", failure(answer), { role: "alert" }));
       }
     });
     no.addEventListener("click", () => {
-      area.replaceChildren(start);
+      show(area, start);
       start.focus();
     });
-    area.replaceChildren(el("p#withdraw-question", { role: "alert" }, T.withdrawConfirm), yes, no);
+    show(area, el("p#withdraw-question", { role: "alert" }, T.withdrawConfirm), yes, no);
     no.focus();
   };
   start.addEventListener("click", ask);
