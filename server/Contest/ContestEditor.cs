@@ -79,7 +79,8 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             }
 
             await ContestStore.UpdateDetailsAsync(connection, tx, details);
-            return details;
+            // As stored: the entry instants as the contest states them, in its time zone.
+            return await ContestStore.GetDetailsAsync(connection, tx);
         }, ct);
     }
 

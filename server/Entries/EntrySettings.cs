@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace AmvScreening.Server.Entries;
 
@@ -39,12 +40,15 @@ public sealed record EntrySettings(
         TimeZone is { Length: > 0 and <= 64 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId ? zone : null;
 
     /// <summary>When entries open, or null (open until the deadline). Only meaningful once validated.</summary>
+    [JsonIgnore]
     public DateTimeOffset? OpensAtInstant => Instant(OpensAt, Zone());
 
     /// <summary>When entries close, or null (no deadline). Only meaningful once validated.</summary>
+    [JsonIgnore]
     public DateTimeOffset? DeadlineInstant => Instant(Deadline, Zone());
 
     /// <summary>The first day an entry may have premiered on is the day after this one, or null (any day).</summary>
+    [JsonIgnore]
     public DateOnly? PremieredAfterDay => Day(PremieredAfter);
 
     /// <summary>An instant as text: with its offset, or a local date and time in <paramref name="zone"/> (a time that the
