@@ -47,8 +47,5 @@ public static class EntryPages
         return app;
     }
 
-    private static IResult ServePage(VoterWebAssets assets, HttpContext context) =>
-        assets.Find(PageName) is { } page
-            ? VoterWebEndpoints.Serve(context, page, VoterWebEndpoints.PageCache, VoterWebAssets.PolicyOf(page))
-            : VoterWebEndpoints.NotBuilt(assets);
+    private static IResult ServePage(VoterWebAssets assets, HttpContext context) => VoterWebEndpoints.ServePage(context, assets, PageName);
 }
