@@ -148,6 +148,33 @@ public sealed class EntryPortalBrowserTests(Browser browser) : IClassFixture<Bro
         Assert.Empty(violations);
     }
 
+    [Fact]
+    public async Task Form_RefusesAFourthEntryByTheSamePerson_AndAnEntrySentAfterTheDeadline_NamingTheRule()
+    {
+        await using var rig = await EntryPortalRig.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await rig.SubmitOkAsync(rig.Form(category: i, email: i == 0 ? "ann.lee@example.org" : $"annlee+{i}@example.org"));
+        }
+
+        var (page, violations) = await OpenAsync(rig, "en-US", "America/Los_Angeles");
+        await FillAsync(page, "Ann.Lee+fourth@Example.org", "Melting Pot");
+        await page.Locator("#entry-form button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#form-status .status")).ToHaveAttributeAsync("data-reason", EntryRules.Rules.PerPerson);
+        await Expect(page.Locator("#form-status")).ToContainTextAsync("This email address already has 3 entries, the most a person may enter.");
+        await Expect(page.Locator("#f-email")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        // The page was opened before the deadline; the entry is sent after it.
+        rig.Clock.Advance(EntryPortalRig.Deadline - rig.Clock.GetUtcNow());
+        await page.Locator("#f-email").FillAsync("someone.else@example.org");
+        await page.Locator("#entry-form button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#form-status .status")).ToHaveAttributeAsync("data-reason", EntryRules.Rules.DeadlinePassed);
+        await Expect(page.Locator("#form-status")).ToContainTextAsync("The deadline has passed");
+        await VoterPageChecks.AssertAccessibleAsync(page, "entry refused after the deadline");
+        Assert.Equal(3, await rig.ScalarAsync<int>("SELECT count(*) FROM submissions"));
+        Assert.Empty(violations);
+    }
+
     [Theory]
     [InlineData("en-US", "Your file is waiting for its check.", "Your file is being checked…", "Your file does not meet the rules.", "Your file meets the rules.", "Your entry")]
     [InlineData("ja-JP", "ファイルのチェックを待っています。", "ファイルをチェックしています…", "ファイルが規約を満たしていません。", "ファイルは規約を満たしています。", "あなたの応募")]
