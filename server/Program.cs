@@ -4,6 +4,7 @@ using AmvScreening.Server.Cards;
 using AmvScreening.Server.Consoles;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Entries;
 using AmvScreening.Server.Preflight;
 using AmvScreening.Server.Results;
 using AmvScreening.Server.Infrastructure;
@@ -49,6 +50,7 @@ builder.Services.AddJudging(amv);
 builder.Services.AddPlayerApi();
 builder.Services.AddConsoles();
 builder.Services.AddVoterWeb();
+builder.Services.AddEntryPortal();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -80,6 +82,7 @@ app.MapJudging();
 app.MapPlayerApi();
 app.MapVoterWeb();
 app.MapScreen();
+app.MapEntryPortal();
 app.MapConsoles();
 // A staff connection ends with its session (the console reconnects and finds it must sign in again).
 app.MapHub<ShowHub>(ShowHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);

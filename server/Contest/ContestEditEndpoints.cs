@@ -6,7 +6,8 @@ namespace AmvScreening.Server.Contest;
 /// <summary>Editing the contest from the console: details and voting rules, categories, finalists (coordinators).</summary>
 public static class ContestEditEndpoints
 {
-    public sealed record CategoryRequest(string Name);
+    /// <summary>A category's name; its description and finalist limit when given (left out: as they were).</summary>
+    public sealed record CategoryRequest(string Name, string? Description = null, int? FinalistLimit = null);
 
     public sealed record CategoryOrderRequest(IReadOnlyList<int> CategoryIds);
 
@@ -20,11 +21,11 @@ public static class ContestEditEndpoints
             .WithSummary("Replace the contest's details and voting rules (409 votes-recorded: the scale once anyone voted; already-revealed: the Best In Show rules after a reveal).");
 
         contest.MapPost("/categories", async (CategoryRequest request, ContestEditor editor, CancellationToken ct) =>
-                (await editor.AddCategoryAsync(request.Name, ct)).ToCreated(category => $"/api/contest/categories/{category.Id}"))
+                (await editor.AddCategoryAsync(request.Name, request.Description, request.FinalistLimit, ct)).ToCreated(category => $"/api/contest/categories/{category.Id}"))
             .WithSummary("Add a category at the end of the show.");
         contest.MapPut("/categories/{categoryId:int}", async (int categoryId, CategoryRequest request, ContestEditor editor, CancellationToken ct) =>
-                (await editor.RenameCategoryAsync(categoryId, request.Name, ct)).ToOk())
-            .WithSummary("Rename a category.");
+                (await editor.RenameCategoryAsync(categoryId, request.Name, request.Description, request.FinalistLimit, ct)).ToOk())
+            .WithSummary("Rename a category; set its description (on the entry portal's rules page) and finalist limit when given.");
         contest.MapDelete("/categories/{categoryId:int}", async (int categoryId, ContestEditor editor, CancellationToken ct) =>
                 (await editor.DeleteCategoryAsync(categoryId, ct)).ToNoContent())
             .WithSummary("Delete an empty category (409 has-finalists).");

@@ -35,7 +35,7 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
         """;
     private const string EntryShown = "SELECT EXISTS (SELECT 1 FROM entry_windows WHERE entry_id = @id)";
     private const string CategoryRevealed = "SELECT EXISTS (SELECT 1 FROM reveals WHERE scope = 'category:' || @categoryId OR scope = 'best-in-show')";
-    private const string SelectCategories = "SELECT id AS Id, position AS Position, name AS Name FROM categories";
+    private const string SelectCategories = $"SELECT {ContestStore.CategoryColumns} FROM categories";
 
     private const string UpdateEntry = """
         UPDATE entries SET category_id = @CategoryId, title = @Title, editors = @Editors, music_artist = @MusicArtist,
@@ -88,14 +88,18 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
             }
 
             await ContestStore.UpdateDetailsAsync(connection, tx, details);
-            return details;
+            // As stored: the entry instants as the contest states them, in its time zone.
+            return await ContestStore.GetDetailsAsync(connection, tx);
         }, ct);
     }
 
-    /// <summary>Adds a category at the end of the show.</summary>
-    public Task<Outcome<Category>> AddCategoryAsync(string name, CancellationToken ct = default) => NameCategoryAsync(null, name, ct);
+    /// <summary>Adds a category at the end of the show (without a description or limit: none, the default limit).</summary>
+    public Task<Outcome<Category>> AddCategoryAsync(string name, string? description = null, int? finalistLimit = null, CancellationToken ct = default) =>
+        NameCategoryAsync(null, name, description, finalistLimit, ct);
 
-    public Task<Outcome<Category>> RenameCategoryAsync(int id, string name, CancellationToken ct = default) => NameCategoryAsync(id, name, ct);
+    /// <summary>Renames a category, and sets its description and finalist limit when given.</summary>
+    public Task<Outcome<Category>> RenameCategoryAsync(int id, string name, string? description = null, int? finalistLimit = null, CancellationToken ct = default) =>
+        NameCategoryAsync(id, name, description, finalistLimit, ct);
 
     /// <summary>Deletes an empty category (its finalists must be deleted or moved first).</summary>
     public Task<Outcome<bool>> DeleteCategoryAsync(int id, CancellationToken ct = default) => EditAsync<bool>(async (connection, tx) =>
@@ -271,34 +275,35 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
     private const string NoSuchCategory = "There is no category with that id.";
 
     /// <summary>Adds (<paramref name="id"/> null) or renames a category, its name checked and compared with the others'
-    /// as the import does.</summary>
-    private async Task<Outcome<Category>> NameCategoryAsync(int? id, string name, CancellationToken ct)
-    {
-        name = name.Trim();
-        if (ContestValidator.CategoryNameProblem(name) is { } problem)
-        {
-            return Outcome<Category>.Invalid("name", problem);
-        }
-
-        return await EditAsync<Category>(async (connection, tx) =>
+    /// as the import does; a description or finalist limit left out stays as it was (a new category: none, the default).</summary>
+    private async Task<Outcome<Category>> NameCategoryAsync(int? id, string name, string? description, int? finalistLimit, CancellationToken ct) =>
+        await EditAsync<Category>(async (connection, tx) =>
         {
             var categories = (await connection.QueryAsync<Category>(SelectCategories, transaction: tx)).AsList();
-            if (id is not null && !categories.Exists(c => c.Id == id))
+            var before = categories.Find(c => c.Id == id);
+            if (id is not null && before is null)
             {
                 return Outcome<Category>.NotFound;
             }
 
-            if (categories.Exists(c => c.Id != id && ContestValidator.CategoryNames.Equals(c.Name, name)))
+            var category = new CategoryRecord(name.Trim(), description?.Trim() ?? before?.Description ?? "",
+                finalistLimit ?? before?.FinalistLimit ?? CategoryRecord.DefaultFinalistLimit);
+            if (ContestValidator.ByField(error => ContestValidator.CheckCategory(category, error)) is { } errors)
             {
-                return Outcome<Category>.Invalid("name", $"There is a category '{name}' already.");
+                return Outcome<Category>.Invalid(errors);
+            }
+
+            if (categories.Exists(c => c.Id != id && ContestValidator.CategoryNames.Equals(c.Name, category.Name)))
+            {
+                return Outcome<Category>.Invalid("name", $"There is a category '{category.Name}' already.");
             }
 
             return id is { } existing
                 ? await connection.QuerySingleAsync<Category>(
-                    "UPDATE categories SET name = @name WHERE id = @existing RETURNING id AS Id, position AS Position, name AS Name", new { existing, name }, tx)
-                : await ContestStore.InsertCategoryAsync(connection, tx, name);
+                    $"UPDATE categories SET name = @Name, description = @Description, finalist_limit = @FinalistLimit WHERE id = @existing RETURNING {ContestStore.CategoryColumns}",
+                    new { existing, category.Name, category.Description, category.FinalistLimit }, tx)
+                : await ContestStore.InsertCategoryAsync(connection, tx, category);
         }, ct);
-    }
 
     /// <summary>The import's rules for a finalist's own fields (<see cref="ContestValidator.CheckFinalist"/>), by the
     /// API's field names; null when there is nothing to say.</summary>

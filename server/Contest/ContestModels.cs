@@ -1,4 +1,5 @@
 using AmvScreening.Protocol;
+using AmvScreening.Server.Entries;
 
 namespace AmvScreening.Server.Contest;
 
@@ -15,6 +16,8 @@ public sealed record ContestDetails(
 
     /// <summary>How the judges score the entries before the show (docs/entries.md, "Judges").</summary>
     public JudgingSettings Judging { get; init; } = new();
+    /// <summary>When and how editors enter the contest (the entry portal's rules; left out: the defaults).</summary>
+    public EntrySettings Entries { get; init; } = new();
 
     /// <summary>As the import and the console take it: the name trimmed; the address without the spaces around it, or
     /// null when that leaves nothing (a line break or other control character stays, for
@@ -23,6 +26,7 @@ public sealed record ContestDetails(
     {
         Name = Name.Trim(),
         PublicBaseUrl = PublicBaseUrl?.Trim(' ') is { Length: > 0 } url ? url : null,
+        Entries = Entries?.Tidied()!, // a JSON null stays null, for the validator to refuse
     };
 }
 
@@ -77,6 +81,19 @@ public sealed record Category
     public required int Id { get; init; }
     public required int Position { get; init; }
     public required string Name { get; init; }
+    /// <summary>What the category is for, on the entry portal's rules page.</summary>
+    public string Description { get; init; } = "";
+    /// <summary>How many finalists the judges may select in it.</summary>
+    public int FinalistLimit { get; init; } = CategoryRecord.DefaultFinalistLimit;
+}
+
+/// <summary>A category as a contest file and the console carry it: its name, and what the entry portal and the judges'
+/// selection use (a file may give the name alone: the description empty, the default limit).</summary>
+public sealed record CategoryRecord(string Name, string Description = "", int FinalistLimit = CategoryRecord.DefaultFinalistLimit)
+{
+    public const int DefaultFinalistLimit = 6;
+    public const int MaxFinalistLimit = 100;
+    public const int MaxDescription = 1000;
 }
 
 /// <summary>A finalist.</summary>

@@ -2,6 +2,7 @@ using System.Data;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Contest.Import;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Entries;
 using Dapper;
 
 namespace AmvScreening.Server.Contest;
@@ -17,7 +18,10 @@ public sealed class ContestStore(Db db)
                loudness_target_lufs AS LoudnessTargetLufs,
                rotate_code_at_category_card AS RotateAtCategoryCard, rotate_code_minutes AS RotateEveryMinutes,
                screen_view_qr AS ShowOnScreenView,
-               judging_min AS JudgingMin, judging_max AS JudgingMax, blind_judging AS BlindJudging
+               judging_min AS JudgingMin, judging_max AS JudgingMax, blind_judging AS BlindJudging,
+               time_zone AS TimeZone, entries_open_at AS EntriesOpenAt, entry_deadline AS EntryDeadline,
+               premiered_after AS PremieredAfter, max_entries_per_person AS MaxEntriesPerPerson,
+               max_entries_per_person_per_category AS MaxEntriesPerPersonPerCategory
         FROM contest WHERE id = 1
         """;
 
@@ -29,11 +33,17 @@ public sealed class ContestStore(Db db)
                loudness_target_lufs = @LoudnessTargetLufs,
                rotate_code_at_category_card = @RotateAtCategoryCard, rotate_code_minutes = @RotateEveryMinutes,
                screen_view_qr = @ShowOnScreenView,
-               judging_min = @JudgingMin, judging_max = @JudgingMax, blind_judging = @BlindJudging
+               judging_min = @JudgingMin, judging_max = @JudgingMax, blind_judging = @BlindJudging,
+               time_zone = @TimeZone, entries_open_at = @EntriesOpenAt, entry_deadline = @EntryDeadline,
+               premiered_after = @PremieredAfter, max_entries_per_person = @MaxEntriesPerPerson,
+               max_entries_per_person_per_category = @MaxEntriesPerPersonPerCategory
         WHERE id = 1
         """;
 
-    private const string SelectCategories = "SELECT id AS Id, position AS Position, name AS Name FROM categories ORDER BY position";
+    /// <summary>A <see cref="Category"/>'s columns.</summary>
+    public const string CategoryColumns = "id AS Id, position AS Position, name AS Name, description AS Description, finalist_limit AS FinalistLimit";
+
+    private const string SelectCategories = $"SELECT {CategoryColumns} FROM categories ORDER BY position";
 
     /// <summary>An <see cref="Entry"/>'s columns, of <c>entries e</c>.</summary>
     private const string EntryColumns = """
@@ -67,9 +77,10 @@ public sealed class ContestStore(Db db)
         """;
 
     /// <summary>A category's row; without a position, last in the show.</summary>
-    private const string InsertCategory = """
-        INSERT INTO categories (position, name) VALUES (coalesce(@Position, (SELECT coalesce(max(position), 0) + 1 FROM categories)), @Name)
-        RETURNING id AS Id, position AS Position, name AS Name
+    private const string InsertCategory = $"""
+        INSERT INTO categories (position, name, description, finalist_limit)
+        VALUES (coalesce(@Position, (SELECT coalesce(max(position), 0) + 1 FROM categories)), @Name, @Description, @FinalistLimit)
+        RETURNING {CategoryColumns}
         """;
 
     private const string SelectCategoryExists = "SELECT EXISTS (SELECT 1 FROM categories WHERE id = @id)";
@@ -136,14 +147,23 @@ public sealed class ContestStore(Db db)
             JudgingMin = c.Judging.Min,
             JudgingMax = c.Judging.Max,
             BlindJudging = c.Judging.Blind,
+            c.Entries.TimeZone,
+            EntriesOpenAt = Utc(c.Entries.OpensAtInstant),
+            EntryDeadline = Utc(c.Entries.DeadlineInstant),
+            c.Entries.PremieredAfter,
+            MaxEntriesPerPerson = c.Entries.MaxPerPerson,
+            MaxEntriesPerPersonPerCategory = c.Entries.MaxPerPersonPerCategory,
         }, tx);
+
+    /// <summary>An instant as the database keeps it: ISO-8601 UTC text.</summary>
+    private static string? Utc(DateTimeOffset? instant) => instant?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     public static Task<bool> CategoryExistsAsync(IDbConnection connection, IDbTransaction? tx, int id) =>
         connection.ExecuteScalarAsync<bool>(SelectCategoryExists, new { id }, tx);
 
     /// <summary>Adds a category, at <paramref name="position"/> or last.</summary>
-    public static Task<Category> InsertCategoryAsync(IDbConnection connection, IDbTransaction tx, string name, int? position = null) =>
-        connection.QuerySingleAsync<Category>(InsertCategory, new { Name = name, Position = position }, tx);
+    public static Task<Category> InsertCategoryAsync(IDbConnection connection, IDbTransaction tx, CategoryRecord category, int? position = null) =>
+        connection.QuerySingleAsync<Category>(InsertCategory, new { category.Name, category.Description, category.FinalistLimit, Position = position }, tx);
 
     public static Task<Entry?> GetEntryAsync(IDbConnection connection, IDbTransaction tx, int id) =>
         connection.QuerySingleOrDefaultAsync<Entry>(SelectEntry, new { id }, tx);
@@ -181,7 +201,17 @@ public sealed class ContestStore(Db db)
         {
             RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes, row.ShowOnScreenView),
             Judging = new JudgingSettings(row.JudgingMin, row.JudgingMax, row.BlindJudging),
+            Entries = EntriesOf(row),
         };
+    }
+
+    /// <summary>The entry settings as the contest states them: instants in its time zone, with the offset.</summary>
+    private static EntrySettings EntriesOf(DetailsRow row)
+    {
+        var settings = new EntrySettings(null, null, row.TimeZone, row.PremieredAfter, row.MaxEntriesPerPerson, row.MaxEntriesPerPersonPerCategory);
+        var zone = settings.Zone() ?? TimeZoneInfo.Utc;
+        string? Local(string? utc) => EntrySettings.Instant(utc, TimeZoneInfo.Utc) is { } instant ? EntrySettings.Format(instant, zone) : null;
+        return settings with { OpensAt = Local(row.EntriesOpenAt), Deadline = Local(row.EntryDeadline) };
     }
 
     private sealed class DetailsRow
@@ -204,5 +234,11 @@ public sealed class ContestStore(Db db)
         public int JudgingMin { get; init; }
         public int JudgingMax { get; init; }
         public bool BlindJudging { get; init; }
+        public string TimeZone { get; init; } = "UTC";
+        public string? EntriesOpenAt { get; init; }
+        public string? EntryDeadline { get; init; }
+        public string? PremieredAfter { get; init; }
+        public int MaxEntriesPerPerson { get; init; }
+        public int MaxEntriesPerPersonPerCategory { get; init; }
     }
 }

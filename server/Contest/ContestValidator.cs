@@ -36,16 +36,16 @@ internal static class ContestValidator
         var finalists = ValidateFinalists(file.Finalists, categories, mediaRoot, issues);
         var awards = ValidateAwards(file.Awards, categories, [.. finalists.Select(f => (f.Category, f.Order))], issues);
         var filled = finalists.Select(f => f.Category).ToHashSet();
-        foreach (var row in categories.Values.Where(c => !filled.Contains(c.Value)))
+        foreach (var row in categories.Values.Where(c => !filled.Contains(c.Value.Name)))
         {
-            issues.Warning(row.Where, $"Category '{row.Value}' has no finalists.");
+            issues.Warning(row.Where, $"Category '{row.Value.Name}' has no finalists.");
         }
 
         return new ContestDocument(file.Contest, [.. categories.Values.Select(c => c.Value)], finalists, awards);
     }
 
     private static List<FinalistRecord> ValidateFinalists(
-        IReadOnlyList<FileRow<FinalistRecord>> rows, OrderedDictionary<string, FileRow<string>> categories, string mediaRoot, ImportIssues issues)
+        IReadOnlyList<FileRow<FinalistRecord>> rows, OrderedDictionary<string, FileRow<CategoryRecord>> categories, string mediaRoot, ImportIssues issues)
     {
         var taken = new Dictionary<(string Category, int Order), FileRow<FinalistRecord>>();
         var finalists = new List<FinalistRecord>();
@@ -76,7 +76,7 @@ internal static class ContestValidator
     }
 
     private static List<AwardRecord> ValidateAwards(
-        IReadOnlyList<FileRow<AwardRecord>> rows, OrderedDictionary<string, FileRow<string>> categories,
+        IReadOnlyList<FileRow<AwardRecord>> rows, OrderedDictionary<string, FileRow<CategoryRecord>> categories,
         HashSet<(string Category, int? Order)> finalists, ImportIssues issues)
     {
         var awards = new List<AwardRecord>();
@@ -155,6 +155,15 @@ internal static class ContestValidator
             error(scale.Field, scale.Problem);
         }
 
+        if (contest.Entries is null)
+        {
+            error("entries", "Must be an object, or left out.");
+        }
+        else
+        {
+            contest.Entries.Check((field, message) => error($"entries.{field}", message));
+        }
+
         if (contest.Limits.MaxFileMegabytes <= 0)
         {
             error("limits.maxFileMegabytes", PositiveWholeNumber);
@@ -228,6 +237,21 @@ internal static class ContestValidator
         CheckText("note", note ?? "", required: false, error, MaxNote);
     }
 
+    /// <summary>A category's description and finalist limit; <paramref name="error"/> gets each problem by field.</summary>
+    public static void CheckCategory(CategoryRecord category, Action<string, string> error)
+    {
+        if (CategoryNameProblem(category.Name) is { } problem)
+        {
+            error("name", problem);
+        }
+
+        CheckText("description", category.Description, required: false, error, CategoryRecord.MaxDescription);
+        if (category.FinalistLimit is < 1 or > CategoryRecord.MaxFinalistLimit)
+        {
+            error("finalistLimit", $"Must be a whole number from 1 to {CategoryRecord.MaxFinalistLimit}.");
+        }
+    }
+
     /// <summary>Why a category's name (trimmed) is refused, or null. Names are unique as <see cref="CategoryNames"/>
     /// compares them.</summary>
     public static string? CategoryNameProblem(string name) =>
@@ -274,18 +298,21 @@ internal static class ContestValidator
             : null;
 
     /// <summary>The valid categories in show order, by name.</summary>
-    private static OrderedDictionary<string, FileRow<string>> ValidateCategories(IReadOnlyList<FileRow<string>> rows, ImportIssues issues)
+    private static OrderedDictionary<string, FileRow<CategoryRecord>> ValidateCategories(IReadOnlyList<FileRow<CategoryRecord>> rows, ImportIssues issues)
     {
-        var categories = new OrderedDictionary<string, FileRow<string>>(CategoryNames);
+        var categories = new OrderedDictionary<string, FileRow<CategoryRecord>>(CategoryNames);
         foreach (var row in rows)
         {
-            if (CategoryNameProblem(row.Value) is { } problem)
+            var valid = true;
+            CheckCategory(row.Value, (field, message) =>
             {
-                issues.Error(row.Where, problem);
-            }
-            else if (!categories.TryAdd(row.Value, row))
+                valid = false;
+                // The name is named by the category's place in the list, as when a file gives the name alone.
+                issues.Error(field == "name" ? row.Where : $"{row.Where}.{field}", message);
+            });
+            if (valid && !categories.TryAdd(row.Value.Name, row))
             {
-                issues.Error(row.Where, $"Duplicate category '{row.Value}' (also {categories[row.Value].Where}).");
+                issues.Error(row.Where, $"Duplicate category '{row.Value.Name}' (also {categories[row.Value.Name].Where}).");
             }
         }
 
@@ -293,7 +320,7 @@ internal static class ContestValidator
     }
 
     /// <summary>The category's name as the category list spells it, or null (reported) when there is no such category.</summary>
-    private static string? CategoryOf<T>(FileRow<T> row, string name, OrderedDictionary<string, FileRow<string>> categories, ImportIssues issues)
+    private static string? CategoryOf<T>(FileRow<T> row, string name, OrderedDictionary<string, FileRow<CategoryRecord>> categories, ImportIssues issues)
     {
         if (name.Length == 0)
         {
@@ -303,12 +330,12 @@ internal static class ContestValidator
 
         if (categories.TryGetValue(name, out var category))
         {
-            return category.Value;
+            return category.Value.Name;
         }
 
         issues.Error(row.Field("category"), categories.Count == 0
             ? $"Unknown category '{name}'. There are no categories yet: import a JSON contest file that lists them first."
-            : $"Unknown category '{name}'. Known: {string.Join(", ", categories.Values.Select(c => c.Value))}.");
+            : $"Unknown category '{name}'. Known: {string.Join(", ", categories.Values.Select(c => c.Value.Name))}.");
         return null;
     }
 

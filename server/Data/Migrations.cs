@@ -365,5 +365,12 @@ public static class Migrations
             PRIMARY KEY (judge_id, submission_id)
         ) STRICT;
         """,
+
+        // 9: the entry rules checked again at the deadline (docs/entries.md): the rule an entry breaks then and why, for
+        // the coordinator; null while it breaks none.
+        """
+        ALTER TABLE submissions ADD COLUMN deadline_rule TEXT;
+        ALTER TABLE submissions ADD COLUMN deadline_problem TEXT;
+        """,
     ];
 }

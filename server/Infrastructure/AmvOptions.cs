@@ -41,6 +41,9 @@ public sealed class AmvOptions
     [ValidateObjectMembers]
     public FlagOptions Flags { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public EntryPortalLimits Entries { get; set; } = new();
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "amv.db"));
 
     public string MediaRootPath => Path.GetFullPath(MediaRoot ?? Path.Combine(DataDirectory, "media"));
@@ -69,6 +72,27 @@ public sealed class AuthOptions
     /// <summary>How long a staff sign-in lasts without activity.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00", ErrorMessage = "{0} must be between {1} and {2} (d.hh:mm:ss).")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>Request limits of the public entry portal (docs/entries.md), per client address: entrants submit from home,
+/// weeks before the show, so an address is close enough to a person for a flood guard.</summary>
+public sealed class EntryPortalLimits
+{
+    /// <summary>Page loads and reads (the rules, an entry page polling its file's check) in a burst.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
+    public int ReadBurst { get; set; } = 60;
+
+    /// <summary>Reads per minute once the burst is spent.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
+    public int ReadsPerMinute { get; set; } = 60;
+
+    /// <summary>Submissions and withdrawals in a burst.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
+    public int SubmitBurst { get; set; } = 10;
+
+    /// <summary>Submissions and withdrawals per hour once the burst is spent.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "{0} must be a whole number from {1} to {2}.")]
+    public int SubmitsPerHour { get; set; } = 20;
 }
 
 /// <summary>Request limits of the voting API. Voters are told apart by their token, never by address: a whole room

@@ -15,6 +15,12 @@ public static class RateLimits
     /// address. Stuffing is judged from the ballots instead (docs/ballot-integrity.md).</summary>
     public const string Join = "join";
 
+    /// <summary>The entry portal's pages and reads, per address: an entrant's page polls its file's check every few seconds.</summary>
+    public const string EntryRead = "entry-read";
+
+    /// <summary>Submitting and withdrawing entries, per address: a few an hour is all an editor (or a household) needs.</summary>
+    public const string EntrySubmit = "entry-submit";
+
     public static IServiceCollection AddAmvRateLimits(this IServiceCollection services, AmvOptions amv)
     {
         services.AddRateLimiter(o =>
@@ -37,6 +43,18 @@ public static class RateLimits
                     TokensPerPeriod = 1,
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1) / amv.Voting.PerVoterPerMinute,
                     QueueLimit = 0,
+                }));
+            o.AddPolicy(EntryRead, context => RateLimitPartition.GetTokenBucketLimiter(
+                AddressOf(context),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = amv.Entries.ReadBurst, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromMinutes(1) / amv.Entries.ReadsPerMinute, QueueLimit = 0,
+                }));
+            o.AddPolicy(EntrySubmit, context => RateLimitPartition.GetTokenBucketLimiter(
+                AddressOf(context),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = amv.Entries.SubmitBurst, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromHours(1) / amv.Entries.SubmitsPerHour, QueueLimit = 0,
                 }));
             // A coarse cap per address against floods, far above what a full room behind one NAT sends.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(

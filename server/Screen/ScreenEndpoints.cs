@@ -23,10 +23,7 @@ public static class ScreenEndpoints
 
     public static IEndpointRouteBuilder MapScreen(this IEndpointRouteBuilder app)
     {
-        app.MapGet(PagePath, (VoterWebAssets assets, HttpContext context) =>
-                assets.Find(PageName) is { } page
-                    ? VoterWebEndpoints.Serve(context, page, VoterWebEndpoints.PageCache, VoterWebAssets.PolicyOf(page))
-                    : VoterWebEndpoints.NotBuilt(assets))
+        app.MapGet(PagePath, (VoterWebAssets assets, HttpContext context) => VoterWebEndpoints.ServePage(context, assets, PageName))
             .WithTags("Screen")
             .ExcludeFromDescription();
 

@@ -59,6 +59,11 @@ public static class VoterWebEndpoints
         return TypedResults.Ok(await finalists.GetAsync(ct));
     }
 
+    /// <summary>A built page of its own (the screen view, the entry portal) with the policy it was built with, never
+    /// cached; 503 when the app was not built.</summary>
+    public static IResult ServePage(HttpContext context, VoterWebAssets assets, string name) =>
+        assets.Find(name) is { } page ? Serve(context, page, PageCache, VoterWebAssets.PolicyOf(page)) : NotBuilt(assets);
+
     /// <summary>A built file with its cache policy, its ETag and its compressed form; a page with its policy.</summary>
     public static IResult Serve(HttpContext context, VoterWebAssets.Asset asset, string cacheControl, string? policy = null)
     {

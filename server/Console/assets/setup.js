@@ -24,6 +24,12 @@ function fillForm(c) {
   $('#judgingMin').value = c.judging.min;
   $('#judgingMax').value = c.judging.max;
   $('#blindJudging').checked = c.judging.blind;
+  $('#entriesOpensAt').value = c.entries.opensAt ?? '';
+  $('#entriesDeadline').value = c.entries.deadline ?? '';
+  $('#entriesTimeZone').value = c.entries.timeZone;
+  $('#entriesPremieredAfter').value = c.entries.premieredAfter ?? '';
+  $('#entriesMaxPerPerson').value = c.entries.maxPerPerson;
+  $('#entriesMaxPerCategory').value = c.entries.maxPerPersonPerCategory;
 }
 
 const number = input => input.value.trim() === '' ? null : Number(input.value);
@@ -58,6 +64,14 @@ form.addEventListener('submit', async event => {
       max: number($('#judgingMax')) ?? 0,
       blind: $('#blindJudging').checked,
     },
+    entries: {
+      opensAt: $('#entriesOpensAt').value.trim() || null,
+      deadline: $('#entriesDeadline').value.trim() || null,
+      timeZone: $('#entriesTimeZone').value.trim(),
+      premieredAfter: $('#entriesPremieredAfter').value || null,
+      maxPerPerson: number($('#entriesMaxPerPerson')) ?? 0,
+      maxPerPersonPerCategory: number($('#entriesMaxPerCategory')) ?? 0,
+    },
   };
   try {
     fillForm(await api('PUT', '/api/contest/details', body));
@@ -69,7 +83,38 @@ form.addEventListener('submit', async event => {
 });
 
 // data-ready: the form holds the contest and saves through the API (tests wait for it before acting).
-api('GET', '/api/contest').then(c => { fillForm(c.contest); form.dataset.ready = 'true'; }).catch(e => say(describe(e), 'bad'));
+api('GET', '/api/contest').then(c => { fillForm(c.contest); fillCategories(c.categories); form.dataset.ready = 'true'; }).catch(e => say(describe(e), 'bad'));
+
+// --- Categories on the entry portal: description and finalist limit, each saved with PUT /api/contest/categories/{id} ---
+
+function fillCategories(categories) {
+  const box = $('#entry-categories');
+  if (!categories.length) {
+    fill(box, el('p', { class: 'muted' }, 'No categories yet: add them on the Finalists page or import a contest file.'));
+    return;
+  }
+  fill(box, categories.map(c => {
+    const description = el('textarea', { id: `cd-${c.id}`, name: 'description', rows: '2', maxlength: '1000' }, c.description);
+    const limit = el('input', { id: `cl-${c.id}`, name: 'finalistLimit', type: 'number', min: '1', max: '100', value: String(c.finalistLimit) });
+    const row = el('form', { class: 'entry-category', dataset: { category: c.id }, novalidate: true },
+      el('h3', {}, c.name),
+      el('div', { class: 'field' }, el('label', { for: `cd-${c.id}` }, 'Description'), description),
+      el('div', { class: 'inline-fields' },
+        el('div', { class: 'field' }, el('label', { for: `cl-${c.id}` }, 'Finalists at most'), limit),
+        el('div', { class: 'field' }, el('button', { type: 'submit' }, `Save ${c.name}`))));
+    row.addEventListener('submit', async event => {
+      event.preventDefault();
+      clearFieldErrors(row);
+      try {
+        await api('PUT', `/api/contest/categories/${c.id}`, { name: c.name, description: description.value, finalistLimit: number(limit) ?? 0 });
+        say(`${c.name} saved.`, 'ok');
+      } catch (error) {
+        if (!showFieldErrors(row, error)) say(describe(error), 'bad');
+      }
+    });
+    return row;
+  }));
+}
 
 // --- Pre-flight report --------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ namespace AmvScreening.Server.Contest.Import;
 /// <see cref="Contest"/> is null for a finalists-only (CSV) import, which keeps the contest's details and categories.</summary>
 public sealed record ContestDocument(
     ContestDetails? Contest,
-    IReadOnlyList<string> Categories,
+    IReadOnlyList<CategoryRecord> Categories,
     IReadOnlyList<FinalistRecord> Finalists,
     IReadOnlyList<AwardRecord> Awards)
 {
@@ -21,7 +21,7 @@ public sealed record ContestDocument(
         var byEntryId = view.Entries.Zip(finalists).ToDictionary(pair => pair.First.Id, pair => pair.Second);
         return new ContestDocument(
             view.Contest,
-            [.. view.Categories.Select(c => c.Name)],
+            [.. view.Categories.Select(c => new CategoryRecord(c.Name, c.Description, c.FinalistLimit))],
             finalists,
             [.. view.Awards.Select(a => new AwardRecord(a.Name, byEntryId[a.EntryId].Category, byEntryId[a.EntryId].Order, a.Note))]);
     }
@@ -57,7 +57,7 @@ internal sealed record FileRow<T>(T Value, string Where, ContestFileFormat Forma
 /// has reported them). <see cref="Contest"/> is null for CSV, whose categories are the stored ones.</summary>
 internal sealed record ContestFile(
     ContestDetails? Contest,
-    IReadOnlyList<FileRow<string>> Categories,
+    IReadOnlyList<FileRow<CategoryRecord>> Categories,
     IReadOnlyList<FileRow<FinalistRecord>> Finalists,
     IReadOnlyList<FileRow<AwardRecord>> Awards)
 {

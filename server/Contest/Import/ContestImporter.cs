@@ -30,7 +30,12 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
         """;
 
     private const string DeleteFinalists = "DELETE FROM awards; DELETE FROM entries;";
-    private const string DeleteCategories = "DELETE FROM categories;";
+    private const string SelectCategoriesWithEntries = "SELECT name FROM categories WHERE id IN (SELECT category_id FROM submissions)";
+    private const string SelectCategoryByName = "SELECT id FROM categories WHERE name = @Name";
+    private const string MoveCategoriesAside = "UPDATE categories SET position = position + 1000000";
+    private const string UpdateCategory = """
+        UPDATE categories SET name = @Name, description = @Description, finalist_limit = @FinalistLimit, position = @Position WHERE id = @Id
+        """;
     private const string SelectCategoryIds = "SELECT name, id FROM categories";
 
     private const string InsertAward = "INSERT INTO awards (name, entry_id, note) VALUES (@Name, @EntryId, @Note)";
@@ -56,7 +61,7 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
         if (file.Contest is null)
         {
             var names = await connection.QueryAsync<string>(SelectCategoryNames, transaction: tx);
-            file = file with { Categories = [.. names.Select(name => new FileRow<string>(name, "categories", format))] };
+            file = file with { Categories = [.. names.Select(name => new FileRow<CategoryRecord>(new CategoryRecord(name), "categories", format))] };
             if (await connection.ExecuteScalarAsync<int>(CountAwards, transaction: tx) is > 0 and var awards)
             {
                 issues.Warning("awards", $"The {awards} recorded award(s) are removed with the finalists they name.");
@@ -70,6 +75,16 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
         }
 
         var document = ContestValidator.Validate(file, options.Value.MediaRootPath, issues);
+        if (file.Contest is not null)
+        {
+            // Entries name their category: a category that has entries stays (renamed only in case).
+            var kept = document.Categories.Select(c => c.Name).ToHashSet(ContestValidator.CategoryNames);
+            foreach (var name in (await connection.QueryAsync<string>(SelectCategoriesWithEntries, transaction: tx)).Where(n => !kept.Contains(n)))
+            {
+                issues.Error("categories", $"Category '{name}' has entries submitted through the entry portal: keep it in the file.");
+            }
+        }
+
         var applied = issues.Errors.Count == 0 && !dryRun;
         if (applied)
         {
@@ -88,11 +103,25 @@ public sealed class ContestImporter(Db db, IOptions<AmvOptions> options, VotingS
         if (document.Contest is { } c)
         {
             await ContestStore.UpdateDetailsAsync(connection, tx, c);
-            await connection.ExecuteAsync(DeleteCategories, transaction: tx);
-            foreach (var (name, i) in document.Categories.Select((name, i) => (name, i)))
+            // The file's categories, in its order; one already there (by name) keeps its id, so the entries submitted
+            // in it stay in it; the others go.
+            await connection.ExecuteAsync(MoveCategoriesAside + "; DELETE FROM category_voting;", transaction: tx);
+            var ids = new List<long>();
+            foreach (var (category, i) in document.Categories.Select((category, i) => (category, i)))
             {
-                await ContestStore.InsertCategoryAsync(connection, tx, name, position: i + 1);
+                if (await connection.ExecuteScalarAsync<long?>(SelectCategoryByName, new { category.Name }, tx) is { } id)
+                {
+                    await connection.ExecuteAsync(UpdateCategory, new { Id = id, category.Name, category.Description, category.FinalistLimit, Position = i + 1 }, tx);
+                    ids.Add(id);
+                }
+                else
+                {
+                    ids.Add((await ContestStore.InsertCategoryAsync(connection, tx, category, position: i + 1)).Id);
+                }
             }
+
+            await connection.ExecuteAsync("DELETE FROM categories WHERE id NOT IN (SELECT value FROM json_each(@Ids))",
+                new { Ids = System.Text.Json.JsonSerializer.Serialize(ids) }, tx);
         }
 
         var categoryIds = (await connection.QueryAsync<(string Name, long Id)>(SelectCategoryIds, transaction: tx))

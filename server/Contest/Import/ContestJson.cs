@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AmvScreening.Server.Entries;
 using AmvScreening.Server.Infrastructure;
 
 namespace AmvScreening.Server.Contest.Import;
@@ -10,7 +11,9 @@ namespace AmvScreening.Server.Contest.Import;
 internal static class ContestJson
 {
     private static readonly string[] RootFields = ["contest", "categories", "finalists", "awards"];
-    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode", "judging"];
+    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode", "judging", "entries"];
+    private static readonly string[] EntriesFields = ["opensAt", "deadline", "timeZone", "premieredAfter", "maxPerPerson", "maxPerPersonPerCategory"];
+    private static readonly string[] CategoryFields = ["name", "description", "finalistLimit"];
     private static readonly string[] VotingFields =
         ["scoreMin", "scoreMax", "bestInShowMethod", "bestInShowKeepsCategoryPrize", "autoCloseMinutes", "requireCards"];
     private static readonly string[] RoomCodeFields = ["rotateAtCategoryCard", "rotateEveryMinutes", "showOnScreenView"];
@@ -58,7 +61,7 @@ internal static class ContestJson
             root.Require("contest", "categories", "finalists");
             return new ContestFile(
                 ReadDetails(root.Object("contest", ContestFields)),
-                [.. root.Items("categories").Select(item => new FileRow<string>(item.Text(), item.Path, ContestFileFormat.Json))],
+                [.. root.Items("categories").Select(item => new FileRow<CategoryRecord>(item.Category(), item.Path, ContestFileFormat.Json))],
                 [.. root.Objects("finalists", FinalistFields).Select(f => new FileRow<FinalistRecord>(ReadFinalist(f), f.Path, ContestFileFormat.Json))],
                 [.. root.Objects("awards", AwardFields).Select(a => new FileRow<AwardRecord>(ReadAward(a), a.Path, ContestFileFormat.Json))]);
         }
@@ -72,8 +75,10 @@ internal static class ContestJson
         var limits = contest.Object("limits", LimitsFields);
         var roomCode = contest.Object("roomCode", RoomCodeFields);
         var judging = contest.Object("judging", JudgingFields);
+        var entries = contest.Object("entries", EntriesFields);
         VotingSettings v = new();
         JudgingSettings j = new();
+        EntrySettings e = new();
         ShowLimits l = new();
         return new ContestDetails(
             contest.Text("name"),
@@ -94,6 +99,13 @@ internal static class ContestJson
             RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes"),
                 roomCode.Bool("showOnScreenView") ?? false),
             Judging = new JudgingSettings(judging.Int("min") ?? j.Min, judging.Int("max") ?? j.Max, judging.Bool("blind") ?? j.Blind),
+            Entries = new EntrySettings(
+                entries.UntrimmedText("opensAt"),
+                entries.UntrimmedText("deadline"),
+                entries.UntrimmedText("timeZone") ?? e.TimeZone,
+                entries.UntrimmedText("premieredAfter"),
+                entries.Int("maxPerPerson") ?? e.MaxPerPerson,
+                entries.Int("maxPerPersonPerCategory") ?? e.MaxPerPersonPerCategory),
         }.Tidied();
     }
 
@@ -120,7 +132,35 @@ internal static class ContestJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         ErrorHandling.Configure(options);
+        options.Converters.Add(new CategoryWriter());
         return options;
+    }
+
+    /// <summary>A category as a file gives it: its name alone when it has no description and the default finalist limit
+    /// (as files written before categories had more), else an object.</summary>
+    private sealed class CategoryWriter : JsonConverter<CategoryRecord>
+    {
+        public override CategoryRecord Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Contest files are read by ContestJson.Read.");
+
+        public override void Write(Utf8JsonWriter writer, CategoryRecord value, JsonSerializerOptions options)
+        {
+            if (value.Description.Length == 0 && value.FinalistLimit == CategoryRecord.DefaultFinalistLimit)
+            {
+                writer.WriteStringValue(value.Name);
+                return;
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("name", value.Name);
+            if (value.Description.Length > 0)
+            {
+                writer.WriteString("description", value.Description);
+            }
+
+            writer.WriteNumber("finalistLimit", value.FinalistLimit);
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>One JSON value and its path ("finalists[3].title"), read leniently: a missing or null value reads as
@@ -158,6 +198,20 @@ internal static class ContestJson
             {
                 _issues.Error(FieldPath(name), "Required.");
             }
+        }
+
+        /// <summary>A category: its name as text, or an object with its name, description and finalist limit.</summary>
+        public CategoryRecord Category()
+        {
+            if (_value.ValueKind != JsonValueKind.Object)
+            {
+                return new CategoryRecord(Text());
+            }
+
+            var category = new JsonFields(_value, Path, _issues, CategoryFields);
+            category.Require("name");
+            return new CategoryRecord(category.Text("name"), category.Text("description"),
+                category.Int("finalistLimit") ?? CategoryRecord.DefaultFinalistLimit);
         }
 
         /// <summary>This value as text, trimmed.</summary>
