@@ -12,6 +12,7 @@ using AmvScreening.Server.Player;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Screen;
+using AmvScreening.Server.Uploads;
 using AmvScreening.Server.VoterWeb;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.SignalR;
@@ -47,6 +48,7 @@ builder.Services.AddIntegrity();
 builder.Services.AddPlayerApi();
 builder.Services.AddConsoles();
 builder.Services.AddVoterWeb();
+builder.Services.AddUploads();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -78,6 +80,7 @@ app.MapPlayerApi();
 app.MapVoterWeb();
 app.MapScreen();
 app.MapConsoles();
+app.MapUploads();
 // A staff connection ends with its session (the console reconnects and finds it must sign in again).
 app.MapHub<ShowHub>(ShowHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);
 

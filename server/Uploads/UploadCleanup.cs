@@ -1,0 +1,29 @@
+namespace AmvScreening.Server.Uploads;
+
+/// <summary>Deletes abandoned uploads (and their bytes) at start and every <see cref="Every"/>: see
+/// <see cref="Uploads.DeleteExpiredAsync"/>.</summary>
+public sealed class UploadCleanup(Uploads uploads, TimeProvider clock, ILogger<UploadCleanup> logger) : BackgroundService
+{
+    public static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every, clock);
+        do
+        {
+            try
+            {
+                var (expired, stray) = await uploads.DeleteExpiredAsync(stoppingToken);
+                if (expired + stray > 0)
+                {
+                    logger.LogInformation("Deleted {Expired} expired uploads and {Stray} stray upload files", expired, stray);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not delete the expired uploads; trying again in {Minutes} minutes", Every.TotalMinutes);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
