@@ -7,7 +7,7 @@ using Microsoft.Net.Http.Headers;
 namespace AmvScreening.Server.Uploads;
 
 /// <summary>
-/// The tus 1.0.0 routes of <see cref="Uploads"/> (docs/entries.md, "Uploads"): OPTIONS and POST (creation) on
+/// The tus 1.0.0 routes of <see cref="EntryUploads"/> (docs/entries.md, "Uploads"): OPTIONS and POST (creation) on
 /// <c>/api/uploads</c>; HEAD, PATCH and DELETE (termination) on the upload's URL <c>/api/uploads/{id}</c>, whose
 /// random 128-bit id is the capability to continue it. Public: the creation request proves the entry by its private
 /// page's secret. Every header is read strictly here, once; a malformed one is a 400 naming it.
@@ -23,7 +23,7 @@ public static class UploadEndpoints
     public const string OffsetOctetStream = "application/offset+octet-stream";
 
     public static IServiceCollection AddUploads(this IServiceCollection services) =>
-        services.AddSingleton<Uploads>().AddHostedService<UploadCleanup>();
+        services.AddSingleton<EntryUploads>().AddSingleton<UploadCleanup>().AddHostedService(sp => sp.GetRequiredService<UploadCleanup>());
 
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
     {
@@ -57,7 +57,7 @@ public static class UploadEndpoints
         return await next(context);
     }
 
-    private static async Task<IResult> Options(HttpResponse response, Uploads uploads, CancellationToken ct)
+    private static async Task<IResult> Options(HttpResponse response, EntryUploads uploads, CancellationToken ct)
     {
         response.Headers["Tus-Version"] = TusVersion;
         response.Headers["Tus-Extension"] = "creation,termination,expiration";
@@ -65,7 +65,7 @@ public static class UploadEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Create(HttpRequest request, HttpResponse response, Uploads uploads, CancellationToken ct)
+    private static async Task<IResult> Create(HttpRequest request, HttpResponse response, EntryUploads uploads, CancellationToken ct)
     {
         if (request.Headers.ContainsKey("Upload-Defer-Length"))
         {
@@ -104,9 +104,9 @@ public static class UploadEndpoints
         return TypedResults.Created($"{Route}/{created.Value!.Id}");
     }
 
-    private static async Task<IResult> Head(string id, HttpResponse response, Uploads uploads, CancellationToken ct)
+    private static async Task<IResult> Head(string id, HttpResponse response, EntryUploads uploads, CancellationToken ct)
     {
-        var upload = IsId(id) ? await uploads.GetAsync(id, ct) : Outcome<Uploads.Upload>.NotFound;
+        var upload = IsId(id) ? await uploads.GetAsync(id, ct) : Outcome<EntryUploads.Upload>.NotFound;
         if (!upload.Done)
         {
             return upload.ToNoContent();
@@ -118,7 +118,7 @@ public static class UploadEndpoints
         return TypedResults.Ok();
     }
 
-    private static async Task<IResult> Patch(string id, HttpContext http, Uploads uploads, CancellationToken ct)
+    private static async Task<IResult> Patch(string id, HttpContext http, EntryUploads uploads, CancellationToken ct)
     {
         var request = http.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
@@ -162,7 +162,7 @@ public static class UploadEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Terminate(string id, Uploads uploads, CancellationToken ct) =>
+    private static async Task<IResult> Terminate(string id, EntryUploads uploads, CancellationToken ct) =>
         (IsId(id) ? await uploads.TerminateAsync(id, ct) : Outcome<bool>.NotFound).ToNoContent();
 
     /// <summary>An upload's id: 32 lowercase hexadecimal digits (128 random bits).</summary>
@@ -192,7 +192,7 @@ public static class UploadEndpoints
         return null;
     }
 
-    private static void SetExpires(HttpResponse response, Uploads.Upload upload)
+    private static void SetExpires(HttpResponse response, EntryUploads.Upload upload)
     {
         if (!upload.Complete)
         {

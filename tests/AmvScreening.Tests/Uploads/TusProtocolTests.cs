@@ -300,7 +300,7 @@ public sealed class TusProtocolTests : IDisposable
         var entry = await SubmitAsync(_server);
         var bytes = VideoBytes(2_000_000);
         var url = await CreatedAsync(_http, bytes.Length, entry.Secret);
-        var uploads = _server.Services.GetRequiredService<AmvScreening.Server.Uploads.Uploads>();
+        var uploads = _server.Services.GetRequiredService<EntryUploads>();
         var receivedBefore = uploads.BytesReceived;
 
         using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))

@@ -22,7 +22,7 @@ namespace AmvScreening.Server.Uploads;
 /// still holds (a PATCH whose client went away without the server noticing yet) stops that other request first: its
 /// client has given up on it, and what it received is kept.</para>
 /// </summary>
-public sealed class Uploads(Db db, TimeProvider clock, ILogger<Uploads> logger)
+public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads> logger)
 {
     /// <summary>The contest's size cap is in megabytes of 1,048,576 bytes, as the pre-flight counts them.</summary>
     public const long BytesPerMegabyte = 1024 * 1024;
