@@ -30,8 +30,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
     /// <summary>Free space kept beyond every upload's remaining bytes: room for the database, its journal and the logs.</summary>
     public const long SpareBytes = 32 * BytesPerMegabyte;
 
-    /// <summary>An unfinished upload is forgotten (row and bytes) this long after its last PATCH, or at the entry deadline
-    /// when that comes first.</summary>
+    /// <summary>An unfinished upload is forgotten (row and bytes) this long after its last PATCH.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
     /// <summary>How long a request waits for an upload held by another request before it is answered 423 Locked.</summary>
@@ -111,7 +110,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
             }
 
             var upload = new Upload(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), submissionId, length, 0,
-                ExpiryFrom(now, contest.Deadline), Complete: false);
+                ExpiryFrom(now), Complete: false);
             await connection.ExecuteAsync(
                 """
                 INSERT INTO uploads (id, submission_id, length, received, file_name, created_at, expires_at)
@@ -211,7 +210,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
                 // What reached the disk is kept, even when the copy ended early or the disk is full.
                 received = file.Position;
                 file.Flush(flushToDisk: true);
-                upload = upload with { Received = received, ExpiresAt = ExpiryFrom(clock.GetUtcNow(), deadline) };
+                upload = upload with { Received = received, ExpiresAt = ExpiryFrom(clock.GetUtcNow()) };
                 await connection.ExecuteAsync("UPDATE uploads SET received = @Received, expires_at = @ExpiresAt WHERE id = @Id", upload);
             }
 
@@ -457,8 +456,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
     private static DateTimeOffset? Deadline(string? text) =>
         text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-    private static DateTimeOffset ExpiryFrom(DateTimeOffset now, string? deadline) =>
-        Deadline(deadline) is { } at && at < now + Lifetime ? at : now + Lifetime;
+    private static DateTimeOffset ExpiryFrom(DateTimeOffset now) => now + Lifetime;
 
     private bool Expired(Upload upload) => !upload.Complete && upload.ExpiresAt <= clock.GetUtcNow();
 
@@ -503,7 +501,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
     private static string Megabytes(long bytes) => $"{(bytes / (double)BytesPerMegabyte).ToString("0.#", CultureInfo.InvariantCulture)} MB";
 
     private static Refusal Gone => new(StatusCodes.Status410Gone, "The upload expired.",
-        $"An unfinished upload is kept for {Lifetime.TotalHours} hours after its last data (and not past the deadline): start it again.", "upload-expired");
+        $"An unfinished upload is kept for {Lifetime.TotalHours} hours after its last data: start it again.", "upload-expired");
 
     private static Refusal Locked => new(StatusCodes.Status423Locked, "The upload is busy.",
         "Another request for this upload is still running: try again in a moment.", "upload-busy");

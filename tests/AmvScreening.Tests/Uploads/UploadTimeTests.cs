@@ -44,52 +44,67 @@ public sealed class UploadTimeTests : IDisposable
     }
 
     [Fact]
-    public async Task Patch_AfterTheDeadline_IsRefused_TheFileMustBeCompleteByThen()
+    public async Task Patch_AfterTheDeadline_Is403_TheFileMustBeCompleteByThen()
     {
         var entry = await SubmitAsync(_server);
         await SetDeadlineAsync(Start.AddHours(1));
         var bytes = VideoBytes(20_000);
         var url = await CreatedAsync(_http, bytes.Length, entry.Secret);
-        var created = await _http.SendAsync(Request(HttpMethod.Head, url)).WaitAsync(Bound);
-        // An upload never outlives the deadline.
-        Assert.Equal(Start.AddHours(1), DateTimeOffset.Parse(created.Headers.GetValues("Upload-Expires").Single()));
         await PatchAsync(_http, url, 0, bytes.AsMemory(0, 10_000));
 
         _clock.Advance(TimeSpan.FromHours(1));
         var refused = await PatchAsync(_http, url, 10_000, bytes.AsMemory(10_000));
-        Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Gone, await Describe(refused));
+        Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, await Describe(refused));
+        Assert.Equal("deadline-passed", (await ProblemAsync(refused)).GetProperty("reason").GetString());
         Assert.Null((await FileOfAsync(_server, entry.Id)).FilePath);
     }
 
     [Fact]
-    public async Task AbandonedUpload_Expires24HoursAfterItsLastBytes_Is410_AndCleanupDeletesItsBytes()
+    public async Task AbandonedUpload_IsDeletedByTheCleanup24HoursAfterItsLastBytes()
     {
         var entry = await SubmitAsync(_server);
         var bytes = VideoBytes(20_000);
         var url = await CreatedAsync(_http, bytes.Length, entry.Secret);
+        var uploads = _server.Services.GetRequiredService<EntryUploads>();
+        var cleanup = _server.Services.GetRequiredService<UploadCleanup>();
+        var part = Path.Combine(uploads.PartsDirectory, url[(url.LastIndexOf('/') + 1)..] + ".part");
         _clock.Advance(TimeSpan.FromHours(20));
         var patch = await PatchAsync(_http, url, 0, bytes.AsMemory(0, 10_000));
         Assert.Equal(Start.AddHours(44), DateTimeOffset.Parse(patch.Headers.GetValues("Upload-Expires").Single())); // a PATCH extends it
 
-        var uploads = _server.Services.GetRequiredService<EntryUploads>();
+        var sweep = cleanup.NextSweepAsync();
         _clock.Advance(TimeSpan.FromHours(23));
-        Assert.Equal((0, 0), await uploads.DeleteExpiredAsync(CancellationToken.None));
+        await sweep.WaitAsync(Bound);
         Assert.Equal(10_000, await OffsetAsync(_http, url));
+        Assert.True(File.Exists(part));
 
+        sweep = cleanup.NextSweepAsync();
         _clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(HttpStatusCode.Gone, (await _http.SendAsync(Request(HttpMethod.Head, url)).WaitAsync(Bound)).StatusCode);
-        var gone = await PatchAsync(_http, url, 10_000, bytes.AsMemory(10_000));
-        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
-        Assert.Equal("upload-expired", (await ProblemAsync(gone)).GetProperty("reason").GetString());
+        await sweep.WaitAsync(Bound);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(Request(HttpMethod.Head, url)).WaitAsync(Bound)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PatchAsync(_http, url, 10_000, bytes.AsMemory(10_000))).StatusCode);
+        Assert.False(File.Exists(part));
+        Assert.Equal(0, await QueryAsync<long>(_server, "SELECT count(*) FROM uploads"));
 
         // A stray file (a crash between deleting a row and its file) goes too; an upload still alive stays.
         var alive = await CreatedAsync(_http, 5000, (await SubmitAsync(_server, "Another")).Secret);
         var stray = Path.Combine(uploads.PartsDirectory, new string('a', 32) + ".part");
         await File.WriteAllBytesAsync(stray, [1, 2, 3]);
-        Assert.Equal((1, 1), await uploads.DeleteExpiredAsync(CancellationToken.None));
-        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(Request(HttpMethod.Head, url)).WaitAsync(Bound)).StatusCode);
+        Assert.Equal((0, 1), await uploads.DeleteExpiredAsync(CancellationToken.None));
         Assert.Equal([Path.Combine(uploads.PartsDirectory, alive[(alive.LastIndexOf('/') + 1)..] + ".part")], Directory.GetFiles(uploads.PartsDirectory));
-        Assert.Equal(1, await QueryAsync<long>(_server, "SELECT count(*) FROM uploads"));
+    }
+
+    [Fact]
+    public async Task ExpiredUpload_NotYetSwept_Is410_ForHeadAndPatch()
+    {
+        var entry = await SubmitAsync(_server);
+        var url = await CreatedAsync(_http, 5000, entry.Secret);
+        await ExecuteAsync(_server, "UPDATE uploads SET expires_at = @past", new { past = Start.AddSeconds(-1).UtcDateTime.ToString("O") });
+        Assert.Equal(HttpStatusCode.Gone, (await _http.SendAsync(Request(HttpMethod.Head, url)).WaitAsync(Bound)).StatusCode);
+        var patch = await PatchAsync(_http, url, 0, VideoBytes(5000));
+        Assert.Equal(HttpStatusCode.Gone, patch.StatusCode);
+        Assert.Equal("upload-expired", (await ProblemAsync(patch)).GetProperty("reason").GetString());
+        Assert.Equal(0, new FileInfo(Path.Combine(_server.DataDirectory, "uploads", url[(url.LastIndexOf('/') + 1)..] + ".part")).Length);
     }
 
     [Fact]
