@@ -79,9 +79,10 @@ public static class MalformedTus
                 1 => valid[..at] + c + valid[at..],
                 _ => valid[..at] + valid[at] + valid[at..],
             };
-            if (mutated.Trim() == mutated)
+            // (A space replaced by a space is no change; spaces around a header's value are not part of it, in HTTP.)
+            if (mutated != valid && mutated.Trim() == mutated)
             {
-                yield return mutated; // (spaces around a header's value are not part of it, in HTTP)
+                yield return mutated;
             }
         }
     }

@@ -102,7 +102,7 @@ public sealed class TusMalformedHeaderTests : IDisposable
     {
         var response = await _http.SendAsync(request).WaitAsync(Bound);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"'{value}': {(int)response.StatusCode} {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{System.Text.Json.JsonSerializer.Serialize(value)}: {(int)response.StatusCode} {body}");
         if (response.Content.Headers.ContentType?.MediaType == "application/problem+json")
         {
             var problem = System.Text.Json.JsonDocument.Parse(body).RootElement;
