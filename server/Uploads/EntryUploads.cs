@@ -207,8 +207,9 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
             }
             finally
             {
-                // What reached the disk is kept, even when the copy ended early or the disk is full.
-                received = file.Position;
+                // What reached the disk is kept, even when the copy ended early or the disk is full (a failed write may
+                // have moved the position without writing: the file's length says what is there).
+                received = Math.Min(file.Position, file.Length);
                 file.Flush(flushToDisk: true);
                 upload = upload with { Received = received, ExpiresAt = ExpiryFrom(clock.GetUtcNow()) };
                 await connection.ExecuteAsync("UPDATE uploads SET received = @Received, expires_at = @ExpiresAt WHERE id = @Id", upload);
