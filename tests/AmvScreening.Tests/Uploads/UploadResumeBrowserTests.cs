@@ -63,6 +63,38 @@ public sealed class UploadResumeBrowserTests(Browser browser) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task Aborted_ThenStartedAgainWithTheSameFile_ContinuesFromTheServersBytes()
+    {
+        using var server = new AmvServer();
+        await using var proxy = new CuttingProxy(server.BaseAddress);
+        var (entry, bytes, filePath) = await PrepareAsync(server);
+        var page = await OpenAsync(proxy, filePath);
+        var uploads = server.Services.GetRequiredService<EntryUploads>();
+        Assert.Equal(["startUpload"], await page.EvaluateAsync<string[]>("() => Object.keys(AmvUpload)")); // the module's one export
+
+        var aborted = await page.EvaluateAsync<string>(
+            """
+            ([secret, at]) => new Promise((resolve) => {
+              const file = document.getElementById("file").files[0];
+              const upload = AmvUpload.startUpload(file, {
+                entrySecret: secret,
+                onProgress: (sent) => { if (sent >= at) { upload.abort(); resolve("aborted at " + sent); } },
+                onError: (message) => resolve("error: " + message),
+                onSuccess: () => resolve("success"),
+              });
+            })
+            """,
+            new object[] { entry.Secret, Chunk + Chunk / 4 }).WaitAsync(Browser.Bound);
+        Assert.StartsWith("aborted", aborted);
+        Assert.Null((await FileOfAsync(server, entry.Id)).FilePath);
+        Assert.True(await QueryAsync<long>(server, "SELECT received FROM uploads") >= Chunk, "The first chunk is not on the server.");
+
+        var result = await page.EvaluateAsync<string>(StartScript, new[] { entry.Secret }).WaitAsync(Browser.Bound);
+        Assert.Equal("success", result);
+        await AssertResumedAsync(server, uploads, entry, bytes);
+    }
+
+    [Fact]
     public async Task PageReloadedAfterACut_TheSameFileChosenAgain_ContinuesTheSameUpload()
     {
         using var server = new AmvServer();
