@@ -19,8 +19,8 @@ namespace AmvScreening.Server.Uploads;
 /// SHA-256 is computed, the file moved to <c>{data}/entries/{submission}/{id}{ext}</c> (the extension from the sniffed
 /// container, never from the client) and one UPDATE makes it the submission's file, queued for its check.</para>
 /// <para>Every change to an upload happens under that upload's own lock; a request for an upload that another request
-/// still holds (a PATCH whose client went away without the server noticing yet) stops that other request first: its
-/// client has given up on it, and what it received is kept.</para>
+/// still holds (a PATCH whose client went away without the server noticing yet) ends that other request's connection
+/// first: its client has given up on it, and what it received is kept.</para>
 /// </summary>
 public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads> logger)
 {
@@ -51,7 +51,8 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
     /// <summary>Bytes read from PATCH bodies since the server started (a byte sent twice counts twice).</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
-    /// <summary>PATCH requests that ended before their body did (the connection was cut, or a newer request took over).</summary>
+    /// <summary>PATCH requests whose body ended before all its bytes were in (the connection was cut, or a newer request
+    /// took over).</summary>
     public long PatchesCut => Interlocked.Read(ref _patchesCut);
 
     public sealed record Upload(string Id, long SubmissionId, long Length, long Received, DateTimeOffset ExpiresAt, bool Complete);
@@ -149,14 +150,17 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
     }
 
     /// <summary>Appends the body of a PATCH at <paramref name="offset"/>; completes the upload when it is the last part.
-    /// The body has been checked to hold <paramref name="count"/> bytes at most.</summary>
-    public async Task<Outcome<Upload>> AppendAsync(string id, long offset, long count, Stream body, CancellationToken ct)
+    /// The body has been checked to hold <paramref name="count"/> bytes at most. <paramref name="abortRequest"/> ends
+    /// the request's connection: a newer request for the upload does that to take it over.</summary>
+    public async Task<Outcome<Upload>> AppendAsync(string id, long offset, long count, Stream body, Action abortRequest, CancellationToken ct)
     {
         using var lease = await EnterAsync(id, ct);
         if (lease is null)
         {
             return Locked;
         }
+
+        using var takeover = lease.Token.Register(abortRequest);
 
         await using var connection = await db.OpenAsync(ct);
         if (await FindAsync(connection, id) is not { } found)
@@ -203,7 +207,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
             file.Position = received;
             try
             {
-                await CopyAsync(body, file, count, lease.Token);
+                await CopyAsync(body, file, count);
             }
             finally
             {
@@ -371,9 +375,10 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
 
     private string PartPath(string id) => Path.Combine(PartsDirectory, id + ".part");
 
-    /// <summary>Copies up to <paramref name="count"/> bytes, in blocks of <see cref="BufferBytes"/>.
-    /// Ends early (without an error) when the client's connection does or a newer request takes the upload over.</summary>
-    private async Task CopyAsync(Stream body, FileStream file, long count, CancellationToken ct)
+    /// <summary>Copies up to <paramref name="count"/> bytes, in blocks of <see cref="BufferBytes"/>. Ends early (without
+    /// an error) when the client's connection does, or a newer request takes the upload over (it ends this request's
+    /// connection rather than cancelling the read, which the server would then try to finish).</summary>
+    private async Task CopyAsync(Stream body, FileStream file, long count)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         long copied = 0;
@@ -388,7 +393,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
                 {
                     while (filled < want)
                     {
-                        var read = await body.ReadAsync(buffer.AsMemory(filled, want - filled), ct);
+                        var read = await body.ReadAsync(buffer.AsMemory(filled, want - filled));
                         if (read == 0)
                         {
                             ended = true;
@@ -401,7 +406,6 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
                 }
                 catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
                 {
-                    Interlocked.Increment(ref _patchesCut);
                     ended = true;
                 }
 
@@ -416,6 +420,10 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            if (copied < count)
+            {
+                Interlocked.Increment(ref _patchesCut);
+            }
         }
     }
 

@@ -151,7 +151,7 @@ public static class UploadEndpoints
             limit.MaxRequestBodySize = Math.Max(count, 1);
         }
 
-        var upload = await uploads.AppendAsync(id, offset, count, request.Body, ct);
+        var upload = await uploads.AppendAsync(id, offset, count, request.Body, http.Abort, ct);
         if (!upload.Done)
         {
             return upload.ToNoContent();

@@ -122,6 +122,18 @@ public static class TusTesting
         return long.Parse(response.Headers.GetValues("Upload-Offset").Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Waits until the server has read <paramref name="bytes"/> more PATCH bytes than <paramref name="before"/>:
+    /// checked every few milliseconds, within <see cref="Bound"/>.</summary>
+    public static async Task WaitForReceivedAsync(AmvScreening.Server.Uploads.EntryUploads uploads, long before, long bytes)
+    {
+        var until = DateTime.UtcNow + Bound;
+        while (uploads.BytesReceived - before < bytes)
+        {
+            Assert.True(DateTime.UtcNow < until, $"The server read {uploads.BytesReceived - before} of {bytes} bytes.");
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>The ProblemDetails of a refusal.</summary>
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
     {
