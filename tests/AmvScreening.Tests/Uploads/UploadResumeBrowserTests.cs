@@ -122,9 +122,11 @@ public sealed class UploadResumeBrowserTests(Browser browser) : IClassFixture<Br
     {
         var entry = await SubmitAsync(server);
         var bytes = VideoBytes(FileBytes, seed: 7);
-        var path = Path.Combine(server.DataDirectory, "..", $"amv-entry-{Guid.NewGuid():N}.mp4");
+        // The entrant's file, in a folder of the test server's data folder so that it goes with it.
+        var path = Path.Combine(server.DataDirectory, "entrant", "my entry.mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, bytes);
-        return (entry, bytes, Path.GetFullPath(path));
+        return (entry, bytes, path);
     }
 
     /// <summary>A page on the proxy's origin (so its requests go through the proxy) with a file input holding the file
