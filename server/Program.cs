@@ -14,6 +14,7 @@ using AmvScreening.Server.Player;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.LiveShow;
 using AmvScreening.Server.Screen;
+using AmvScreening.Server.Uploads;
 using AmvScreening.Server.VoterWeb;
 using AmvScreening.Server.Voting;
 using Microsoft.AspNetCore.SignalR;
@@ -51,6 +52,7 @@ builder.Services.AddPlayerApi();
 builder.Services.AddConsoles();
 builder.Services.AddVoterWeb();
 builder.Services.AddEntryPortal();
+builder.Services.AddUploads();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -84,6 +86,7 @@ app.MapVoterWeb();
 app.MapScreen();
 app.MapEntryPortal();
 app.MapConsoles();
+app.MapUploads();
 // A staff connection ends with its session (the console reconnects and finds it must sign in again).
 app.MapHub<ShowHub>(ShowHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);
 

@@ -13,7 +13,8 @@ using Microsoft.Data.Sqlite;
 // A burst of votes from thousands of distinct voters over real HTTP on loopback, against the server run as its own
 // process with its default settings (synchronous=FULL, group commit). Prints votes per second and acknowledgement
 // latency. Usage: bench [--voters N] [--votes-per-voter K] [--concurrency C]
-// `bench fanout` measures the show's pushes to a hall of phones instead (FanOut.cs).
+// `bench fanout` measures the show's pushes to a hall of phones instead (FanOut.cs); `bench upload` an entry's
+// resumable upload (UploadBench.cs).
 var votersOption = BenchCommandLine.Count("--voters", 4000, "How many voters join (each from its own phone)");
 var votesOption = BenchCommandLine.Count("--votes-per-voter", 5, "How many different entries each voter rates");
 var concurrencyOption = BenchCommandLine.Count("--concurrency", 64, "How many requests are in flight at once");
@@ -49,6 +50,15 @@ var fanOut = new Command("fanout", "Show fan-out benchmark: thousands of phones 
 };
 fanOut.SetAction(result => FanOut.RunAsync(result.GetValue(phonesOption)!, result.GetValue(videosOption)));
 command.Subcommands.Add(fanOut);
+
+var megabytesOption = BenchCommandLine.Count("--megabytes", 330, "The file's size in MB (of 1,048,576 bytes)");
+var chunkOption = BenchCommandLine.Count("--chunk-megabytes", 8, "Bytes per PATCH request, in MiB (the entry page sends 8)");
+var upload = new Command("upload", "Upload benchmark: an entry's video sent with the tus protocol on loopback; prints the throughput and the server's memory while receiving (docs/benchmarks.md).")
+{
+    megabytesOption, chunkOption,
+};
+upload.SetAction(result => UploadBench.RunAsync(result.GetValue(megabytesOption), result.GetValue(chunkOption)));
+command.Subcommands.Add(upload);
 return await BenchCommandLine.RunAsync(command, args);
 
 static async Task<int> BurstAsync(int voters, int votesPerVoter, int concurrency)

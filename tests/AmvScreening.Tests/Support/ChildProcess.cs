@@ -19,6 +19,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (to read its memory from /proc, for instance).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Completes when the process exits.</summary>
     public Task Exited => _process.WaitForExitAsync();
 

@@ -21,6 +21,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT</summary>
     public Uri BaseAddress => _listening.Task.Result;
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the server printed so far.</summary>
     public string Log => _process.Log;
 
