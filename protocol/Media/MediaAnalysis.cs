@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AmvScreening.Protocol;
 
-namespace AmvScreening.Player.Preflight;
+namespace AmvScreening.Protocol.Media;
 
 /// <summary>What ffprobe and one ffmpeg decode pass learnt of a file (docs/preflight.md): the container and codecs,
 /// how long it really decodes against what it declares, black and silent stretches at its head and tail, and its
@@ -30,7 +30,15 @@ public sealed record MediaAnalysis(
     double BlackTailSeconds,
     double SilentHeadSeconds,
     double SilentTailSeconds,
-    string? DecodeError);
+    string? DecodeError)
+{
+    /// <summary>Decoding stopped well before the declared duration (more than half a second and 0.5 % of it): the file
+    /// is cut short, a half-copied file or an interrupted download or upload.</summary>
+    public bool StopsShort() => DeclaredSeconds is { } declared && declared - (DecodedSeconds ?? 0) > Math.Max(0.5, declared * 0.005);
+
+    /// <summary>The sound is silent from start to end (an empty audio track) although the file has one.</summary>
+    public bool SilentThroughout(bool hasAudio) => hasAudio && DecodedSeconds is > 0 and var length && SilentHeadSeconds >= length - 0.3;
+}
 
 /// <summary>Measures a file; <paramref name="progress"/> gets the fraction decoded so far (0 to 1).</summary>
 public interface IMediaAnalyzer
