@@ -4,6 +4,8 @@ using AmvScreening.Server.Cards;
 using AmvScreening.Server.Consoles;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
+using AmvScreening.Server.Entries.Admin;
+using AmvScreening.Server.Entries.Checks;
 using AmvScreening.Server.Preflight;
 using AmvScreening.Server.Results;
 using AmvScreening.Server.Infrastructure;
@@ -47,6 +49,8 @@ builder.Services.AddIntegrity();
 builder.Services.AddPlayerApi();
 builder.Services.AddConsoles();
 builder.Services.AddVoterWeb();
+builder.Services.AddEntryChecks();
+builder.Services.AddEntriesAdmin();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -77,6 +81,7 @@ app.MapIntegrity();
 app.MapPlayerApi();
 app.MapVoterWeb();
 app.MapScreen();
+app.MapEntriesAdmin();
 app.MapConsoles();
 // A staff connection ends with its session (the console reconnects and finds it must sign in again).
 app.MapHub<ShowHub>(ShowHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);

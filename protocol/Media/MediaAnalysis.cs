@@ -117,10 +117,9 @@ public sealed partial class FfmpegAnalyzer : IMediaAnalyzer
             ["-nostdin", "-hide_banner", "-nostats", "-progress", "pipe:1", "-i", file, "-filter_complex", string.Join(';', filters), .. maps, "-f", "null", "-"],
             line =>
             {
-                if (line.StartsWith("out_time_us=", StringComparison.Ordinal)
-                    && long.TryParse(line.AsSpan("out_time_us=".Length), CultureInfo.InvariantCulture, out var us) && us > 0)
+                if (ProgressSeconds(line) is { } seconds)
                 {
-                    decoded = us / 1e6;
+                    decoded = seconds;
                     if (declared is > 0 and var total)
                     {
                         progress?.Report(Math.Clamp(decoded / total, 0, 1));
@@ -202,11 +201,22 @@ public sealed partial class FfmpegAnalyzer : IMediaAnalyzer
             : null;
     }
 
+    /// <summary>The path of ffmpeg, for other passes over a file (the entries' web-playable proxy).</summary>
+    public string Ffmpeg => _ffmpeg;
+
+    /// <summary>How far ffmpeg got, from one line of its <c>-progress pipe:1</c> output (<c>out_time_us=…</c>); null
+    /// for other lines.</summary>
+    public static double? ProgressSeconds(string line) =>
+        line.StartsWith("out_time_us=", StringComparison.Ordinal)
+        && long.TryParse(line.AsSpan("out_time_us=".Length), CultureInfo.InvariantCulture, out var us) && us > 0 ? us / 1e6 : null;
+
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no message)";
 
-    private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no message)";
+    public static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no message)";
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, string[] arguments, Action<string>? onLine, CancellationToken ct)
+    /// <summary>Runs ffmpeg or ffprobe to its end, handing each line of its standard output to <paramref name="onLine"/>;
+    /// cancelling kills it.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, string[] arguments, Action<string>? onLine, CancellationToken ct)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var argument in arguments)

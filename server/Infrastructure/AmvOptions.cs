@@ -41,6 +41,9 @@ public sealed class AmvOptions
     [ValidateObjectMembers]
     public FlagOptions Flags { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public Entries.Checks.CheckOptions Checks { get; set; } = new();
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "amv.db"));
 
     public string MediaRootPath => Path.GetFullPath(MediaRoot ?? Path.Combine(DataDirectory, "media"));
