@@ -5,30 +5,32 @@ namespace AmvScreening.Server.Entries.Admin;
 
 /// <summary>One entry as the coordinator sees it (the Entries page and the CSV export): the only place contact emails
 /// leave the server.</summary>
-public sealed record EntryRow(
-    long Id,
-    string Category,
-    long CategoryId,
-    string Title,
-    IReadOnlyList<string> Editors,
-    string ContactEmail,
-    string Person,
-    string MusicArtist,
-    string MusicTitle,
-    string SubmittedAt,
-    string? WithdrawnAt,
-    string? FileName,
-    long? FileBytes,
-    string CheckState,
-    double? CheckProgress,
-    string? CheckMessage,
-    double? DurationSeconds,
-    double? IntegratedLufs,
-    bool ProxyNeeded,
-    bool HasProxy,
-    string? RepeatOf,
-    bool RepeatCleared,
-    string Outcome);
+public sealed record EntryRow
+{
+    public required long Id { get; init; }
+    public required string Category { get; init; }
+    public required long CategoryId { get; init; }
+    public required string Title { get; init; }
+    public required IReadOnlyList<string> Editors { get; init; }
+    public required string ContactEmail { get; init; }
+    public required string Person { get; init; }
+    public required string MusicArtist { get; init; }
+    public required string MusicTitle { get; init; }
+    public required string SubmittedAt { get; init; }
+    public string? WithdrawnAt { get; init; }
+    public string? FileName { get; init; }
+    public long? FileBytes { get; init; }
+    public required string CheckState { get; init; }
+    public double? CheckProgress { get; init; }
+    public string? CheckMessage { get; init; }
+    public double? DurationSeconds { get; init; }
+    public double? IntegratedLufs { get; init; }
+    public required bool ProxyNeeded { get; init; }
+    public required bool HasProxy { get; init; }
+    public string? RepeatOf { get; init; }
+    public required bool RepeatCleared { get; init; }
+    public required string Outcome { get; init; }
+}
 
 /// <summary>The coordinator's reads and writes of entries and previous finalists.</summary>
 public sealed class EntriesAdminStore(Db db)
@@ -57,7 +59,12 @@ public sealed class EntriesAdminStore(Db db)
 
     private const string SelectToMatch = "SELECT id AS Id, title AS Title, editors AS Editors FROM submissions WHERE repeat_cleared = 0 AND id > @After ORDER BY id";
 
-    private sealed record ToMatch(long Id, string Title, IReadOnlyList<string> Editors);
+    private sealed record ToMatch
+    {
+        public required long Id { get; init; }
+        public required string Title { get; init; }
+        public required IReadOnlyList<string> Editors { get; init; }
+    }
 
     public async Task<IReadOnlyList<EntryRow>> ListAsync(CancellationToken ct = default)
     {

@@ -207,7 +207,7 @@ public static class PreviousFinalistsFile
                 return;
             }
 
-            finalists.Add(new PreviousFinalist(title, editors, year));
+            finalists.Add(new PreviousFinalist { Title = title, Editors = editors, Year = year });
         }
     }
 

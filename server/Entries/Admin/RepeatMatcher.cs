@@ -4,8 +4,12 @@ using System.Text;
 namespace AmvScreening.Server.Entries.Admin;
 
 /// <summary>A finalist of an earlier contest (the coordinator's imported list).</summary>
-public sealed record PreviousFinalist(string Title, IReadOnlyList<string> Editors, int? Year)
+public sealed record PreviousFinalist
 {
+    public required string Title { get; init; }
+    public required IReadOnlyList<string> Editors { get; init; }
+    public int? Year { get; init; }
+
     /// <summary>“Title” by A, B (2023): what the Entries page shows as the likely repeat.</summary>
     public string Describe() => $"“{Title}” by {string.Join(", ", Editors)}{(Year is { } y ? $" ({y.ToString(CultureInfo.InvariantCulture)})" : "")}";
 }

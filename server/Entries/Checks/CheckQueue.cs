@@ -65,7 +65,13 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
     private const string ProxyFailed = $"UPDATE submissions SET check_report = json_set(check_report, '$.proxyError', @Error) WHERE {SameFile} AND check_state = 'passed'";
 
     /// <summary>A file waiting for its check or its proxy.</summary>
-    public sealed record Job(long Id, string FilePath, string? Sha256, long? FileBytes);
+    public sealed record Job
+    {
+        public required long Id { get; init; }
+        public required string FilePath { get; init; }
+        public string? Sha256 { get; init; }
+        public long? FileBytes { get; init; }
+    }
 
     /// <summary>The check's report, kept as JSON in <c>check_report</c>.</summary>
     public sealed record Report(
@@ -85,6 +91,11 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
     private string DataFolder => Path.GetDirectoryName(options.Value.DatabasePath)!;
 
     private CheckOptions Settings => options.Value.Checks;
+
+    /// <summary>The time bound of one file, as people read it: "20 minutes", "30 seconds".</summary>
+    private string Bound => Settings.TimeoutPerFile is { TotalMinutes: >= 1 } t
+        ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMinutes:0.#} minutes")
+        : string.Create(CultureInfo.InvariantCulture, $"{Settings.TimeoutPerFile.TotalSeconds:0.#} seconds");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -143,9 +154,23 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
         }
 
         var started = clock.GetTimestamp();
-        var (analysis, unreadable, stopped) = await MeasureAsync(analyzer, job, ct);
         var bytes = job.FileBytes ?? (FullPath(job.FilePath) is { } file && File.Exists(file) ? new FileInfo(file).Length : 0);
-        var verdict = stopped is not null ? new EntryVerdict(false, [stopped], null, false) : FileRules.Judge(analysis, unreadable, bytes, limits);
+        MediaAnalysis? analysis = null;
+        string? unreadable = null;
+        EntryVerdict verdict;
+        try
+        {
+            (analysis, unreadable, var stopped) = await MeasureAsync(analyzer, job, ct);
+            verdict = stopped is not null ? new EntryVerdict(false, [stopped], null, false) : FileRules.Judge(analysis, unreadable, bytes, limits);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Not the file's fault: the entrant is told so, the coordinator sees it failed and can check it again.
+            logger.LogError(e, "Entry {Id} could not be checked.", job.Id);
+            verdict = new EntryVerdict(false, [new EntryProblem("server-error",
+                "Your file could not be checked because of a problem on our side; the contest staff can see it and will check it again.")], null, false);
+        }
+
         var report = new Report(
             clock.GetUtcNow(), verdict.Passed, verdict.Problems, limits, bytes, analysis is null ? null : FileRules.Seconds(analysis), verdict.Loudness,
             verdict.BrowserPlayable, verdict.Passed && !verdict.BrowserPlayable, Math.Round(clock.GetElapsedTime(started).TotalSeconds, 2), analysis, unreadable);
@@ -191,7 +216,7 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return (null, null, new EntryProblem("timeout", string.Create(CultureInfo.InvariantCulture,
-                $"Checking this file took longer than {Settings.TimeoutPerFile.TotalMinutes:0.#} minutes and was stopped: export it again as an MP4 (H.264 and AAC) and upload it before the deadline.")));
+                $"Checking this file took longer than {Bound} and was stopped: export it again as an MP4 (H.264 and AAC) and upload it before the deadline.")));
         }
         finally
         {
@@ -252,7 +277,7 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                error = string.Create(CultureInfo.InvariantCulture, $"ffmpeg took longer than {Settings.TimeoutPerFile.TotalMinutes:0.#} minutes");
+                error = $"ffmpeg took longer than {Bound}";
             }
         }
 

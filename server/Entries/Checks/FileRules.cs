@@ -5,8 +5,11 @@ using AmvScreening.Protocol.Media;
 namespace AmvScreening.Server.Entries.Checks;
 
 /// <summary>The contest's limits an entry's file is checked against (contest.max_file_megabytes, max_duration_seconds).</summary>
-public sealed record EntryLimits(int MaxFileMegabytes, int MaxDurationSeconds)
+public sealed record EntryLimits
 {
+    public required int MaxFileMegabytes { get; init; }
+    public required int MaxDurationSeconds { get; init; }
+
     /// <summary>Megabytes of 1,048,576 bytes, as the show's pre-flight and file managers count them.</summary>
     public long MaxFileBytes => MaxFileMegabytes * 1024L * 1024L;
 }
@@ -66,7 +69,8 @@ public static class FileRules
 
         if (Seconds(analysis) is { } seconds && seconds > limits.MaxDurationSeconds)
         {
-            problems.Add(new("too-long", $"{Clock(Math.Ceiling(seconds))} is over the {Clock(limits.MaxDurationSeconds)} limit: upload a shorter cut before the deadline."));
+            var length = Math.Floor(seconds) > limits.MaxDurationSeconds ? Clock(seconds) : Clock(seconds, tenths: true);
+            problems.Add(new("too-long", $"{length} is over the {Clock(limits.MaxDurationSeconds)} limit: upload a shorter cut before the deadline."));
         }
 
         if (fileBytes > limits.MaxFileBytes)
@@ -93,11 +97,13 @@ public static class FileRules
         && analysis is { VideoCodec: "h264", PixelFormat: "yuv420p" or "yuvj420p" }
         && analysis.AudioCodec is null or "aac" or "mp3";
 
-    /// <summary>m:ss, as entrants read durations ("5:42").</summary>
-    public static string Clock(double seconds)
+    /// <summary>m:ss, as entrants read durations ("5:42"); with <paramref name="tenths"/> "5:30.4" (a file just over a
+    /// limit of whole seconds).</summary>
+    public static string Clock(double seconds, bool tenths = false)
     {
         var whole = (int)Math.Floor(seconds);
-        return string.Create(CultureInfo.InvariantCulture, $"{whole / 60}:{whole % 60:00}");
+        var text = string.Create(CultureInfo.InvariantCulture, $"{whole / 60}:{whole % 60:00}");
+        return tenths ? text + string.Create(CultureInfo.InvariantCulture, $".{(int)Math.Floor((seconds - whole) * 10)}") : text;
     }
 
     private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
