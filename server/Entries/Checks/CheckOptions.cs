@@ -6,9 +6,9 @@ namespace AmvScreening.Server.Entries.Checks;
 public sealed class CheckOptions
 {
     /// <summary>How long one file's measurement, or its proxy, may take before ffmpeg is stopped and the entry fails
-    /// with a message saying so (a 5-minute 1080p file takes well under a minute to measure on a 2-core machine).</summary>
+    /// with a message saying so (docs/entries.md has what a 5-minute 1080p file takes).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "{0} must be between {1} and {2} (d.hh:mm:ss).")]
-    public TimeSpan TimeoutPerFile { get; set; } = TimeSpan.FromMinutes(20);
+    public TimeSpan TimeoutPerFile { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How often the queue looks for newly uploaded files.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "{0} must be between {1} and {2} (hh:mm:ss).")]

@@ -101,9 +101,10 @@ public static class FileRules
     /// limit of whole seconds).</summary>
     public static string Clock(double seconds, bool tenths = false)
     {
-        var whole = (int)Math.Floor(seconds);
+        var inTenths = (long)Math.Floor(Math.Round(seconds * 10, 6)); // 330.4 s is 3304 tenths, not 3303.9999
+        var whole = inTenths / 10;
         var text = string.Create(CultureInfo.InvariantCulture, $"{whole / 60}:{whole % 60:00}");
-        return tenths ? text + string.Create(CultureInfo.InvariantCulture, $".{(int)Math.Floor((seconds - whole) * 10)}") : text;
+        return tenths ? text + string.Create(CultureInfo.InvariantCulture, $".{inTenths % 10}") : text;
     }
 
     private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
