@@ -61,9 +61,9 @@ function render(entries) {
     check(e),
     repeat(e),
     el('td', { class: 'actions-cell' },
-      e.repeatOf && !e.repeatCleared ? el('button', { type: 'button', class: 'small', 'aria-label': `Not a repeat: clear the flag of ${e.title}`,
+      e.repeatOf && !e.repeatCleared ? el('button', { type: 'button', class: 'small', 'aria-label': `Not a repeat: ${e.title}`,
         onclick: ev => act(ev.currentTarget, async () => { await api('POST', `/api/entries/${e.id}/clear-repeat`); await reload(); }, { done: `${e.title}: flag cleared.` }) }, 'Not a repeat') : null,
-      e.checkState === 'passed' || e.checkState === 'failed' ? el('button', { type: 'button', class: 'small', 'aria-label': `Check the file of ${e.title} again`,
+      e.checkState === 'passed' || e.checkState === 'failed' ? el('button', { type: 'button', class: 'small', 'aria-label': `Check again: ${e.title}`,
         onclick: ev => act(ev.currentTarget, async () => { await api('POST', `/api/entries/${e.id}/recheck`); await reload(); }, { done: `${e.title}: its file is checked again.` }) }, 'Check again') : null))));
 }
 

@@ -40,8 +40,8 @@ public sealed class EntriesAdminStore(Db db)
                s.contact_email AS ContactEmail, s.person AS Person, s.music_artist AS MusicArtist, s.music_title AS MusicTitle,
                s.submitted_at AS SubmittedAt, s.withdrawn_at AS WithdrawnAt, s.file_name AS FileName, s.file_bytes AS FileBytes,
                s.check_state AS CheckState, s.check_progress AS CheckProgress, s.check_message AS CheckMessage,
-               json_extract(s.check_report, '$.durationSeconds') AS DurationSeconds,
-               json_extract(s.check_report, '$.loudness.integratedLufs') AS IntegratedLufs,
+               CAST(json_extract(s.check_report, '$.durationSeconds') AS REAL) AS DurationSeconds,
+               CAST(json_extract(s.check_report, '$.loudness.integratedLufs') AS REAL) AS IntegratedLufs,
                coalesce(json_extract(s.check_report, '$.proxyNeeded'), 0) AS ProxyNeeded, s.proxy_path IS NOT NULL AS HasProxy,
                s.repeat_of AS RepeatOf, s.repeat_cleared AS RepeatCleared, s.outcome AS Outcome
         FROM submissions s JOIN categories c ON c.id = s.category_id
