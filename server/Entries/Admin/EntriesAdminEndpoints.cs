@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace AmvScreening.Server.Entries.Admin;
 
@@ -19,8 +17,6 @@ public static class EntriesAdminEndpoints
     public sealed record PreviousImported(int Imported, int Flagged);
 
     private const string NotImported = "The previous finalists were not imported.";
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static IServiceCollection AddEntriesAdmin(this IServiceCollection services) =>
         services.AddSingleton<EntriesAdminStore>().AddHostedService<RepeatFlagger>();
@@ -54,27 +50,21 @@ public static class EntriesAdminEndpoints
 
     private static async Task<Results<Ok<PreviousImported>, ProblemHttpResult>> Import(HttpRequest request, EntriesAdminStore store, CancellationToken ct)
     {
-        bool? json = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.MediaType.Value?.ToLowerInvariant() switch
+        bool? json = TextFiles.MediaType(request) switch
         {
             "application/json" => true,
             "text/csv" => false,
             _ => null,
-        } : null;
+        };
         if (json is null)
         {
             return new Refusal(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type.",
                 "Send the list as text/csv (title,editors,year) or application/json.").ToProblem();
         }
 
-        string text;
-        try
+        if (await TextFiles.ReadUtf8Async(request, ct) is not { } text)
         {
-            using var reader = new StreamReader(request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: false);
-            text = await reader.ReadToEndAsync(ct);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Outcomes.Invalid("body", "The file is not UTF-8 text. Save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\").", NotImported);
+            return Outcomes.Invalid("body", TextFiles.NotUtf8, NotImported);
         }
 
         var (finalists, errors) = PreviousFinalistsFile.Read(text, json.Value);
