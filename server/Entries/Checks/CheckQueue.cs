@@ -36,6 +36,8 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
 
     private const string Resume = "UPDATE submissions SET check_state = 'queued', check_progress = NULL WHERE check_state = 'running'";
 
+    private const string AnyQueued = "SELECT EXISTS (SELECT 1 FROM submissions WHERE check_state = 'queued' AND file_path IS NOT NULL AND withdrawn_at IS NULL)";
+
     private const string Claim = """
         UPDATE submissions SET check_state = 'running', check_progress = 0
         WHERE id = (SELECT id FROM submissions WHERE check_state = 'queued' AND file_path IS NOT NULL AND withdrawn_at IS NULL ORDER BY id LIMIT 1)
@@ -144,7 +146,8 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
         EntryLimits limits;
         await using (var connection = await db.OpenAsync(ct))
         {
-            job = await connection.QuerySingleOrDefaultAsync<Job>(Claim);
+            // Read first: on show day the table is idle, and a poll should not take the database's write lock.
+            job = await connection.ExecuteScalarAsync<bool>(AnyQueued) ? await connection.QuerySingleOrDefaultAsync<Job>(Claim) : null;
             if (job is null)
             {
                 return false;
