@@ -113,20 +113,13 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
             return;
         }
 
-        await using (var connection = await db.OpenAsync(stoppingToken))
-        {
-            var resumed = await connection.ExecuteAsync(Resume);
-            if (resumed > 0)
-            {
-                logger.LogInformation("{Count} entry check(s) cut off by the last stop are queued again.", resumed);
-            }
-        }
-
+        var resumed = false;
         using var timer = new PeriodicTimer(Settings.PollInterval, clock);
         do
         {
             try
             {
+                resumed = resumed || await ResumeAsync(stoppingToken);
                 while (await CheckNextAsync(analyzer, stoppingToken) || await ProxyNextAsync(analyzer, stoppingToken))
                 {
                 }
@@ -137,6 +130,19 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Queues again the checks a stop or a crash cut off (this process checks nothing yet); true once done.</summary>
+    private async Task<bool> ResumeAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var count = await connection.ExecuteAsync(Resume);
+        if (count > 0)
+        {
+            logger.LogInformation("{Count} entry check(s) cut off by the last stop are queued again.", count);
+        }
+
+        return true;
     }
 
     /// <summary>Checks the next queued file; false when none waits.</summary>
