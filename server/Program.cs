@@ -5,6 +5,8 @@ using AmvScreening.Server.Consoles;
 using AmvScreening.Server.Contest;
 using AmvScreening.Server.Data;
 using AmvScreening.Server.Entries;
+using AmvScreening.Server.Entries.Admin;
+using AmvScreening.Server.Entries.Checks;
 using AmvScreening.Server.Preflight;
 using AmvScreening.Server.Results;
 using AmvScreening.Server.Infrastructure;
@@ -53,6 +55,8 @@ builder.Services.AddConsoles();
 builder.Services.AddVoterWeb();
 builder.Services.AddEntryPortal();
 builder.Services.AddUploads();
+builder.Services.AddEntryChecks();
+builder.Services.AddEntriesAdmin();
 
 var app = builder.Build();
 await app.InitializeAmvAsync();
@@ -85,6 +89,7 @@ app.MapPlayerApi();
 app.MapVoterWeb();
 app.MapScreen();
 app.MapEntryPortal();
+app.MapEntriesAdmin();
 app.MapConsoles();
 app.MapUploads();
 // A staff connection ends with its session (the console reconnects and finds it must sign in again).

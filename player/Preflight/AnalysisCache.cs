@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using AmvScreening.Protocol.Media;
 
 namespace AmvScreening.Player.Preflight;
 

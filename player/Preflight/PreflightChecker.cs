@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AmvScreening.Player.Show;
 using AmvScreening.Protocol;
+using AmvScreening.Protocol.Media;
 
 namespace AmvScreening.Player.Preflight;
 
@@ -221,7 +222,7 @@ public sealed class PreflightChecker(
 
         void CheckDecoded(MediaAnalysis a, bool hasAudio)
         {
-            if (a is { DeclaredSeconds: { } declared, DecodedSeconds: var decoded } && declared - (decoded ?? 0) > Math.Max(0.5, declared * 0.005))
+            if (a.StopsShort() && a is { DeclaredSeconds: { } declared, DecodedSeconds: var decoded })
             {
                 Error($"It stops after {Length(TimeSpan.FromSeconds(decoded ?? 0))} of the {Length(TimeSpan.FromSeconds(declared))} it declares: " +
                       "the file is cut short (a half-copied file or an interrupted download?). Copy it again.");
@@ -231,7 +232,7 @@ public sealed class PreflightChecker(
                 Warning($"Damaged data met while decoding it ({damaged}): watch it through before the show.");
             }
 
-            var silentThroughout = hasAudio && a.DecodedSeconds is > 0 and var length && a.SilentHeadSeconds >= length - 0.3;
+            var silentThroughout = a.SilentThroughout(hasAudio);
             if (silentThroughout)
             {
                 Error("Its sound is silent from start to end (an empty audio track): a broken export? Check it with the editor.");

@@ -7,6 +7,7 @@ using System.Text;
 using AmvScreening.Player.Show;
 using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
+using AmvScreening.Protocol.Media;
 
 namespace AmvScreening.Player.Preflight;
 

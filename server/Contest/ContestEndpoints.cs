@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Server.Contest.Import;
@@ -7,7 +6,6 @@ using AmvScreening.Server.Results;
 using AmvScreening.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
 
 namespace AmvScreening.Server.Contest;
 
@@ -17,9 +15,6 @@ public static class ContestEndpoints
     public sealed record ImportResponse(bool Applied, int Categories, int Finalists, IReadOnlyList<ImportIssue> Warnings);
 
     private const string NotImported = "The contest file was not imported.";
-
-    /// <summary>Bytes that are not UTF-8 are refused rather than read as replacement characters.</summary>
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static IServiceCollection AddContest(this IServiceCollection services) =>
         services.AddSingleton<ContestStore>().AddSingleton<ContestImporter>().AddSingleton<ContestEditor>();
@@ -59,29 +54,21 @@ public static class ContestEndpoints
     private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Import(
         HttpRequest request, ContestImporter importer, CancellationToken ct, bool dryRun = false)
     {
-        ContestFileFormat? format = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.MediaType.Value?.ToLowerInvariant() switch
+        ContestFileFormat? format = TextFiles.MediaType(request) switch
         {
             "application/json" => ContestFileFormat.Json,
             "text/csv" => ContestFileFormat.Csv,
             _ => null,
-        } : null;
+        };
         if (format is null)
         {
             return new Refusal(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type.",
                 "Send the whole contest as application/json or the finalists as text/csv.").ToProblem();
         }
 
-        string text;
-        try
+        if (await TextFiles.ReadUtf8Async(request, ct) is not { } text)
         {
-            using var reader = new StreamReader(request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: false);
-            text = await reader.ReadToEndAsync(ct);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Outcomes.Invalid(
-                new Dictionary<string, string[]> { ["body"] = ["The file is not UTF-8 text. Save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")."] },
-                title: NotImported);
+            return Outcomes.Invalid("body", TextFiles.NotUtf8, NotImported);
         }
 
         var result = await importer.ImportAsync(text, format.Value, dryRun, ct);

@@ -44,6 +44,9 @@ public sealed class AmvOptions
     [ValidateObjectMembers]
     public EntryPortalLimits Entries { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public AmvScreening.Server.Entries.Checks.CheckOptions Checks { get; set; } = new();
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "amv.db"));
 
     public string MediaRootPath => Path.GetFullPath(MediaRoot ?? Path.Combine(DataDirectory, "media"));

@@ -4,6 +4,7 @@ using AmvScreening.Player.Preflight;
 using AmvScreening.Player.Show;
 using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
+using AmvScreening.Protocol.Media;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;

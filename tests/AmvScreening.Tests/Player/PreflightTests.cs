@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AmvScreening.Player.Preflight;
 using AmvScreening.Player.Show;
 using AmvScreening.Protocol;
+using AmvScreening.Protocol.Media;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;

@@ -31,14 +31,14 @@ public sealed class ConsoleAccessTests(Browser browser, ConsoleAccessTests.Serve
 
     public static TheoryData<string> Pages() =>
     [
-        "/console", "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
+        "/console", "/console/setup", "/console/finalists", "/console/import", "/console/entries", "/console/room", "/console/room/poster",
         "/console/cards/print", "/console/qr", "/console/live", "/console/booth", "/console/reveal", "/console/results",
         "/console/judging", "/console/selection",
     ];
 
     public static TheoryData<string> CoordinatorPages() =>
     [
-        "/console/setup", "/console/finalists", "/console/import", "/console/room", "/console/room/poster",
+        "/console/setup", "/console/finalists", "/console/import", "/console/entries", "/console/room", "/console/room/poster",
         "/console/cards/print", "/console/live", "/console/reveal", "/console/results", "/console/judging", "/console/selection",
     ];
 

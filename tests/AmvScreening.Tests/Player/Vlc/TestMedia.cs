@@ -78,7 +78,8 @@ public static class TestMedia
             return path;
         })).Value;
 
-    private static async Task FfmpegAsync(string[] arguments)
+    /// <summary>Runs ffmpeg (quiet, overwriting) within a bound; throws with its message when it fails.</summary>
+    public static async Task FfmpegAsync(string[] arguments)
     {
         var ffmpeg = ExternalProcess.Require("ffmpeg", "ffmpeg");
         var result = await ExternalProcess.RunAsync(ffmpeg, ["-v", "error", "-y", "-nostdin", .. arguments], FfmpegBound);

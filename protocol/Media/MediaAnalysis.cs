@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AmvScreening.Protocol;
 
-namespace AmvScreening.Player.Preflight;
+namespace AmvScreening.Protocol.Media;
 
 /// <summary>What ffprobe and one ffmpeg decode pass learnt of a file (docs/preflight.md): the container and codecs,
 /// how long it really decodes against what it declares, black and silent stretches at its head and tail, and its
@@ -30,7 +30,15 @@ public sealed record MediaAnalysis(
     double BlackTailSeconds,
     double SilentHeadSeconds,
     double SilentTailSeconds,
-    string? DecodeError);
+    string? DecodeError)
+{
+    /// <summary>Decoding stopped well before the declared duration (more than half a second and 0.5 % of it): the file
+    /// is cut short, a half-copied file or an interrupted download or upload.</summary>
+    public bool StopsShort() => DeclaredSeconds is { } declared && declared - (DecodedSeconds ?? 0) > Math.Max(0.5, declared * 0.005);
+
+    /// <summary>The sound is silent from start to end (an empty audio track) although the file has one.</summary>
+    public bool SilentThroughout(bool hasAudio) => hasAudio && DecodedSeconds is > 0 and var length && SilentHeadSeconds >= length - 0.3;
+}
 
 /// <summary>Measures a file; <paramref name="progress"/> gets the fraction decoded so far (0 to 1).</summary>
 public interface IMediaAnalyzer
@@ -109,10 +117,9 @@ public sealed partial class FfmpegAnalyzer : IMediaAnalyzer
             ["-nostdin", "-hide_banner", "-nostats", "-progress", "pipe:1", "-i", file, "-filter_complex", string.Join(';', filters), .. maps, "-f", "null", "-"],
             line =>
             {
-                if (line.StartsWith("out_time_us=", StringComparison.Ordinal)
-                    && long.TryParse(line.AsSpan("out_time_us=".Length), CultureInfo.InvariantCulture, out var us) && us > 0)
+                if (ProgressSeconds(line) is { } seconds)
                 {
-                    decoded = us / 1e6;
+                    decoded = seconds;
                     if (declared is > 0 and var total)
                     {
                         progress?.Report(Math.Clamp(decoded / total, 0, 1));
@@ -194,11 +201,22 @@ public sealed partial class FfmpegAnalyzer : IMediaAnalyzer
             : null;
     }
 
+    /// <summary>The path of ffmpeg, for other passes over a file (the entries' web-playable proxy).</summary>
+    public string Ffmpeg => _ffmpeg;
+
+    /// <summary>How far ffmpeg got, from one line of its <c>-progress pipe:1</c> output (<c>out_time_us=…</c>); null
+    /// for other lines.</summary>
+    public static double? ProgressSeconds(string line) =>
+        line.StartsWith("out_time_us=", StringComparison.Ordinal)
+        && long.TryParse(line.AsSpan("out_time_us=".Length), CultureInfo.InvariantCulture, out var us) && us > 0 ? us / 1e6 : null;
+
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no message)";
 
-    private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no message)";
+    public static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no message)";
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, string[] arguments, Action<string>? onLine, CancellationToken ct)
+    /// <summary>Runs ffmpeg or ffprobe to its end, handing each line of its standard output to <paramref name="onLine"/>;
+    /// cancelling kills it.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, string[] arguments, Action<string>? onLine, CancellationToken ct)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var argument in arguments)
