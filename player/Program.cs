@@ -1,7 +1,7 @@
 using AmvScreening.Player.Booth;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Player.Vlc;
 using Microsoft.Extensions.Logging;
 

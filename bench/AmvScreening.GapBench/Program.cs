@@ -4,7 +4,7 @@ using System.Globalization;
 using AmvScreening.Bench;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
 using AmvScreening.Tests.Player.ScreenSupport;

@@ -1,4 +1,4 @@
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

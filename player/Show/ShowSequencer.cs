@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -16,7 +16,7 @@ public sealed class ContestStore(Db db)
                require_cards AS RequireCards, max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds,
                loudness_target_lufs AS LoudnessTargetLufs,
                rotate_code_at_category_card AS RotateAtCategoryCard, rotate_code_minutes AS RotateEveryMinutes,
-               screen_view_qr AS ShowOnScreenView
+               screen_view_qr AS ShowOnScreenView, prizegiving AS Prizegiving
         FROM contest WHERE id = 1
         """;
 
@@ -27,7 +27,7 @@ public sealed class ContestStore(Db db)
                require_cards = @RequireCards, max_file_megabytes = @MaxFileMegabytes, max_duration_seconds = @MaxDurationSeconds,
                loudness_target_lufs = @LoudnessTargetLufs,
                rotate_code_at_category_card = @RotateAtCategoryCard, rotate_code_minutes = @RotateEveryMinutes,
-               screen_view_qr = @ShowOnScreenView
+               screen_view_qr = @ShowOnScreenView, prizegiving = @Prizegiving
         WHERE id = 1
         """;
 
@@ -131,6 +131,7 @@ public sealed class ContestStore(Db db)
             c.RoomCode.RotateAtCategoryCard,
             c.RoomCode.RotateEveryMinutes,
             c.RoomCode.ShowOnScreenView,
+            c.Prizegiving,
         }, tx);
 
     public static Task<bool> CategoryExistsAsync(IDbConnection connection, IDbTransaction? tx, int id) =>
@@ -175,6 +176,7 @@ public sealed class ContestStore(Db db)
             new ShowLimits(row.MaxFileMegabytes, row.MaxDurationSeconds, row.LoudnessTargetLufs))
         {
             RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes, row.ShowOnScreenView),
+            Prizegiving = row.Prizegiving,
         };
     }
 
@@ -195,5 +197,6 @@ public sealed class ContestStore(Db db)
         public bool RotateAtCategoryCard { get; init; }
         public int? RotateEveryMinutes { get; init; }
         public bool ShowOnScreenView { get; init; }
+        public string Prizegiving { get; init; } = "";
     }
 }

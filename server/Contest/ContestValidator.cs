@@ -146,6 +146,11 @@ internal static class ContestValidator
             error("roomCode.rotateEveryMinutes", $"Minutes from 1 to {MaxMinutes}, or left out to rotate the screen code only at category cards or by hand.");
         }
 
+        if (!PrizegivingModes.Modes.Contains(contest.Prizegiving))
+        {
+            error("prizegiving", $"Unknown choice '{contest.Prizegiving}'. Use {string.Join(" or ", PrizegivingModes.Modes.Select(m => $"'{m}'"))}.");
+        }
+
         if (contest.Limits.MaxFileMegabytes <= 0)
         {
             error("limits.maxFileMegabytes", PositiveWholeNumber);

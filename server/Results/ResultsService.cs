@@ -463,7 +463,10 @@ public sealed class ResultsService(
 
         var flags = IntegrityService.Describe(ballots, entries, settings.ScoreMax, scope => reveals.ContainsKey(scope));
         var tally = new Tally(settings.ScoreMin, settings.ScoreMax, categories, bestInShow, awards, flags);
-        return new Standings(tally, Public(tally, entries));
+        // A Best In Show winner that gives up its category prize has left the category's race: it is not among the
+        // category's placings (its mean above the category winner's would give Best In Show away before its reveal).
+        var leftOut = settings.BestInShowKeepsCategoryPrize ? null : result.BestInShow.WinnerId;
+        return new Standings(tally, Public(tally, entries, view.Contest.Prizegiving == PrizegivingModes.Placings, leftOut));
     }
 
     /// <summary>What the booth may see of a tally: votes per finalist and voters per category, nothing that ranks (the
@@ -473,13 +476,31 @@ public sealed class ResultsService(
             c.CategoryId, c.Voters, c.Rows.Select(r => new EntryTurnout(r.EntryId, r.Count)).OrderBy(e => e.EntryId).ToList()))
         .ToList());
 
-    private static PublicResults Public(Tally tally, IReadOnlyDictionary<int, EntrySummary> entries) => new(
+    private static PublicResults Public(Tally tally, IReadOnlyDictionary<int, EntrySummary> entries, bool placings, int? leftOut) => new(
         tally.Categories
             .Where(c => c.RevealedAt is not null && c.Outcome.WinnerId is not null)
-            .Select(c => new RevealedCategory(c.CategoryId, c.Name, entries[c.Outcome.WinnerId!.Value], c.RevealedAt!.Value))
+            .Select(c => new RevealedCategory(c.CategoryId, c.Name, entries[c.Outcome.WinnerId!.Value], c.RevealedAt!.Value,
+                placings ? PlacingsOf(c, entries, leftOut) : null))
             .ToList(),
         tally.BestInShow is { RevealedAt: { } at, Outcome.WinnerId: { } winner } ? new RevealedWinner(entries[winner], at) : null,
         tally.Awards.RevealedAt is { } awardsAt ? new RevealedAwards(tally.Awards.Awards, awardsAt) : null);
+
+    /// <summary>A revealed category's finalists with votes, the winner first as rank 1, then the others in the tally's
+    /// order, ranked among themselves (entries that tie share a rank).</summary>
+    private static List<Placing> PlacingsOf(CategoryTally category, IReadOnlyDictionary<int, EntrySummary> entries, int? leftOut)
+    {
+        var winner = category.Outcome.WinnerId;
+        var rows = category.Rows.Where(r => r.Mean is not null && (r.EntryId == winner || r.EntryId != leftOut))
+            .OrderBy(r => r.EntryId == winner ? 0 : 1).ToList();
+        var placings = new List<Placing>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var rank = i >= 2 && rows[i].Rank == rows[i - 1].Rank ? placings[^1].Rank : i + 1;
+            placings.Add(new Placing(rank, entries[rows[i].EntryId], (double)rows[i].Mean!.Value, rows[i].Count));
+        }
+
+        return placings;
+    }
 
     private static DateTimeOffset? Revealed(IReadOnlyDictionary<string, DateTimeOffset> reveals, string scope) =>
         reveals.TryGetValue(scope, out var at) ? at : null;

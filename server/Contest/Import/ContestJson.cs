@@ -10,7 +10,7 @@ namespace AmvScreening.Server.Contest.Import;
 internal static class ContestJson
 {
     private static readonly string[] RootFields = ["contest", "categories", "finalists", "awards"];
-    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode"];
+    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode", "prizegiving"];
     private static readonly string[] VotingFields =
         ["scoreMin", "scoreMax", "bestInShowMethod", "bestInShowKeepsCategoryPrize", "autoCloseMinutes", "requireCards"];
     private static readonly string[] RoomCodeFields = ["rotateAtCategoryCard", "rotateEveryMinutes", "showOnScreenView"];
@@ -90,6 +90,7 @@ internal static class ContestJson
         {
             RoomCode = new RoomCodeSettings(roomCode.Bool("rotateAtCategoryCard") ?? false, roomCode.Int("rotateEveryMinutes"),
                 roomCode.Bool("showOnScreenView") ?? false),
+            Prizegiving = contest.UntrimmedText("prizegiving") ?? PrizegivingModes.Winners,
         }.Tidied();
     }
 

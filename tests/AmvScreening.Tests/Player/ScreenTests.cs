@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
 using AmvScreening.Tests.Player.ScreenSupport;

@@ -1,5 +1,5 @@
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Protocol;
 using static AmvScreening.Protocol.ShowPhase;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Protocol;
 using AmvScreening.Tests.Support;
 

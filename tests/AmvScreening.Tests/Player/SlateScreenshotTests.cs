@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
 using AmvScreening.Tests.Player.ScreenSupport;

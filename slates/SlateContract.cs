@@ -1,6 +1,6 @@
 using AmvScreening.Protocol;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>The stills the player shows between videos.</summary>
 public enum SlateKind

@@ -1,6 +1,6 @@
 using AmvScreening.Protocol;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>The values of a slate's placeholders (<c>{{name}}</c>), cleaned so that any input makes valid XML.
 /// docs/slates.md lists them.</summary>
