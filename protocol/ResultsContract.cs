@@ -96,6 +96,16 @@ public sealed record PublicResults(IReadOnlyList<RevealedCategory> Categories, R
             .Select(p => p.Name)
             .ToList();
 
+    /// <summary>The winner a prizegiving slate of <paramref name="scope"/> announces, when it is revealed: a category's
+    /// (<c>category:{id}</c>), Best In Show's (<c>best-in-show</c>), an award's (<c>award:{id}</c>); else null. This is
+    /// the rule for what a prize slate may show: the server refuses a <see cref="PlayerCommandKind.ShowPrize"/> and a
+    /// report of anything else, and the player ignores one.</summary>
+    public EntrySummary? WinnerOf(string? scope) =>
+        ResultsContract.Scopes.CategoryIdOf(scope) is { } categoryId ? Categories.FirstOrDefault(c => c.CategoryId == categoryId)?.Winner
+        : scope == ResultsContract.Scopes.BestInShow ? BestInShow?.Winner
+        : ResultsContract.Scopes.AwardIdOf(scope) is { } awardId ? Awards?.Awards.FirstOrDefault(a => a.Id == awardId)?.Entry
+        : null;
+
     /// <summary>The summary of an entry these results name (a revealed winner or award), or null.</summary>
     public EntrySummary? FindEntry(int entryId) =>
         Categories.Select(c => c.Winner)

@@ -64,6 +64,7 @@ public sealed class SvgSlateRenderer : ISlateRenderer
         SlateKind.End => "end.svg",
         SlateKind.Difficulties => "difficulties.svg",
         SlateKind.Winner => "winner.svg",
+        SlateKind.Nominees => "nominees.svg",
         _ => null,
     };
 
@@ -164,6 +165,7 @@ public sealed class SvgSlateRenderer : ISlateRenderer
         SlateKind.End => "Thank you for watching",
         SlateKind.Difficulties => "Technical difficulties \u2013 please stand by",
         SlateKind.Winner => "",
+        SlateKind.Nominees => "The nominees",
         _ => "",
     };
 
