@@ -85,8 +85,9 @@ public sealed class SvgSlateRenderer : ISlateRenderer
         return _files.Write(slate?.Kind ?? SlateKind.Black, svg);
     }
 
-    /// <summary>The slate's SVG text: the coordinator's template, else the default, else the built-in one.</summary>
-    internal string Compose(SlateData slate)
+    /// <summary>The slate's SVG text: the coordinator's template, else the default, else the built-in one (what
+    /// <see cref="Render"/> writes; the reveal console's preview serves it as it is).</summary>
+    public string Compose(SlateData slate)
     {
         ArgumentNullException.ThrowIfNull(slate);
         var file = TemplateFileName(slate.Kind);

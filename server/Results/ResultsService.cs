@@ -97,7 +97,14 @@ public sealed class ResultsService(
 
     /// <summary>The standings; the flags among them may be up to <paramref name="flagsLag"/> old while votes keep
     /// coming (judging reads every ballot: the tally pushes take that lag), the counts are always exact.</summary>
-    public async Task<Standings> GetAsync(TimeSpan flagsLag, CancellationToken ct = default)
+    public Task<Standings> GetAsync(TimeSpan flagsLag, CancellationToken ct = default) => GetAsync(flagsLag, null, ct);
+
+    /// <summary>What would be public once <paramref name="scope"/> is revealed too (nothing is recorded): the reveal
+    /// console's private preview of a winner slate (docs/prizegiving.md). Coordinators only.</summary>
+    public async Task<PublicResults> PreviewRevealAsync(string scope, CancellationToken ct = default) =>
+        (await GetAsync(TimeSpan.Zero, scope, ct)).Public;
+
+    private async Task<Standings> GetAsync(TimeSpan flagsLag, string? assumeRevealed, CancellationToken ct)
     {
         var view = await contest.GetAsync(ct);
         var flags = await integrity.AssessAsync(flagsLag, ct);
@@ -110,6 +117,11 @@ public sealed class ResultsService(
         var paper = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
         var decisions = (await grid.ReadAsync<DecisionRow>()).ToDictionary(d => d.Scope);
         var reveals = (await grid.ReadAsync<RevealRow>()).ToDictionary(r => r.Scope, r => r.RevealedAt);
+        if (assumeRevealed is not null)
+        {
+            reveals.TryAdd(assumeRevealed, clock.GetUtcNow());
+        }
+
         var voters = (await grid.ReadAsync<(long CategoryId, long Voters)>()).ToDictionary(v => (int)v.CategoryId, v => (int)v.Voters);
         return Build(view, voting.Snapshot(), new BallotCounts(counted, picks), new BallotCounts(excludedScores, excludedPicks), paper, decisions,
             reveals, flags, voters);
