@@ -19,7 +19,7 @@ const categoryNames = new Map();
 let joinUrl = null;
 let synced = 0;
 let resultsPushes = 0;
-let finalists = null; // every finalist in show order (/api/finalists), read when a nominees slate first needs it
+let finalists = null; // the nominees slate's finalists, in running order (/api/screen/nominees)
 
 const live = createLive({
   show: applyShow,
@@ -67,9 +67,10 @@ function applyShow(next) {
   show = next;
   render();
   if (next.phase === "categoryCard" || next.phase === "outroSlate") refreshJoin(); // the code may have rotated
-  if (next.phase === "nominees" && !finalists) {
-    request("GET", "/api/finalists").then((f) => {
-      if (f.status === 200) finalists = f.data;
+  if (next.phase === "nominees") {
+    // Answered only while the projector shows that nominees slate (docs/screen.md).
+    request("GET", "/api/screen/nominees").then((f) => {
+      finalists = f.status === 200 ? f.data : null;
       render();
     });
   }
