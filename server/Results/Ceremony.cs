@@ -46,7 +46,7 @@ public sealed class Ceremony(ContestStore contest, ResultsService results, Playe
         foreach (var category in tally.Categories.Where(c => c.Rows.Count > 0))
         {
             var scope = Scopes.Category(category.CategoryId);
-            var finalists = FinalistsOf(view, category.CategoryId);
+            var finalists = NomineesOf(view, category.CategoryId);
             steps.Add(new CeremonyStep(Nominees, scope, category.Name, null, true, null,
                 $"The nominees for {category.Name} are: {string.Join("; ", finalists.Select(Credit))}."));
             steps.Add(PrizeStep(scope, scope, category.Name, category.Outcome, category.RevealedAt, entries,
@@ -77,7 +77,7 @@ public sealed class Ceremony(ContestStore contest, ResultsService results, Playe
 
         var view = await contest.GetAsync(ct);
         var slate = step.Kind == Nominees
-            ? PrizegivingSlates.Nominees(view.Contest.Name, step.Heading, FinalistsOf(view, Scopes.CategoryIdOf(step.Scope)!.Value))
+            ? PrizegivingSlates.Nominees(view.Contest.Name, step.Heading, NomineesOf(view, Scopes.CategoryIdOf(step.Scope)!.Value))
             : PrizegivingSlates.Prize(view.Contest.Name,
                 step.Revealed ? await results.GetPublicAsync(ct) : await results.PreviewRevealAsync(step.Reveal!, ct), step.Scope);
         return slate is null
@@ -119,8 +119,9 @@ public sealed class Ceremony(ContestStore contest, ResultsService results, Playe
         new(Prize, scope, heading, reveal, revealedAt is not null, revealedAt is null ? outcome.Blocker : null,
             outcome.WinnerId is { } id ? line(entries[id]) : $"{heading}: no winner yet ({outcome.Blocker ?? Reasons.NoVotes}).");
 
-    /// <summary>A category's finalists in running order, disqualified ones left out (never in rank order).</summary>
-    private static List<EntrySummary> FinalistsOf(ContestView view, int categoryId)
+    /// <summary>A category's finalists in running order, disqualified ones left out (never in rank order): the nominees
+    /// slate's list, here and on the screen view.</summary>
+    public static List<EntrySummary> NomineesOf(ContestView view, int categoryId)
     {
         var summaries = view.Summaries();
         return view.Entries.Where(e => e.CategoryId == categoryId && !e.Disqualified).Select(e => summaries[e.Id]).ToList();

@@ -49,6 +49,14 @@ public sealed class MalformedMessages(int seed)
             () => (Command(extra: $"\"{Word()}\":{RandomValue(depth: 1)}"), "extra field"),
             () => (Command(kind: "\"jumpToEntry\"", entry: missingEntry.ToString()), "jump to an entry that is no finalist"),
             () => (Command(kind: "\"showWinner\"", entry: unrevealedEntry.ToString()), "winner slate for a win not revealed"),
+            () => (Command(kind: Quote(Pick("showNominees", "showPrize"))), "scope missing"),
+            () => (Command(kind: Quote(Pick("showNominees", "showPrize")), extra: "\"scope\":" + Pick("\"\"", "null", "\"category:\"", "\"category:0\"",
+                "\"category:-1\"", "\"category:1 \"", "\"Category:1\"", "\"category:+1\"", "\"award:x\"", "\"awards\"", "\"best-in-show \"", "7", "[]", "{}",
+                Quote("category:" + new string('9', 5_000)))), "scope malformed"),
+            () => (Command(kind: "\"showNominees\"", extra: "\"scope\":" + Pick("\"best-in-show\"", "\"award:1\"")), "nominees of what is no category"),
+            () => (Command(extra: "\"scope\":\"category:1\""), "scope on a kind that takes none"),
+            () => (Command(kind: "\"showNominees\"", extra: "\"scope\":\"category:999999\""), "nominees of a category that does not exist"),
+            () => (Command(kind: "\"showPrize\"", extra: "\"scope\":" + Pick("\"best-in-show\"", "\"award:1\"", "\"category:999999\"")), "prize slate not revealed"),
         };
         if (repeatedFields)
         {
@@ -129,7 +137,7 @@ public sealed class MalformedMessages(int seed)
 
     private string EntryKind() => Pick("jumpToEntry", "showWinner");
 
-    private string PlainKind() => Pick(Kinds.Where(k => k is not ("jumpToEntry" or "showWinner")).ToArray());
+    private string PlainKind() => Pick(Kinds.Where(k => k is not ("jumpToEntry" or "showWinner" or "showNominees" or "showPrize")).ToArray());
 
     private T Pick<T>(params T[] choices) => choices[_random.Next(choices.Length)];
 
