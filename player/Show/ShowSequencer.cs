@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using AmvScreening.Slates;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static AmvScreening.Protocol.ShowPhase;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
-using AmvScreening.Slates;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using AmvScreening.Tests.Support;
 
 namespace AmvScreening.Tests.Player;

@@ -88,6 +88,7 @@ public sealed class MalformedMessages(int seed)
             () => One(ShowHubMethods.ResultsRevealed, """{"categories":[{"categoryId":1,"name":"C","winner":null,"revealedAt":"2026-01-01T00:00:00Z"}],"bestInShow":null,"awards":null}""", "a category without its winner"),
             () => One(ShowHubMethods.ResultsRevealed, $$"""{"categories":[],"bestInShow":{"winner":{{entry.Replace("[\"E\"]", "[null]")}},"revealedAt":"2026-01-01T00:00:00Z"},"awards":null}""", "a null editor"),
             () => One(ShowHubMethods.ResultsRevealed, """{"categories":[],"bestInShow":null,"awards":{"awards":[null],"revealedAt":"2026-01-01T00:00:00Z"}}""", "a null award"),
+            () => One(ShowHubMethods.ResultsRevealed, $$"""{"categories":[{"categoryId":1,"name":"C","winner":{{entry}},"revealedAt":"2026-01-01T00:00:00Z","placings":[{{Pick("null", "{\"rank\":1,\"entry\":null,\"mean\":4.5,\"votes\":3}")}}]}],"bestInShow":null,"awards":null}""", "a placing without its entry"),
             () => One(ShowHubMethods.ResultsRevealed, $$"""{"categories":[],"bestInShow":{"winner":{{entry}},"revealedAt":"{{Word()}}"},"awards":null}""", "a date that is not one"),
             () => One(ShowHubMethods.VotersOnline, Pick("null", "-1", "-2147483648", "\"3\"", "3.5", "1e99", "[]", "{}", "true"), "not a count"),
             () => new Message(Pick(ShowHubMethods.PlayerCommand, ShowHubMethods.RoomChanged, ShowHubMethods.ResultsRevealed, ShowHubMethods.VotersOnline), [], "no argument"),
