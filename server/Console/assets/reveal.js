@@ -48,7 +48,7 @@ function tieChooser(step, prize) {
         if (!chosen) { say('Choose the winner of the tie first.', 'warn'); return; }
         const note = document.getElementById(`${group}-note`).value.trim();
         act(e.currentTarget, () => api('POST', '/api/results/ties', { scope: step.scope, entryId: Number(chosen.value), ...(note ? { note } : {}) }),
-          { done: `Tie decided: ${entry(Number(chosen.value))?.title}.` }).then(refresh);
+          { done: 'Tie decided.' }).then(refresh); // no name: the page may be mirrored
       },
     }, 'Decide the tie'));
 }
@@ -73,7 +73,7 @@ function stepItem(step, index, current, next) {
   const actions = [];
   if (!secret || rehearsing()) {
     body.push(el('p', { class: 'presenter', dataset: { presenter: key(step) } }, el('span', { class: 'small muted' }, secret ? 'Rehearsal — the MC reads: ' : 'The MC reads: '), step.presenter));
-    body.push(preview(step));
+    if (!secret || !step.blocker) body.push(preview(step)); // a blocked prize has no slate yet
   } else {
     body.push(el('p', { class: 'small muted' }, 'The presenter’s line and the preview name the winner: turn on the rehearsal to see them.'));
   }

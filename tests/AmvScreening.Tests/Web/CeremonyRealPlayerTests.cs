@@ -102,6 +102,7 @@ public sealed class CeremonyRealPlayerTests(Browser browser) : IClassFixture<Bro
         await prize.GetByLabel("Why (kept with the results)").FillAsync("Judges' ruling");
         await prize.GetByRole(AriaRole.Button, new() { Name = "Decide the tie" }).ClickAsync();
         await Expect(prize.Locator("button.reveal")).ToBeEnabledAsync();
+        await Expect(console.Locator("#message")).ToHaveTextAsync("Tie decided.");
         // Only the tie's own chooser names the tied finalists (the coordinator's decision); nothing says who won.
         Assert.DoesNotContain("Finalist 3", await prize.EvaluateAsync<string>("li => { const c = li.cloneNode(true); c.querySelector('fieldset')?.remove(); return c.innerText; }"));
 

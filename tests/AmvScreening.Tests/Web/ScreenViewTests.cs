@@ -130,6 +130,7 @@ public sealed class ScreenViewTests(Browser browser) : IClassFixture<Browser>
         await Expect(page.Locator("#screen")).ToHaveAttributeAsync("data-phase", "nominees");
         await Expect(page.Locator("#board li .name")).ToHaveTextAsync(finalists.Select(f => f.Title).ToArray());
         await VoterPageChecks.AssertAccessibleAsync(page, "screen nominees");
+        await VoterPageChecks.ScreenshotAsync(page, "prizegiving-nominees", "screen");
 
         // The winner slate of a prize not revealed: the server refuses the report; nothing of it reaches the page.
         var winner = finalists[1];
