@@ -1,8 +1,8 @@
 using AmvScreening.Player.Booth;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
 using AmvScreening.Player.Vlc;
+using AmvScreening.Slates;
 using Microsoft.Extensions.Logging;
 
 namespace AmvScreening.Player;

@@ -60,6 +60,15 @@ public static class PlayerCommandRules
     /// <summary>Whether a command of this kind names an entry (and must).</summary>
     public static bool TakesEntry(PlayerCommandKind kind) => kind is PlayerCommandKind.JumpToEntry or PlayerCommandKind.ShowWinner;
 
+    /// <summary>Whether a command of this kind names a prizegiving step (and must).</summary>
+    public static bool TakesScope(PlayerCommandKind kind) => kind is PlayerCommandKind.ShowNominees or PlayerCommandKind.ShowPrize;
+
+    /// <summary>The scopes a prizegiving command may name: nominees of a category; the prize of a category, Best In Show
+    /// or one award.</summary>
+    public static bool IsScopeOf(PlayerCommandKind kind, string scope) =>
+        ResultsContract.Scopes.CategoryIdOf(scope) is not null
+        || (kind == PlayerCommandKind.ShowPrize && (scope == ResultsContract.Scopes.BestInShow || ResultsContract.Scopes.AwardIdOf(scope) is not null));
+
     /// <summary>What is wrong with the command's form, in words a projectionist can read; null when it is well-formed.</summary>
     public static string? Problem(PlayerCommand? command) => command switch
     {
@@ -69,6 +78,11 @@ public static class PlayerCommandRules
         { Kind: var kind, EntryId: null } when TakesEntry(kind) => $"{NameOf(kind)} needs an entryId.",
         { Kind: var kind, EntryId: not null } when !TakesEntry(kind) => $"{NameOf(kind)} takes no entryId.",
         { EntryId: <= 0 } => "entryId must be a positive entry id.",
+        { Kind: var kind, Scope: null } when TakesScope(kind) => $"{NameOf(kind)} needs a scope.",
+        { Kind: var kind, Scope: not null } when !TakesScope(kind) => $"{NameOf(kind)} takes no scope.",
+        { Kind: var kind, Scope: { } scope } when !IsScopeOf(kind, scope) => kind == PlayerCommandKind.ShowNominees
+            ? "the scope of showNominees is 'category:{id}'."
+            : "the scope of showPrize is 'category:{id}', 'best-in-show' or 'award:{id}'.",
         _ => null,
     };
 

@@ -10,7 +10,24 @@ public static class ResultsContract
         public const string Awards = "awards";
         public const string CategoryPrefix = "category:";
 
+        /// <summary>One award on the projector (<see cref="PlayerCommandKind.ShowPrize"/>); the awards are revealed together
+        /// (<see cref="Awards"/>).</summary>
+        public const string AwardPrefix = "award:";
+
         public static string Category(int categoryId) => CategoryPrefix + categoryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        public static string Award(int awardId) => AwardPrefix + awardId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The category of <c>category:{id}</c>, else null.</summary>
+        public static int? CategoryIdOf(string? scope) => IdAfter(CategoryPrefix, scope);
+
+        /// <summary>The award of <c>award:{id}</c>, else null.</summary>
+        public static int? AwardIdOf(string? scope) => IdAfter(AwardPrefix, scope);
+
+        private static int? IdAfter(string prefix, string? scope) =>
+            scope is not null && scope.StartsWith(prefix, StringComparison.Ordinal)
+            && int.TryParse(scope.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && id > 0 ? id : null;
     }
 
     /// <summary>The <c>reason</c> of a 409 from the results API, and of <see cref="PrizeOutcome.Blocker"/>.</summary>
@@ -44,8 +61,16 @@ public static class ResultsContract
 /// <summary>A judges' or coordinators' award with its finalist.</summary>
 public sealed record AwardSummary(int Id, string Name, string? Note, EntrySummary Entry);
 
+/// <summary>A place in a revealed category (docs/prizegiving.md): rank 1 is the winner.</summary>
+/// <param name="Mean">Mean score (online and paper), to 2 decimals.</param>
+/// <param name="Votes">Votes counted (online and paper).</param>
+public sealed record Placing(int Rank, EntrySummary Entry, double Mean, int Votes);
+
 /// <summary>A revealed category prize.</summary>
-public sealed record RevealedCategory(int CategoryId, string Name, EntrySummary Winner, DateTimeOffset RevealedAt);
+/// <param name="Placings">Every ranked finalist of the category, by rank (1 = the winner), when the contest's prizegiving
+/// shows the placings; null when it shows the winner alone.</param>
+public sealed record RevealedCategory(int CategoryId, string Name, EntrySummary Winner, DateTimeOffset RevealedAt,
+    IReadOnlyList<Placing>? Placings = null);
 
 /// <summary>The revealed Best In Show.</summary>
 public sealed record RevealedWinner(EntrySummary Winner, DateTimeOffset RevealedAt);
@@ -70,6 +95,16 @@ public sealed record PublicResults(IReadOnlyList<RevealedCategory> Categories, R
             .OrderByDescending(p => p.RevealedAt)
             .Select(p => p.Name)
             .ToList();
+
+    /// <summary>The winner a prizegiving slate of <paramref name="scope"/> announces, when it is revealed: a category's
+    /// (<c>category:{id}</c>), Best In Show's (<c>best-in-show</c>), an award's (<c>award:{id}</c>); else null. This is
+    /// the rule for what a prize slate may show: the server refuses a <see cref="PlayerCommandKind.ShowPrize"/> and a
+    /// report of anything else, and the player ignores one.</summary>
+    public EntrySummary? WinnerOf(string? scope) =>
+        ResultsContract.Scopes.CategoryIdOf(scope) is { } categoryId ? Categories.FirstOrDefault(c => c.CategoryId == categoryId)?.Winner
+        : scope == ResultsContract.Scopes.BestInShow ? BestInShow?.Winner
+        : ResultsContract.Scopes.AwardIdOf(scope) is { } awardId ? Awards?.Awards.FirstOrDefault(a => a.Id == awardId)?.Entry
+        : null;
 
     /// <summary>The summary of an entry these results name (a revealed winner or award), or null.</summary>
     public EntrySummary? FindEntry(int entryId) =>

@@ -43,10 +43,13 @@ public enum ShowPhase
     Intermission,
     /// <summary>A "technical difficulties" slate shown instead of a file that cannot play.</summary>
     Difficulties,
-    /// <summary>A winner slate during the reveal.</summary>
+    /// <summary>A winner slate during the reveal (a category's winner, with its placings when the contest shows them; Best
+    /// In Show; an award).</summary>
     Winner,
     /// <summary>The end card: the show is over.</summary>
     EndCard,
+    /// <summary>The prizegiving's nominees slate: every finalist of a category, in running order (docs/prizegiving.md).</summary>
+    Nominees,
 }
 
 /// <summary>
@@ -62,6 +65,9 @@ public enum ShowPhase
 /// <param name="PositionSeconds">Position within the item when the report was made.</param>
 /// <param name="Audio">The master volume now (a change of it is reported like a change of screen); null from a player
 /// that does not say.</param>
+/// <param name="Scope">For the prizegiving's slates: what a <see cref="ShowPhase.Nominees"/> slate lists
+/// (<c>category:{id}</c>) or what a <see cref="ShowPhase.Winner"/> slate announces (<c>category:{id}</c>,
+/// <c>best-in-show</c>, <c>award:{id}</c>; <see cref="ResultsContract.Scopes"/>); null otherwise.</param>
 public sealed record OnScreenReport(
     long Sequence,
     ShowPhase Phase,
@@ -70,7 +76,8 @@ public sealed record OnScreenReport(
     DateTimeOffset StartedAt,
     double? DurationSeconds,
     double PositionSeconds,
-    PlayerAudio? Audio = null);
+    PlayerAudio? Audio = null,
+    string? Scope = null);
 
 /// <summary>Public description of a finalist, as phones and consoles show it.</summary>
 public sealed record EntrySummary(
@@ -98,6 +105,8 @@ public sealed record EntrySummary(
 /// and after a server restart until the player reports again. While lost, the rest is only what was last known.</param>
 /// <param name="Audio">The player's master volume as last reported (the booth panel shows it); null until a player
 /// reported it.</param>
+/// <param name="Scope">On a prizegiving slate, what it lists or announces (<see cref="OnScreenReport.Scope"/>); null
+/// otherwise (and after a server restart, until the player reports again).</param>
 public sealed record ShowState(
     long Sequence,
     ShowPhase Phase,
@@ -108,7 +117,8 @@ public sealed record ShowState(
     double PositionSeconds,
     DateTimeOffset? ReportedAt,
     ProjectorStatus Projector,
-    PlayerAudio? Audio = null)
+    PlayerAudio? Audio = null,
+    string? Scope = null)
 {
     /// <summary>The state before the player has reported anything.</summary>
     public static ShowState Idle { get; } = new(0, ShowPhase.Idle, null, null, null, null, 0, null, ProjectorStatus.Lost);
@@ -138,6 +148,11 @@ public enum PlayerCommandKind
     VolumeDown,
     Mute,
     Unmute,
+    /// <summary>The prizegiving's nominees slate of the category in <see cref="PlayerCommand.Scope"/> (<c>category:{id}</c>).</summary>
+    ShowNominees,
+    /// <summary>The prizegiving's slate of the prize in <see cref="PlayerCommand.Scope"/> (<c>category:{id}</c> with its
+    /// placings when the contest shows them, <c>best-in-show</c>, <c>award:{id}</c>), once it is revealed.</summary>
+    ShowPrize,
 }
 
 /// <summary>A command from the booth console to the player (server → players, <see cref="IShowClient.PlayerCommand"/>).
@@ -146,7 +161,9 @@ public enum PlayerCommandKind
 /// <param name="Kind">What to do.</param>
 /// <param name="EntryId">The entry, for <see cref="PlayerCommandKind.JumpToEntry"/> and <see cref="PlayerCommandKind.ShowWinner"/>
 /// (and only for them).</param>
-public sealed record PlayerCommand(Guid Id, PlayerCommandKind Kind, int? EntryId = null);
+/// <param name="Scope">The prizegiving step, for <see cref="PlayerCommandKind.ShowNominees"/> and
+/// <see cref="PlayerCommandKind.ShowPrize"/> (and only for them): a <see cref="ResultsContract.Scopes"/> value.</param>
+public sealed record PlayerCommand(Guid Id, PlayerCommandKind Kind, int? EntryId = null, string? Scope = null);
 
 /// <summary>Methods the server calls on clients. Each client receives the ones meant for its group.</summary>
 public interface IShowClient

@@ -4,9 +4,9 @@ using System.Globalization;
 using AmvScreening.Bench;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
 using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using AmvScreening.Tests.Player.ScreenSupport;
 using AmvScreening.Tests.Player.Vlc;
 

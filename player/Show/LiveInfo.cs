@@ -52,7 +52,7 @@ public sealed class LiveInfo(RoomInfo room)
     public string? TakeResults(PublicResults? results)
     {
         var usable = results is { Categories: { } categories }
-            && categories.All(c => c is { Name: not null } && IsUsable(c.Winner))
+            && categories.All(c => c is { Name: not null } && IsUsable(c.Winner) && (c.Placings is null || c.Placings.All(p => p is not null && IsUsable(p.Entry))))
             && (results.BestInShow is null || IsUsable(results.BestInShow.Winner))
             && (results.Awards is null || results.Awards.Awards is { } awards && awards.All(a => a is { Name: not null } && IsUsable(a.Entry)));
         if (!usable)

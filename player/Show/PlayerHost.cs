@@ -1,5 +1,5 @@
-using AmvScreening.Player.Slates;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -83,6 +83,9 @@ public sealed class Rundown
 
     public Finalist? FindEntry(int entryId) => Finalists.FirstOrDefault(f => f.Entry.Id == entryId);
 
+    /// <summary>A category of the running order (with its finalists in running order), or null.</summary>
+    public PlaylistCategory? FindCategory(int categoryId) => Steps.Select(s => s.Category).FirstOrDefault(c => c?.Id == categoryId);
+
     /// <summary>The step of a finalist's intro slate; <see cref="End"/> for the index past the last finalist.</summary>
     public int IntroOf(int finalistIndex) => StepOf(StepKind.Intro, finalistIndex);
 

@@ -17,12 +17,24 @@ public sealed record SequencerState(int Step, TimeSpan VideoAt, Cover Cover, OnA
 
 /// <summary>
 /// What is laid over the running-order step, in layers from the bottom: the difficulties slate (instead of the step's
-/// video, which could not play), the blackout, a winner slate. The top layer is on screen; when it goes, the one under
-/// it comes back. Every combination can happen (a winner shown during a blackout goes back to black).
+/// video, which could not play), the blackout, a prizegiving slate (a winner or a category's nominees). The top layer is
+/// on screen; when it goes, the one under it comes back. Every combination can happen (a winner shown during a blackout
+/// goes back to black).
 /// </summary>
-public sealed record Cover(bool Difficulties = false, bool Blackout = false, EntrySummary? Winner = null)
+public sealed record Cover(bool Difficulties = false, bool Blackout = false, Announcement? Announcement = null)
 {
     public static Cover None { get; } = new();
+}
+
+/// <summary>A prizegiving slate (docs/prizegiving.md): a winner (<see cref="ShowPhase.Winner"/>: the entry, and the
+/// prize's scope; null for <see cref="PlayerCommandKind.ShowWinner"/>, which shows the entry's latest revealed prize) or
+/// a category's nominees (<see cref="ShowPhase.Nominees"/>: the category of the running order).</summary>
+public sealed record Announcement(ShowPhase Phase, EntrySummary? Entry, PlaylistCategory? Category, string? Scope)
+{
+    public static Announcement WinnerOf(EntrySummary entry, string? scope = null) => new(ShowPhase.Winner, entry, null, scope);
+
+    public static Announcement NomineesOf(PlaylistCategory category) =>
+        new(ShowPhase.Nominees, null, category, ResultsContract.Scopes.Category(category.Id));
 }
 
 /// <summary>The item is on screen: since when, for how long (null: unknown), and whether it is paused.</summary>
@@ -33,6 +45,7 @@ public sealed record OnAir(DateTimeOffset At, TimeSpan? Length, bool Paused = fa
 /// <see cref="OnScreenReport"/>.</summary>
 /// <param name="Step">The running-order step on screen, or under the pause, blackout or winner slate.</param>
 /// <param name="Position">Where in the item the screen is when the change happens.</param>
+/// <param name="Scope">On a prizegiving slate, what it lists or announces (<see cref="OnScreenReport.Scope"/>).</param>
 public sealed record OnScreen(
     ShowPhase Phase,
     EntrySummary? Entry,
@@ -41,7 +54,8 @@ public sealed record OnScreen(
     int Step,
     DateTimeOffset StartedAt,
     TimeSpan? Duration,
-    TimeSpan Position);
+    TimeSpan Position,
+    string? Scope = null);
 
 /// <summary>What happens to the show: its item starts or ends, the projectionist gives a command, or it is quit.</summary>
 public abstract record ShowEvent
@@ -90,11 +104,21 @@ public sealed record ShowContext(Rundown Rundown, PublicResults Results, DateTim
     /// found among the show's finalists or in the revealed results. Null for anything else: no false winner on screen.</summary>
     public EntrySummary? FindWinner(int entryId) =>
         Results.PrizesOf(entryId).Count == 0 ? null : Rundown.FindEntry(entryId)?.Entry ?? Results.FindEntry(entryId);
+
+    /// <summary>The prizegiving slate a command asks for, when this player can show it: the nominees of a category in its
+    /// running order (with finalists), or the winner of a prize already revealed (<see cref="PublicResults.WinnerOf"/>).</summary>
+    public Announcement? FindAnnouncement(PlayerCommand command) => command switch
+    {
+        { Kind: PlayerCommandKind.ShowNominees, Scope: var scope } when ResultsContract.Scopes.CategoryIdOf(scope) is { } id =>
+            Rundown.FindCategory(id) is { Entries.Count: > 0 } category ? Announcement.NomineesOf(category) : null,
+        { Kind: PlayerCommandKind.ShowPrize, Scope: { } scope } => Results.WinnerOf(scope) is { } winner ? Announcement.WinnerOf(winner, scope) : null,
+        _ => null,
+    };
 }
 
 /// <summary>The item a state puts on screen (under a pause): its phase, and the finalist, entry and category it
-/// concerns.</summary>
-public sealed record ShowItem(ShowPhase Phase, Finalist? Finalist, EntrySummary? Entry, PlaylistCategory? Category);
+/// concerns; on a prizegiving slate, the scope it lists or announces.</summary>
+public sealed record ShowItem(ShowPhase Phase, Finalist? Finalist, EntrySummary? Entry, PlaylistCategory? Category, string? Scope = null);
 
 /// <summary>
 /// The show as a state machine: <see cref="Apply"/> is every transition, a pure function of the state, the event and
@@ -120,9 +144,9 @@ public static class ShowMachine
             return new ShowItem(Idle, null, null, null);
         }
 
-        if (state.Cover.Winner is { } winner)
+        if (state.Cover.Announcement is { } announced)
         {
-            return new ShowItem(Winner, null, winner, null);
+            return new ShowItem(announced.Phase, null, announced.Entry, announced.Category, announced.Scope);
         }
 
         if (state.Cover.Blackout)
@@ -181,7 +205,7 @@ public static class ShowMachine
 
         var next = phase switch
         {
-            Winner => state with { Cover = state.Cover with { Winner = null } },
+            Winner or Nominees => state with { Cover = state.Cover with { Announcement = null } },
             EndCard when end == PlaybackEnd.Ended && context.QuitAfterEndCard => null,
             Blackout or EndCard => state, // held: shown again
             Video when end == PlaybackEnd.Failed => state with { Cover = state.Cover with { Difficulties = true } },
@@ -208,20 +232,22 @@ public static class ShowMachine
                 return Move(GoTo(rundown, rundown.PreviousIntro(state.Step)));
             case PlayerCommandKind.JumpToEntry when command.EntryId is { } id && rundown.FindEntry(id) is { } finalist:
                 return Move(GoTo(rundown, rundown.IntroOf(finalist.Index)));
-            case PlayerCommandKind.Restart when item.Phase == Winner:
-                return Move(state); // the winner slate again
+            case PlayerCommandKind.Restart when item.Phase is Winner or Nominees:
+                return Move(state); // the prizegiving slate again
             case PlayerCommandKind.Restart when item.Phase != Blackout:
                 return Move(GoTo(rundown, state.Step)); // on the difficulties slate: the video again
             case PlayerCommandKind.SkipSlate when item.Phase is not (Video or Blackout or EndCard):
                 return Move(AfterEnd(state, PlaybackEnd.Ended, context).State);
             case PlayerCommandKind.BlackoutOn when !cover.Blackout:
-                return Move(Interrupted(state, item, position) with { Cover = cover with { Blackout = true, Winner = null } });
+                return Move(Interrupted(state, item, position) with { Cover = cover with { Blackout = true, Announcement = null } });
             case PlayerCommandKind.BlackoutOff when cover.Blackout:
                 var lifted = state with { Cover = cover with { Blackout = false } };
                 // Under a winner slate the black is lifted unseen: the slate stays, then the item comes back.
                 return item.Phase == Blackout ? Move(lifted) : new Transition(lifted, []);
             case PlayerCommandKind.ShowWinner when command.EntryId is { } id && context.FindWinner(id) is { } winner:
-                return Move(Interrupted(state, item, position) with { Cover = cover with { Winner = winner } });
+                return Move(Interrupted(state, item, position) with { Cover = cover with { Announcement = Announcement.WinnerOf(winner) } });
+            case PlayerCommandKind.ShowNominees or PlayerCommandKind.ShowPrize when context.FindAnnouncement(command) is { } announcement:
+                return Move(Interrupted(state, item, position) with { Cover = cover with { Announcement = announcement } });
             default:
                 return Ignore(state);
         }
@@ -231,7 +257,7 @@ public static class ShowMachine
     /// slate).</summary>
     private static SequencerState GoTo(Rundown rundown, int step) => new(Math.Clamp(step, 0, rundown.End), TimeSpan.Zero, Cover.None);
 
-    /// <summary>A blackout or winner slate comes over the item: a video comes back where it was.</summary>
+    /// <summary>A blackout or prizegiving slate comes over the item: a video comes back where it was.</summary>
     private static SequencerState Interrupted(SequencerState state, ShowItem item, TimeSpan position) =>
         item.Phase == Video ? state with { VideoAt = position } : state;
 
@@ -250,5 +276,5 @@ public static class ShowMachine
     private static ShowEffect Report(SequencerState state, OnAir onAir, ShowItem item, ShowPhase phase, TimeSpan position) =>
         new ShowEffect.Report(new OnScreen(
             phase, item.Entry, item.Category?.Id ?? item.Entry?.CategoryId, item.Category?.Name ?? item.Entry?.Category,
-            state.Step, onAir.At, onAir.Length, position));
+            state.Step, onAir.At, onAir.Length, position, item.Scope));
 }

@@ -261,7 +261,7 @@ public sealed class ShowReporter : IAsyncDisposable
     /// <summary>Numbers a report of <paramref name="screen"/> (the caller holds the lock).</summary>
     private OnScreenReport NewReport(OnScreen screen) => new(
         ++_sequence, screen.Phase, screen.Entry?.Id, screen.CategoryId, screen.StartedAt, screen.Duration?.TotalSeconds, screen.Position.TotalSeconds,
-        _audioNow());
+        _audioNow(), screen.Scope);
 
     /// <summary>The one way a push reaches the show: the message is read strictly as <typeparamref name="T"/>, then
     /// <paramref name="take"/> checks and uses it (returning why it could not, or null). Whatever the server sends, a

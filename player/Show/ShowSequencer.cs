@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using AmvScreening.Player.Slates;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static AmvScreening.Protocol.ShowPhase;
@@ -140,7 +140,10 @@ public sealed class ShowSequencer(
         var (name, entry, category) = (rundown.ContestName, showing.Entry, showing.Category);
         return showing.Phase switch
         {
-            Winner => Slate(Winner, new SlateData(SlateKind.Winner, name, entry!.Category, entry, Prize: live.PrizeOf(entry.Id)), _options.Winner),
+            Winner => Slate(Winner, showing.Scope is { } scope
+                ? PrizegivingSlates.Prize(name, live.Results, scope) ?? new SlateData(SlateKind.Black, name)
+                : new SlateData(SlateKind.Winner, name, entry!.Category, entry, Prize: live.PrizeOf(entry.Id)), _options.Winner),
+            Nominees => Slate(Nominees, PrizegivingSlates.Nominees(name, category!.Name, [.. category.Entries.Select(e => e.Entry)]), _options.Winner),
             Blackout => Slate(Blackout, new SlateData(SlateKind.Black, name), _options.Hold),
             Difficulties => Slate(Difficulties, new SlateData(SlateKind.Difficulties, name, category?.Name, entry, Message: _options.DifficultiesMessage), _options.Difficulties),
             CategoryCard => Slate(CategoryCard, new SlateData(SlateKind.CategoryCard, name, category!.Name), _options.CategoryCard),

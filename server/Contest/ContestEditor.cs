@@ -87,6 +87,14 @@ public sealed class ContestEditor(Db db, VotingState voting, ShowService show, I
                     "Results have been revealed: the Best In Show rules cannot change any more.", "voting.bestInShowMethod");
             }
 
+            // Revealed categories carry the placings or not (docs/prizegiving.md): every reveal shows them the same way.
+            if ((await ContestStore.GetDetailsAsync(connection, tx)).Prizegiving != details.Prizegiving
+                && await connection.ExecuteScalarAsync<bool>(AnyReveal, transaction: tx))
+            {
+                return Refusal.Conflict(Reasons.AlreadyRevealed,
+                    "Results have been revealed: what the prizegiving shows cannot change any more.", "prizegiving");
+            }
+
             await ContestStore.UpdateDetailsAsync(connection, tx, details);
             // As stored: the entry instants as the contest states them, in its time zone.
             return await ContestStore.GetDetailsAsync(connection, tx);

@@ -18,6 +18,9 @@ public sealed record ContestDetails(
     public JudgingSettings Judging { get; init; } = new();
     /// <summary>When and how editors enter the contest (the entry portal's rules; left out: the defaults).</summary>
     public EntrySettings Entries { get; init; } = new();
+    /// <summary>What the prizegiving shows per category (docs/prizegiving.md): <see cref="PrizegivingModes.Winners"/> or
+    /// <see cref="PrizegivingModes.Placings"/>.</summary>
+    public string Prizegiving { get; init; } = PrizegivingModes.Winners;
 
     /// <summary>As the import and the console take it: the name trimmed; the address without the spaces around it, or
     /// null when that leaves nothing (a line break or other control character stays, for
@@ -44,6 +47,15 @@ public sealed record VotingSettings(
     public const string Ballot = "ballot";
     public const string TopScore = "top-score";
     public static readonly IReadOnlyList<string> Methods = [Ballot, TopScore];
+}
+
+/// <summary>The prizegiving's choices: each category's winner alone, or the full placings (runners-up with their mean and
+/// vote count, as bars on the winner slate and the phones' podium).</summary>
+public static class PrizegivingModes
+{
+    public const string Winners = "winners";
+    public const string Placings = "placings";
+    public static readonly IReadOnlyList<string> Modes = [Winners, Placings];
 }
 
 /// <summary>When the screen code (the one on the outro slates and the full-screen QR) rotates by itself: as each

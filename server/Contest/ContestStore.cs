@@ -21,7 +21,8 @@ public sealed class ContestStore(Db db)
                judging_min AS JudgingMin, judging_max AS JudgingMax, blind_judging AS BlindJudging,
                time_zone AS TimeZone, entries_open_at AS EntriesOpenAt, entry_deadline AS EntryDeadline,
                premiered_after AS PremieredAfter, max_entries_per_person AS MaxEntriesPerPerson,
-               max_entries_per_person_per_category AS MaxEntriesPerPersonPerCategory
+               max_entries_per_person_per_category AS MaxEntriesPerPersonPerCategory,
+               prizegiving AS Prizegiving
         FROM contest WHERE id = 1
         """;
 
@@ -36,7 +37,8 @@ public sealed class ContestStore(Db db)
                judging_min = @JudgingMin, judging_max = @JudgingMax, blind_judging = @BlindJudging,
                time_zone = @TimeZone, entries_open_at = @EntriesOpenAt, entry_deadline = @EntryDeadline,
                premiered_after = @PremieredAfter, max_entries_per_person = @MaxEntriesPerPerson,
-               max_entries_per_person_per_category = @MaxEntriesPerPersonPerCategory
+               max_entries_per_person_per_category = @MaxEntriesPerPersonPerCategory,
+               prizegiving = @Prizegiving
         WHERE id = 1
         """;
 
@@ -153,6 +155,7 @@ public sealed class ContestStore(Db db)
             c.Entries.PremieredAfter,
             MaxEntriesPerPerson = c.Entries.MaxPerPerson,
             MaxEntriesPerPersonPerCategory = c.Entries.MaxPerPersonPerCategory,
+            c.Prizegiving,
         }, tx);
 
     /// <summary>An instant as the database keeps it: ISO-8601 UTC text.</summary>
@@ -202,6 +205,7 @@ public sealed class ContestStore(Db db)
             RoomCode = new RoomCodeSettings(row.RotateAtCategoryCard, row.RotateEveryMinutes, row.ShowOnScreenView),
             Judging = new JudgingSettings(row.JudgingMin, row.JudgingMax, row.BlindJudging),
             Entries = EntriesOf(row),
+            Prizegiving = row.Prizegiving,
         };
     }
 
@@ -240,5 +244,6 @@ public sealed class ContestStore(Db db)
         public string? PremieredAfter { get; init; }
         public int MaxEntriesPerPerson { get; init; }
         public int MaxEntriesPerPersonPerCategory { get; init; }
+        public string Prizegiving { get; init; } = "";
     }
 }

@@ -164,6 +164,11 @@ internal static class ContestValidator
             contest.Entries.Check((field, message) => error($"entries.{field}", message));
         }
 
+        if (!PrizegivingModes.Modes.Contains(contest.Prizegiving))
+        {
+            error("prizegiving", $"Unknown choice '{contest.Prizegiving}'. Use {string.Join(" or ", PrizegivingModes.Modes.Select(m => $"'{m}'"))}.");
+        }
+
         if (contest.Limits.MaxFileMegabytes <= 0)
         {
             error("limits.maxFileMegabytes", PositiveWholeNumber);

@@ -23,6 +23,10 @@ public sealed class AmvOptions
     /// <summary>Folder that relative video paths of finalists are resolved against. Default: {DataDirectory}/media.</summary>
     public string? MediaRoot { get; set; }
 
+    /// <summary>The coordinator's slate templates (the player's <c>--templates</c> folder), for the reveal console's
+    /// previews (docs/prizegiving.md). Default: the templates shipped with the player.</summary>
+    public string? SlateTemplates { get; set; }
+
     /// <summary>A contest file (.json or .csv) imported at start-up when the database has no finalists yet.</summary>
     public string? ImportOnFirstStart { get; set; }
 

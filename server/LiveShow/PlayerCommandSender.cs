@@ -35,6 +35,13 @@ public sealed class PlayerCommandSender(ContestStore contest, ResultsService res
             case { Kind: PlayerCommandKind.ShowWinner, EntryId: { } id }:
                 return await results.IsRevealedWinnerAsync(id, ct) ? null
                     : $"entry {id} has won nothing revealed yet: reveal its category, Best In Show or the awards first.";
+            case { Kind: PlayerCommandKind.ShowNominees, Scope: var scope }:
+                var categoryId = ResultsContract.Scopes.CategoryIdOf(scope);
+                return (await contest.GetAsync(ct)).Entries.Any(e => e.CategoryId == categoryId && !e.Disqualified) ? null
+                    : $"there is no category {categoryId} with finalists.";
+            case { Kind: PlayerCommandKind.ShowPrize, Scope: { } prize }:
+                return (await results.GetPublicAsync(ct)).WinnerOf(prize) is not null ? null
+                    : $"'{prize}' is not revealed (or does not exist): reveal it first.";
             default:
                 return null;
         }

@@ -113,6 +113,24 @@ public sealed class ShowService(
                     : $"A winner slate for entry {entry.Id}, which has won nothing revealed yet: not passed on to phones.");
             }
 
+            // The prizegiving's slates: a prize only once revealed, and only with its winner; nominees of a real category.
+            if (report.Phase == ShowPhase.Winner && report.Scope is { } prize
+                && (await results.GetPublicAsync(ct)).WinnerOf(prize)?.Id != entry!.Id)
+            {
+                throw new HubException($"A winner slate of '{prize}', which is not revealed with entry {entry.Id}: not passed on to phones.");
+            }
+
+            if (report.Phase == ShowPhase.Nominees && (ResultsContract.Scopes.CategoryIdOf(report.Scope) is not { } nominated
+                || !await contest.CategoryExistsAsync(nominated, ct)))
+            {
+                throw new HubException("A nominees slate must name its category as 'category:{id}'.");
+            }
+
+            if (report.Scope is not null && report.Phase is not (ShowPhase.Winner or ShowPhase.Nominees))
+            {
+                throw new HubException("Only a prizegiving slate (winner, nominees) has a scope.");
+            }
+
             if (report.Audio is { } audio && PlayerAudio.Problem(audio) is { } problem)
             {
                 throw new HubException($"Report refused: {problem}");
@@ -120,7 +138,7 @@ public sealed class ShowService(
 
             var next = new ShowState(
                 report.Sequence, report.Phase, entry, entry?.CategoryId ?? report.CategoryId, report.StartedAt,
-                report.DurationSeconds, report.PositionSeconds, clock.GetUtcNow(), ProjectorStatus.Live, report.Audio);
+                report.DurationSeconds, report.PositionSeconds, clock.GetUtcNow(), ProjectorStatus.Live, report.Audio, report.Scope);
 
             await using (var connection = await db.OpenAsync(ct))
             {

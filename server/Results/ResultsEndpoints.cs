@@ -25,6 +25,8 @@ public static class ResultsEndpoints
 
     public static IServiceCollection AddResults(this IServiceCollection services) =>
         services.AddSingleton<ResultsService>()
+            .AddSingleton(Ceremony.CreateRenderer)
+            .AddSingleton<Ceremony>()
             .AddSingleton<TallyPusher>()
             .AddHostedService(sp => sp.GetRequiredService<TallyPusher>());
 
@@ -67,6 +69,20 @@ public static class ResultsEndpoints
         coordinator.MapDelete("/awards/{awardId:int}", async Task<Results<NoContent, NotFound>> (int awardId, ResultsService service, CancellationToken ct) =>
                 await service.RemoveAwardAsync(awardId, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Take an award back.");
+        coordinator.MapGet("/ceremony", async (Ceremony ceremony, CancellationToken ct) => TypedResults.Ok(await ceremony.GetAsync(ct)))
+            .WithSummary("The prizegiving's steps: per category its nominees then its winner, Best In Show, the awards; each with the presenter's line.");
+        coordinator.MapGet("/ceremony/slate.svg", async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> (
+                string kind, string scope, Ceremony ceremony, CancellationToken ct) =>
+                (await ceremony.PreviewAsync(new CeremonyStepRequest(kind, scope), ct)) switch
+                {
+                    { Value: { } svg } => TypedResults.Text(svg, "image/svg+xml"),
+                    { Refusal: { } refusal } => refusal.ToProblem(),
+                    _ => TypedResults.NotFound(),
+                })
+            .WithSummary("A step's slate, privately (rehearsal): the SVG the player will show (?kind=nominees|prize&scope=category:3).");
+        coordinator.MapPost("/ceremony/show", async (CeremonyStepRequest request, Ceremony ceremony, CancellationToken ct) =>
+                (await ceremony.ShowAsync(request, ct)).ToOk())
+            .WithSummary("Put a step on the projector; a prize is revealed first (409 reasons as the reveal's).");
         coordinator.MapGet("/votes/export.csv", async (ResultsService service, CancellationToken ct) =>
                 TypedResults.File(ResultsCsv.Ballots(await service.ExportBallotsAsync(ct)), CsvFiles.ContentType, "votes.csv"))
             .WithSummary("Every vote and Best In Show pick for audit, voters by pseudonym.");

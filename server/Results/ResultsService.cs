@@ -97,7 +97,14 @@ public sealed class ResultsService(
 
     /// <summary>The standings; the flags among them may be up to <paramref name="flagsLag"/> old while votes keep
     /// coming (judging reads every ballot: the tally pushes take that lag), the counts are always exact.</summary>
-    public async Task<Standings> GetAsync(TimeSpan flagsLag, CancellationToken ct = default)
+    public Task<Standings> GetAsync(TimeSpan flagsLag, CancellationToken ct = default) => GetAsync(flagsLag, null, ct);
+
+    /// <summary>What would be public once <paramref name="scope"/> is revealed too (nothing is recorded): the reveal
+    /// console's private preview of a winner slate (docs/prizegiving.md). Coordinators only.</summary>
+    public async Task<PublicResults> PreviewRevealAsync(string scope, CancellationToken ct = default) =>
+        (await GetAsync(TimeSpan.Zero, scope, ct)).Public;
+
+    private async Task<Standings> GetAsync(TimeSpan flagsLag, string? assumeRevealed, CancellationToken ct)
     {
         var view = await contest.GetAsync(ct);
         var flags = await integrity.AssessAsync(flagsLag, ct);
@@ -110,6 +117,11 @@ public sealed class ResultsService(
         var paper = Distributions(await grid.ReadAsync<(long EntryId, long Score, long Count)>());
         var decisions = (await grid.ReadAsync<DecisionRow>()).ToDictionary(d => d.Scope);
         var reveals = (await grid.ReadAsync<RevealRow>()).ToDictionary(r => r.Scope, r => r.RevealedAt);
+        if (assumeRevealed is not null)
+        {
+            reveals.TryAdd(assumeRevealed, clock.GetUtcNow());
+        }
+
         var voters = (await grid.ReadAsync<(long CategoryId, long Voters)>()).ToDictionary(v => (int)v.CategoryId, v => (int)v.Voters);
         return Build(view, voting.Snapshot(), new BallotCounts(counted, picks), new BallotCounts(excludedScores, excludedPicks), paper, decisions,
             reveals, flags, voters);
@@ -463,7 +475,10 @@ public sealed class ResultsService(
 
         var flags = IntegrityService.Describe(ballots, entries, settings.ScoreMax, scope => reveals.ContainsKey(scope));
         var tally = new Tally(settings.ScoreMin, settings.ScoreMax, categories, bestInShow, awards, flags);
-        return new Standings(tally, Public(tally, entries));
+        // A Best In Show winner that gives up its category prize has left the category's race: it is not among the
+        // category's placings (its mean above the category winner's would give Best In Show away before its reveal).
+        var leftOut = settings.BestInShowKeepsCategoryPrize ? null : result.BestInShow.WinnerId;
+        return new Standings(tally, Public(tally, entries, view.Contest.Prizegiving == PrizegivingModes.Placings, leftOut));
     }
 
     /// <summary>What the booth may see of a tally: votes per finalist and voters per category, nothing that ranks (the
@@ -473,13 +488,31 @@ public sealed class ResultsService(
             c.CategoryId, c.Voters, c.Rows.Select(r => new EntryTurnout(r.EntryId, r.Count)).OrderBy(e => e.EntryId).ToList()))
         .ToList());
 
-    private static PublicResults Public(Tally tally, IReadOnlyDictionary<int, EntrySummary> entries) => new(
+    private static PublicResults Public(Tally tally, IReadOnlyDictionary<int, EntrySummary> entries, bool placings, int? leftOut) => new(
         tally.Categories
             .Where(c => c.RevealedAt is not null && c.Outcome.WinnerId is not null)
-            .Select(c => new RevealedCategory(c.CategoryId, c.Name, entries[c.Outcome.WinnerId!.Value], c.RevealedAt!.Value))
+            .Select(c => new RevealedCategory(c.CategoryId, c.Name, entries[c.Outcome.WinnerId!.Value], c.RevealedAt!.Value,
+                placings ? PlacingsOf(c, entries, leftOut) : null))
             .ToList(),
         tally.BestInShow is { RevealedAt: { } at, Outcome.WinnerId: { } winner } ? new RevealedWinner(entries[winner], at) : null,
         tally.Awards.RevealedAt is { } awardsAt ? new RevealedAwards(tally.Awards.Awards, awardsAt) : null);
+
+    /// <summary>A revealed category's finalists with votes, the winner first as rank 1, then the others in the tally's
+    /// order, ranked among themselves (entries that tie share a rank).</summary>
+    private static List<Placing> PlacingsOf(CategoryTally category, IReadOnlyDictionary<int, EntrySummary> entries, int? leftOut)
+    {
+        var winner = category.Outcome.WinnerId;
+        var rows = category.Rows.Where(r => r.Mean is not null && (r.EntryId == winner || r.EntryId != leftOut))
+            .OrderBy(r => r.EntryId == winner ? 0 : 1).ToList();
+        var placings = new List<Placing>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var rank = i >= 2 && rows[i].Rank == rows[i - 1].Rank ? placings[^1].Rank : i + 1;
+            placings.Add(new Placing(rank, entries[rows[i].EntryId], (double)rows[i].Mean!.Value, rows[i].Count));
+        }
+
+        return placings;
+    }
 
     private static DateTimeOffset? Revealed(IReadOnlyDictionary<string, DateTimeOffset> reveals, string scope) =>
         reveals.TryGetValue(scope, out var at) ? at : null;

@@ -1,4 +1,7 @@
+using AmvScreening.Protocol;
 using AmvScreening.Server.Contest;
+using AmvScreening.Server.LiveShow;
+using AmvScreening.Server.Results;
 using AmvScreening.Server.Room;
 using AmvScreening.Server.VoterWeb;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,6 +40,12 @@ public static class ScreenEndpoints
                     ? Http.Text(QrOf(url), "image/svg+xml")
                     : Http.NotFound())
             .WithSummary("The QR of that join URL, SVG, under the same condition.");
+        join.MapGet("/nominees", async Task<Results<Ok<List<EntrySummary>>, NotFound>> (ShowService show, ContestStore contest, CancellationToken ct) =>
+                show.Current is { Phase: ShowPhase.Nominees, Projector: ProjectorStatus.Live, Scope: var scope }
+                    && ResultsContract.Scopes.CategoryIdOf(scope) is { } categoryId
+                    ? TypedResults.Ok(Ceremony.NomineesOf(await contest.GetAsync(ct), categoryId))
+                    : TypedResults.NotFound())
+            .WithSummary("The finalists of the nominees slate on the projector now, in running order (else 404): what the projector shows, no more.");
         return app;
     }
 

@@ -1,8 +1,10 @@
-// Reveal (coordinators): the guided sequence. Each step reveals through the results API (the server pushes it to
-// every phone) and can put the winner slate on the projector (SendPlayerCommand showWinner).
-import { api, el, fill, $, say, describe, act, connectHub, sendPlayerCommand, loadContest } from './console.js';
+// Reveal (coordinators): the prizegiving, step by step (docs/prizegiving.md). The steps come from the server
+// (GET /api/ceremony): per category its nominees then its winner, Best In Show, the awards. "Show" puts a step on the
+// projector (POST /api/ceremony/show); a prize is revealed to every phone first. Nothing on this page names a winner
+// not yet revealed unless the coordinator turns on the rehearsal: the page may be mirrored to the screen.
+import { api, el, fill, $, say, act, connectHub, loadContest } from './console.js';
 
-let contest = null, tally = null, hub = null;
+let contest = null, tally = null, plan = null, onScreen = null;
 
 const blockers = {
   'category-open': 'Voting in this category is still open: close it first.',
@@ -15,91 +17,117 @@ const blockers = {
 
 const entry = id => contest.entryById.get(id);
 const nameOf = id => entry(id) ? `${entry(id).title} — ${entry(id).editors.join(', ')}` : `#${id}`;
+const rehearsing = () => $('#rehearse').checked;
+const key = s => `${s.kind}|${s.scope}`;
 
-function steps() {
-  const list = tally.categories.filter(c => c.rows.length > 0).map(c => ({
-    key: `category:${c.categoryId}`, title: c.name, prize: c, revealed: !!c.revealedAt,
-    reveal: `/api/results/reveal/categories/${c.categoryId}`, scope: `category:${c.categoryId}`,
-    close: c.status !== 'closed' ? `/api/voting/categories/${c.categoryId}/close` : null,
-  }));
-  const b = tally.bestInShow;
-  list.push({ key: 'best-in-show', title: 'Best In Show', prize: b, revealed: !!b.revealedAt, reveal: '/api/results/reveal/best-in-show',
-    scope: 'best-in-show', close: b.method === 'ballot' && b.ballot === 'open' ? '/api/voting/best-in-show/close' : null });
-  list.push({ key: 'awards', title: 'Judges’ awards', awards: tally.awards.awards, revealed: !!tally.awards.revealedAt, reveal: '/api/results/reveal/awards' });
-  return list;
+/** The tally's prize of a step (its outcome, for ties), or null for an award. */
+function prizeOf(step) {
+  if (step.scope === 'best-in-show') return tally.bestInShow;
+  return tally.categories.find(c => `category:${c.categoryId}` === step.scope) ?? null;
 }
 
-function showButton(entryId, label = 'Show on screen') {
-  return el('button', {
-    type: 'button', dataset: { show: entryId },
-    onclick: e => act(e.currentTarget, () => sendPlayerCommand(hub, 'showWinner', entryId), { done: `Winner slate sent to the player: ${entry(entryId)?.title}.` }),
-  }, label);
+function closeAction(step, prize) {
+  if (step.blocker === 'category-open') return { path: `/api/voting/categories/${prize.categoryId}/close`, label: 'Close voting' };
+  if (step.blocker === 'ballot-open') return { path: '/api/voting/best-in-show/close', label: 'Close the ballot' };
+  return null;
 }
 
-function stepItem(step, index, current) {
-  const state = step.revealed ? 'done' : index === current ? 'current' : 'waiting';
-  const body = [el('h2', {}, step.title)];
+function tieChooser(step, prize) {
+  const outcome = prize.outcome;
+  const group = `tie-${step.scope.replace(':', '-')}`;
+  return el('fieldset', { class: 'tie', dataset: { tie: step.scope } },
+    el('legend', {}, outcome.decidedEntryId ? 'Tie (decided — you may change it)' : 'Tie at the top: who wins?'),
+    outcome.tied.map(id => el('label', { class: 'choice' },
+      el('input', { type: 'radio', name: group, value: String(id), checked: outcome.decidedEntryId === id }), nameOf(id))),
+    el('div', { class: 'field' }, el('label', { for: `${group}-note` }, 'Why (kept with the results)'),
+      el('input', { id: `${group}-note`, type: 'text', value: prize.decisionNote ?? '' })),
+    el('button', {
+      type: 'button', class: 'decide',
+      onclick: e => {
+        const chosen = document.querySelector(`input[name="${group}"]:checked`);
+        if (!chosen) { say('Choose the winner of the tie first.', 'warn'); return; }
+        const note = document.getElementById(`${group}-note`).value.trim();
+        act(e.currentTarget, () => api('POST', '/api/results/ties', { scope: step.scope, entryId: Number(chosen.value), ...(note ? { note } : {}) }),
+          { done: 'Tie decided.' }).then(refresh); // no name: the page may be mirrored
+      },
+    }, 'Decide the tie'));
+}
+
+/** The private preview: the slate the player will draw, made by the server with the player's renderer. */
+function preview(step) {
+  const details = el('details', { class: 'preview', dataset: { preview: key(step) } },
+    el('summary', {}, 'Preview the slate (only here)'));
+  details.addEventListener('toggle', () => {
+    if (!details.open || details.querySelector('img')) return;
+    const query = new URLSearchParams({ kind: step.kind, scope: step.scope });
+    details.append(el('img', { src: `/api/ceremony/slate.svg?${query}`, alt: `Preview of the ${step.kind === 'nominees' ? 'nominees' : 'winner'} slate: ${step.heading}`, width: 480, height: 270 }));
+  });
+  return details;
+}
+
+function stepItem(step, index, current, next) {
+  const state = step.kind === 'prize' && step.revealed ? 'done' : index === current ? 'current' : 'waiting';
+  const secret = step.kind === 'prize' && !step.revealed;
+  const title = step.kind === 'nominees' ? `Nominees: ${step.heading}` : step.scope.startsWith('category:') ? `Winner: ${step.heading}` : step.heading;
+  const body = [el('h2', {}, title)];
   const actions = [];
-  if (step.awards) {
-    body.push(step.awards.length
-      ? el('ul', {}, step.awards.map(a => el('li', { dataset: { award: a.id } }, el('strong', {}, a.name), `: ${a.entry.title} (${a.entry.category})`, a.note ? ` — ${a.note}` : '',
-          step.revealed ? el('span', {}, ' ', showButton(a.entry.id, 'Show')) : null)))
-      : el('p', { class: 'muted' }, 'No awards recorded (give them on the Live show page).'));
+  if (!secret || rehearsing()) {
+    body.push(el('p', { class: 'presenter', dataset: { presenter: key(step) } }, el('span', { class: 'small muted' }, secret ? 'Rehearsal — the MC reads: ' : 'The MC reads: '), step.presenter));
+    if (!secret || !step.blocker) body.push(preview(step)); // a blocked prize has no slate yet
   } else {
-    const outcome = step.prize.outcome;
-    const winner = outcome.winnerId;
-    if (winner) body.push(el('p', { class: step.revealed || state === 'current' ? 'winner' : 'winner pending', dataset: { winner } }, step.revealed ? 'Winner: ' : 'Winner (not revealed yet): ', nameOf(winner)));
-    if (!step.revealed && outcome.blocker && state === 'current') body.push(el('p', { class: 'notice warn blocker', dataset: { blocker: outcome.blocker } }, blockers[outcome.blocker] ?? outcome.blocker));
-    if (!step.revealed && (outcome.tied?.length ?? 0) > 1) {
-      const group = `tie-${step.key}`;
-      body.push(el('fieldset', { class: 'tie', dataset: { tie: step.scope } },
-        el('legend', {}, outcome.decidedEntryId ? 'Tie (decided — you may change it)' : 'Tie at the top: who wins?'),
-        outcome.tied.map(id => el('label', { class: 'choice' },
-          el('input', { type: 'radio', name: group, value: String(id), checked: outcome.decidedEntryId === id }), nameOf(id))),
-        el('div', { class: 'field' }, el('label', { for: `${group}-note` }, 'Why (kept with the results)'),
-          el('input', { id: `${group}-note`, type: 'text', value: step.prize.decisionNote ?? '' })),
-        el('button', {
-          type: 'button', class: 'decide',
-          onclick: e => {
-            const chosen = document.querySelector(`input[name="${group}"]:checked`);
-            if (!chosen) { say('Choose the winner of the tie first.', 'warn'); return; }
-            const note = document.getElementById(`${group}-note`).value.trim();
-            act(e.currentTarget, () => api('POST', '/api/results/ties', { scope: step.scope, entryId: Number(chosen.value), ...(note ? { note } : {}) }),
-              { done: `Tie decided: ${entry(Number(chosen.value))?.title}.` });
-          },
-        }, 'Decide the tie')));
-    }
-    if (step.revealed && winner) actions.push(showButton(winner));
+    body.push(el('p', { class: 'small muted' }, 'The presenter’s line and the preview name the winner: turn on the rehearsal to see them.'));
   }
-  if (!step.revealed) {
-    if (step.close && state === 'current') {
-      actions.push(el('button', { type: 'button', onclick: e => act(e.currentTarget, () => api('POST', step.close), { done: 'Voting closed.' }) },
-        step.key === 'best-in-show' ? 'Close the ballot' : 'Close voting'));
-    }
-    const blocked = state !== 'current' || (!step.awards && !!step.prize.outcome.blocker);
-    actions.push(el('button', {
-      type: 'button', class: 'primary reveal', disabled: blocked, dataset: { reveal: step.key },
-      onclick: e => act(e.currentTarget, () => api('POST', step.reveal), { done: `${step.title} revealed to every phone.` }),
-    }, 'Reveal'));
-    if (state === 'waiting') body.push(el('p', { class: 'small muted' }, 'Waits for the steps before it.'));
-  } else {
-    body.push(el('p', { class: 'small muted' }, el('span', { class: 'badge accent' }, 'Revealed'), ' Phones show it.'));
+  const prize = step.kind === 'prize' ? prizeOf(step) : null;
+  if (secret && step.blocker && index === next) body.push(el('p', { class: 'notice warn blocker', dataset: { blocker: step.blocker } }, blockers[step.blocker] ?? step.blocker));
+  if (secret && prize && (prize.outcome.tied?.length ?? 0) > 1) body.push(tieChooser(step, prize));
+  if (secret && index === next && prize && closeAction(step, prize)) {
+    const close = closeAction(step, prize);
+    actions.push(el('button', { type: 'button', onclick: e => act(e.currentTarget, () => api('POST', close.path), { done: 'Voting closed.' }).then(refresh) }, close.label));
   }
-  return el('li', { class: 'step', dataset: { state, step: step.key } }, el('div', {}, body), el('div', { class: 'step-actions' }, actions));
+  const label = step.kind === 'nominees' ? 'Show the nominees' : secret ? 'Reveal and show' : 'Show again';
+  actions.push(el('button', {
+    type: 'button', class: secret ? 'primary reveal' : 'show', dataset: { show: key(step) },
+    disabled: secret && (index !== next || !!step.blocker),
+    onclick: e => act(e.currentTarget, () => api('POST', '/api/ceremony/show', { kind: step.kind, scope: step.scope }),
+      { done: secret ? `${step.heading} revealed to every phone and sent to the projector.` : `${title}: sent to the projector.` }).then(refresh),
+  }, label));
+  if (onScreen === key(step)) body.push(el('p', { class: 'small' }, el('span', { class: 'badge accent' }, 'On the projector')));
+  else if (state === 'done') body.push(el('p', { class: 'small muted' }, el('span', { class: 'badge accent' }, 'Revealed'), ' Phones show it.'));
+  return el('li', { class: 'step', dataset: { state, step: key(step), kind: step.kind } }, el('div', {}, body), el('div', { class: 'step-actions' }, actions));
 }
 
 function render() {
-  if (!tally || !contest) return;
-  const list = steps();
-  const current = list.findIndex(s => !s.revealed);
-  fill($('#steps'), list.map((s, i) => stepItem(s, i, current)));
+  if (!plan || !tally || !contest) return;
+  const firstSecret = plan.steps.findIndex(s => s.kind === 'prize' && !s.revealed);
+  // The current step: the first prize not revealed (the next to reveal), or the nominees just before it until shown.
+  const current = firstSecret > 0 && plan.steps[firstSecret - 1].kind === 'nominees' && onScreen !== key(plan.steps[firstSecret - 1]) && !shown.has(key(plan.steps[firstSecret - 1]))
+    ? firstSecret - 1 : firstSecret;
+  $('#prizegiving').textContent = plan.prizegiving === 'placings' ? 'the placings (runners-up as bars)' : 'the winner alone';
+  fill($('#steps'), plan.steps.map((s, i) => stepItem(s, i, current === -1 ? plan.steps.length : current, firstSecret)));
 }
 
-hub = connectHub({
-  tallyChanged: t => { tally = t; render(); },
-  resultsRevealed: async () => { tally = await api('GET', '/api/tallies'); render(); },
-}, async () => {
-  contest = await loadContest();
-  tally = await api('GET', '/api/tallies');
+const shown = new Set(); // nominees steps put on screen from this page
+
+async function refresh() {
+  [tally, plan] = await Promise.all([api('GET', '/api/tallies'), api('GET', '/api/ceremony')]);
   render();
+}
+
+function readScreen(state) {
+  const kind = state.phase === 'nominees' ? 'nominees' : state.phase === 'winner' ? 'prize' : null;
+  onScreen = kind && state.scope ? `${kind}|${state.scope}` : null;
+  if (kind === 'nominees') shown.add(onScreen);
+  render();
+}
+
+$('#rehearse').addEventListener('change', render);
+
+connectHub({
+  tallyChanged: t => { tally = t; api('GET', '/api/ceremony').then(p => { plan = p; render(); }); },
+  resultsRevealed: refresh,
+  showChanged: readScreen,
+}, async connection => {
+  contest = await loadContest();
+  readScreen(await connection.invoke('GetShow'));
+  await refresh();
 });

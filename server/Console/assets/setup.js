@@ -13,6 +13,7 @@ function fillForm(c) {
   $('#scoreMax').value = c.voting.scoreMax;
   for (const radio of form.querySelectorAll('input[name="bestInShowMethod"]')) radio.checked = radio.value === c.voting.bestInShowMethod;
   $('#keeps').checked = c.voting.bestInShowKeepsCategoryPrize;
+  for (const radio of form.querySelectorAll('input[name="prizegiving"]')) radio.checked = radio.value === c.prizegiving;
   $('#autoClose').value = c.voting.autoCloseMinutes ?? '';
   $('#requireCards').checked = c.voting.requireCards;
   $('#rotateAtCategoryCard').checked = c.roomCode.rotateAtCategoryCard;
@@ -41,6 +42,7 @@ form.addEventListener('submit', async event => {
     name: $('#name').value,
     year: number($('#year')) ?? 0,
     publicBaseUrl: $('#publicBaseUrl').value.trim() || null,
+    prizegiving: form.querySelector('input[name="prizegiving"]:checked')?.value ?? '',
     voting: {
       scoreMin: number($('#scoreMin')) ?? 0,
       scoreMax: number($('#scoreMax')) ?? 0,

@@ -11,7 +11,7 @@ namespace AmvScreening.Server.Contest.Import;
 internal static class ContestJson
 {
     private static readonly string[] RootFields = ["contest", "categories", "finalists", "awards"];
-    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode", "judging", "entries"];
+    private static readonly string[] ContestFields = ["name", "year", "publicBaseUrl", "voting", "limits", "roomCode", "judging", "entries", "prizegiving"];
     private static readonly string[] EntriesFields = ["opensAt", "deadline", "timeZone", "premieredAfter", "maxPerPerson", "maxPerPersonPerCategory"];
     private static readonly string[] CategoryFields = ["name", "description", "finalistLimit"];
     private static readonly string[] VotingFields =
@@ -106,6 +106,7 @@ internal static class ContestJson
                 entries.UntrimmedText("premieredAfter"),
                 entries.Int("maxPerPerson") ?? e.MaxPerPerson,
                 entries.Int("maxPerPersonPerCategory") ?? e.MaxPerPersonPerCategory),
+            Prizegiving = contest.UntrimmedText("prizegiving") ?? PrizegivingModes.Winners,
         }.Tidied();
     }
 

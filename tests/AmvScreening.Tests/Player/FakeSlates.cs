@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 
 namespace AmvScreening.Tests.Player;
 

@@ -1,7 +1,7 @@
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
+using AmvScreening.Slates;
 using AmvScreening.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
 using static AmvScreening.Protocol.ShowPhase;

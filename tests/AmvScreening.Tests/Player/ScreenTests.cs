@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using AmvScreening.Player.Screen;
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
 using AmvScreening.Player.Vlc;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using AmvScreening.Tests.Player.ScreenSupport;
 using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;

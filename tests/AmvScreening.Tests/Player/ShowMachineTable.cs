@@ -30,6 +30,12 @@ public static class ShowMachineTable
 
     public static EntrySummary Entry(int number) => Example.Finalists[number - 1].Entry;
 
+    /// <summary>Category 2 (id 102) and its finalists, as the prizegiving's nominees slate lists them.</summary>
+    public static Announcement Nominees2 { get; } = Announcement.NomineesOf(Example.FindCategory(102)!);
+
+    /// <summary>The prize slate of category 2, revealed: finalist #3.</summary>
+    public static Announcement Prize2 { get; } = Announcement.WinnerOf(Entry(3), "category:102");
+
     /// <summary>The step of a kind, of finalist <paramref name="number"/> (or of category <paramref name="number"/> for a
     /// card; none for the intermission and the end).</summary>
     public static int StepOf(StepKind kind, int? number = null)
@@ -66,9 +72,10 @@ public static class ShowMachineTable
         Coming(StepOf(StepKind.Video, 2)).OnAir(paused: true),
         Coming(StepOf(StepKind.Intro, 2)).OnAir(paused: true),
         Coming(StepOf(StepKind.Video, 2), Covered, new Cover(Blackout: true)).OnAir(),
-        Coming(StepOf(StepKind.Video, 2), Covered, new Cover(Winner: Entry(3))).OnAir(),
-        Coming(StepOf(StepKind.Video, 2), Covered, new Cover(Blackout: true, Winner: Entry(3))).OnAir(),
+        Coming(StepOf(StepKind.Video, 2), Covered, new Cover(Announcement: Announcement.WinnerOf(Entry(3)))).OnAir(),
+        Coming(StepOf(StepKind.Video, 2), Covered, new Cover(Blackout: true, Announcement: Announcement.WinnerOf(Entry(3)))).OnAir(),
         Coming(StepOf(StepKind.Video, 2)) with { Quit = true },
+        Coming(StepOf(StepKind.Video, 2), Covered, new Cover(Announcement: Nominees2)).OnAir(),
     ];
 
     /// <summary>Every kind of event, named as the table shows it.</summary>
@@ -88,6 +95,8 @@ public static class ShowMachineTable
         Command(PlayerCommandKind.BlackoutOff),
         Command(PlayerCommandKind.JumpToEntry, 1),
         Command(PlayerCommandKind.ShowWinner, 3),
+        Prizegiving(PlayerCommandKind.ShowNominees, "category:102"),
+        Prizegiving(PlayerCommandKind.ShowPrize, "category:102"),
         ("quit", new ShowEvent.Quit()),
     ];
 
@@ -100,6 +109,14 @@ public static class ShowMachineTable
         Command(PlayerCommandKind.ShowWinner),
         Command(PlayerCommandKind.ShowWinner, 99),
         Command(PlayerCommandKind.ShowWinner, 1), // a finalist, but nothing it won is revealed
+        Prizegiving(PlayerCommandKind.ShowNominees, null),
+        Prizegiving(PlayerCommandKind.ShowNominees, "category:999"), // not in the running order
+        Prizegiving(PlayerCommandKind.ShowNominees, "best-in-show"),
+        Prizegiving(PlayerCommandKind.ShowPrize, null),
+        Prizegiving(PlayerCommandKind.ShowPrize, "category:101"), // not revealed
+        Prizegiving(PlayerCommandKind.ShowPrize, "best-in-show"), // not revealed
+        Prizegiving(PlayerCommandKind.ShowPrize, "award:1"), // not revealed
+        Prizegiving(PlayerCommandKind.ShowPrize, "category:x"),
         ("a command of an unknown kind", new ShowEvent.Command(new PlayerCommand(Guid.Empty, (PlayerCommandKind)99), Position)),
         ("no command", new ShowEvent.Command(null, Position)),
         ("no event", null),
@@ -108,6 +125,10 @@ public static class ShowMachineTable
     private static (string, ShowEvent?) Command(PlayerCommandKind kind, int? entryId = null) =>
         ($"{JsonNamingPolicy.CamelCase.ConvertName(kind.ToString())}{(entryId is { } id ? $" #{id}" : kind is PlayerCommandKind.JumpToEntry or PlayerCommandKind.ShowWinner ? " without an entry" : "")}",
             new ShowEvent.Command(new PlayerCommand(Guid.Empty, kind, entryId), Position));
+
+    private static (string, ShowEvent?) Prizegiving(PlayerCommandKind kind, string? scope) =>
+        ($"{JsonNamingPolicy.CamelCase.ConvertName(kind.ToString())} {scope ?? "without a scope"}",
+            new ShowEvent.Command(new PlayerCommand(Guid.Empty, kind, Scope: scope), Position));
 
     /// <summary>A state in words: its layers from the top, then the running-order step under them.</summary>
     public static string Describe(SequencerState state)
@@ -137,10 +158,13 @@ public static class ShowMachineTable
             text = $"`blackout` over {text}";
         }
 
-        if (state.Cover.Winner is { } winner)
+        text = state.Cover.Announcement switch
         {
-            text = $"`winner` #{winner.Id} over {text}";
-        }
+            { Phase: ShowPhase.Nominees, Category: { } category } => $"`nominees` {category.Name} over {text}",
+            { Entry: { } winner, Scope: { } scope } => $"`winner` #{winner.Id} ({scope}) over {text}",
+            { Entry: { } winner } => $"`winner` #{winner.Id} over {text}",
+            _ => text,
+        };
 
         return state.OnAir is { Paused: true } ? $"`paused` {text}" : text;
     }

@@ -47,6 +47,7 @@ public sealed class ShowMachineTests
     {
         var (card, intro, video, outro, intermission, difficulties, endCard, pausedVideo, pausedIntro, blackout, winner, winnerOverBlackout, idle) =
             (States[0], States[1], States[2], States[3], States[4], States[5], States[6], States[7], States[8], States[9], States[10], States[11], States[12]);
+        var nominees = States[13];
         var table = new Dictionary<SequencerState, Dictionary<string, Expect>>
         {
             [card] = new()
@@ -54,20 +55,20 @@ public sealed class ShowMachineTests
                 ["ended"] = To(Coming(Intro3)), ["stopped"] = To(Coming(Intro3)), ["failed"] = To(Coming(Intro3)),
                 ["pause"] = Pause(card), ["next"] = Go(Intro3), ["skipSlate"] = Go(Intro3), ["previous"] = Go(Intro2), ["restart"] = Go(Card2),
                 ["blackoutOn"] = Stop(Coming(Card2, cover: new Cover(Blackout: true))), ["jumpToEntry #1"] = Go(Intro1),
-                ["showWinner #3"] = Stop(Coming(Card2, cover: new Cover(Winner: Winner3))), ["quit"] = Quit(card),
+                ["showWinner #3"] = Stop(Coming(Card2, cover: new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(card),
             },
             [intro] = new()
             {
                 ["ended"] = To(Coming(Video2)), ["stopped"] = To(Coming(Video2)), ["failed"] = To(Coming(Video2)),
                 ["pause"] = Pause(intro), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1), ["restart"] = Go(Intro2),
                 ["skipSlate"] = Go(Video2), ["blackoutOn"] = Stop(Coming(Intro2, cover: new Cover(Blackout: true))),
-                ["showWinner #3"] = Stop(Coming(Intro2, cover: new Cover(Winner: Winner3))), ["quit"] = Quit(intro),
+                ["showWinner #3"] = Stop(Coming(Intro2, cover: new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(intro),
             },
             [video] = new()
             {
                 ["ended"] = To(Coming(Outro2)), ["stopped"] = To(Coming(Outro2)), ["failed"] = To(Coming(Video2, cover: new Cover(Difficulties: true))),
                 ["pause"] = Pause(video), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1), ["restart"] = Go(Video2),
-                ["blackoutOn"] = Stop(Coming(Video2, P, new Cover(Blackout: true))), ["showWinner #3"] = Stop(Coming(Video2, P, new Cover(Winner: Winner3))),
+                ["blackoutOn"] = Stop(Coming(Video2, P, new Cover(Blackout: true))), ["showWinner #3"] = Stop(Coming(Video2, P, new Cover(Announcement: Announcement.WinnerOf(Winner3)))),
                 ["quit"] = Quit(video),
             },
             [outro] = new()
@@ -75,14 +76,14 @@ public sealed class ShowMachineTests
                 ["ended"] = To(Coming(Break)), ["stopped"] = To(Coming(Break)), ["failed"] = To(Coming(Break)),
                 ["pause"] = Pause(outro), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1), ["restart"] = Go(Outro2),
                 ["skipSlate"] = Go(Break), ["blackoutOn"] = Stop(Coming(Outro2, cover: new Cover(Blackout: true))),
-                ["showWinner #3"] = Stop(Coming(Outro2, cover: new Cover(Winner: Winner3))), ["quit"] = Quit(outro),
+                ["showWinner #3"] = Stop(Coming(Outro2, cover: new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(outro),
             },
             [intermission] = new()
             {
                 ["ended"] = To(Coming(Card2)), ["stopped"] = To(Coming(Card2)), ["failed"] = To(Coming(Card2)),
                 ["pause"] = Pause(intermission), ["next"] = Go(Intro3), ["previous"] = Go(Intro2), ["jumpToEntry #1"] = Go(Intro1), ["restart"] = Go(Break),
                 ["skipSlate"] = Go(Card2), ["blackoutOn"] = Stop(Coming(Break, cover: new Cover(Blackout: true))),
-                ["showWinner #3"] = Stop(Coming(Break, cover: new Cover(Winner: Winner3))), ["quit"] = Quit(intermission),
+                ["showWinner #3"] = Stop(Coming(Break, cover: new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(intermission),
             },
             [difficulties] = new()
             {
@@ -90,41 +91,41 @@ public sealed class ShowMachineTests
                 ["pause"] = Pause(difficulties), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1),
                 ["restart"] = Go(Video2), ["skipSlate"] = Go(Break),
                 ["blackoutOn"] = Stop(Coming(Video2, cover: new Cover(Difficulties: true, Blackout: true))),
-                ["showWinner #3"] = Stop(Coming(Video2, cover: new Cover(Difficulties: true, Winner: Winner3))), ["quit"] = Quit(difficulties),
+                ["showWinner #3"] = Stop(Coming(Video2, cover: new Cover(Difficulties: true, Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(difficulties),
             },
             [endCard] = new()
             {
                 ["ended"] = To(Coming(End)), ["stopped"] = To(Coming(End)), ["failed"] = To(Coming(End)),
                 ["pause"] = Pause(endCard), ["next"] = Go(End), ["restart"] = Go(End), ["previous"] = Go(Intro3), ["jumpToEntry #1"] = Go(Intro1),
                 ["blackoutOn"] = Stop(Coming(End, cover: new Cover(Blackout: true))),
-                ["showWinner #3"] = Stop(Coming(End, cover: new Cover(Winner: Winner3))), ["quit"] = Quit(endCard),
+                ["showWinner #3"] = Stop(Coming(End, cover: new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(endCard),
             },
             [pausedVideo] = new()
             {
                 ["ended"] = To(Coming(Outro2)), ["stopped"] = To(Coming(Outro2)), ["failed"] = To(Coming(Video2, cover: new Cover(Difficulties: true))),
                 ["resume"] = To(video, "resume, report `video` at 0:05"), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1),
                 ["restart"] = Go(Video2), ["blackoutOn"] = Stop(Coming(Video2, P, new Cover(Blackout: true))),
-                ["showWinner #3"] = Stop(Coming(Video2, P, new Cover(Winner: Winner3))), ["quit"] = Quit(pausedVideo),
+                ["showWinner #3"] = Stop(Coming(Video2, P, new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(pausedVideo),
             },
             [pausedIntro] = new()
             {
                 ["ended"] = To(Coming(Video2)), ["stopped"] = To(Coming(Video2)), ["failed"] = To(Coming(Video2)),
                 ["resume"] = To(intro, "resume, report `introSlate` at 0:05"), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1),
                 ["restart"] = Go(Intro2), ["skipSlate"] = Go(Video2), ["blackoutOn"] = Stop(Coming(Intro2, cover: new Cover(Blackout: true))),
-                ["showWinner #3"] = Stop(Coming(Intro2, cover: new Cover(Winner: Winner3))), ["quit"] = Quit(pausedIntro),
+                ["showWinner #3"] = Stop(Coming(Intro2, cover: new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(pausedIntro),
             },
             [blackout] = new()
             {
                 ["ended"] = To(Coming(Video2, C, new Cover(Blackout: true))), ["stopped"] = To(Coming(Video2, C, new Cover(Blackout: true))),
                 ["failed"] = To(Coming(Video2, C, new Cover(Blackout: true))),
                 ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1), ["blackoutOff"] = Stop(Coming(Video2, C)),
-                ["showWinner #3"] = Stop(Coming(Video2, C, new Cover(Blackout: true, Winner: Winner3))), ["quit"] = Quit(blackout),
+                ["showWinner #3"] = Stop(Coming(Video2, C, new Cover(Blackout: true, Announcement: Announcement.WinnerOf(Winner3)))), ["quit"] = Quit(blackout),
             },
             [winner] = new()
             {
                 ["ended"] = To(Coming(Video2, C)), ["stopped"] = To(Coming(Video2, C)), ["failed"] = To(Coming(Video2, C)),
                 ["pause"] = Pause(winner), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1),
-                ["restart"] = Stop(Coming(Video2, C, new Cover(Winner: Winner3))), ["showWinner #3"] = Stop(Coming(Video2, C, new Cover(Winner: Winner3))),
+                ["restart"] = Stop(Coming(Video2, C, new Cover(Announcement: Announcement.WinnerOf(Winner3)))), ["showWinner #3"] = Stop(Coming(Video2, C, new Cover(Announcement: Announcement.WinnerOf(Winner3)))),
                 ["skipSlate"] = Stop(Coming(Video2, C)), ["blackoutOn"] = Stop(Coming(Video2, C, new Cover(Blackout: true))), ["quit"] = Quit(winner),
             },
             [winnerOverBlackout] = new()
@@ -132,14 +133,33 @@ public sealed class ShowMachineTests
                 ["ended"] = To(Coming(Video2, C, new Cover(Blackout: true))), ["stopped"] = To(Coming(Video2, C, new Cover(Blackout: true))),
                 ["failed"] = To(Coming(Video2, C, new Cover(Blackout: true))),
                 ["pause"] = Pause(winnerOverBlackout), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1),
-                ["restart"] = Stop(Coming(Video2, C, new Cover(Blackout: true, Winner: Winner3))),
-                ["showWinner #3"] = Stop(Coming(Video2, C, new Cover(Blackout: true, Winner: Winner3))),
+                ["restart"] = Stop(Coming(Video2, C, new Cover(Blackout: true, Announcement: Announcement.WinnerOf(Winner3)))),
+                ["showWinner #3"] = Stop(Coming(Video2, C, new Cover(Blackout: true, Announcement: Announcement.WinnerOf(Winner3)))),
                 ["skipSlate"] = Stop(Coming(Video2, C, new Cover(Blackout: true))),
                 ["blackoutOff"] = To(winner), // lifted unseen under the winner slate, which stays on screen
                 ["quit"] = Quit(winnerOverBlackout),
             },
             [idle] = [],
+            [nominees] = new()
+            {
+                ["ended"] = To(Coming(Video2, C)), ["stopped"] = To(Coming(Video2, C)), ["failed"] = To(Coming(Video2, C)),
+                ["pause"] = Pause(nominees), ["next"] = Go(Intro3), ["previous"] = Go(Intro1), ["jumpToEntry #1"] = Go(Intro1),
+                ["restart"] = Stop(Coming(Video2, C, new Cover(Announcement: Nominees2))),
+                ["showWinner #3"] = Stop(Coming(Video2, C, new Cover(Announcement: Announcement.WinnerOf(Winner3)))),
+                ["skipSlate"] = Stop(Coming(Video2, C)), ["blackoutOn"] = Stop(Coming(Video2, C, new Cover(Blackout: true))), ["quit"] = Quit(nominees),
+            },
         };
+
+        // The prizegiving's slates come over whatever is on screen exactly as a winner slate does.
+        foreach (var events in table.Values)
+        {
+            if (events.GetValueOrDefault("showWinner #3") is { Next: { } covered })
+            {
+                events["showNominees category:102"] = Stop(covered with { Cover = covered.Cover with { Announcement = Nominees2 } });
+                events["showPrize category:102"] = Stop(covered with { Cover = covered.Cover with { Announcement = Prize2 } });
+            }
+        }
+
         return table;
     }
 
@@ -214,7 +234,7 @@ public sealed class ShowMachineTests
             "paused video" => Coming(Video2).OnAir(paused: true),
             "paused introSlate" => Coming(Intro2).OnAir(paused: true),
             "blackout" => Coming(Video2, C, new Cover(Blackout: true)).OnAir(),
-            "winner over introSlate" => Coming(Intro2, cover: new Cover(Winner: Winner3)).OnAir(),
+            "winner over introSlate" => Coming(Intro2, cover: new Cover(Announcement: Announcement.WinnerOf(Winner3))).OnAir(),
             _ => Coming(Video2, cover: new Cover(Difficulties: true)).OnAir(),
         };
 
@@ -240,7 +260,7 @@ public sealed class ShowMachineTests
                     var expected = next.Quit
                         ? new OnScreen(Idle, null, null, null, next.Step, Now, null, TimeSpan.Zero)
                         : new OnScreen(ShowMachine.PhaseOf(next, Example), item.Entry, item.Category?.Id ?? item.Entry?.CategoryId,
-                            item.Category?.Name ?? item.Entry?.Category, next.Step, next.OnAir!.At, next.OnAir.Length, report.Screen.Position);
+                            item.Category?.Name ?? item.Entry?.Category, next.Step, next.OnAir!.At, next.OnAir.Length, report.Screen.Position, item.Scope);
                     Assert.True(expected == report.Screen, $"{name} on {Describe(state)}: reported {report.Screen}, the state shows {expected}");
                 }
             }
@@ -327,7 +347,7 @@ public sealed class ShowMachineTests
 
         var transition = ShowMachine.Apply(Coming(Intro2).OnAir(), command, context);
 
-        Assert.Equal(Coming(Intro2, cover: new Cover(Winner: outsider)), transition.State);
+        Assert.Equal(Coming(Intro2, cover: new Cover(Announcement: Announcement.WinnerOf(outsider))), transition.State);
         Assert.Equal(new ShowItem(Winner, null, outsider, null), ShowMachine.ItemOf(transition.State, Example));
         Assert.True(ShowMachine.Apply(Coming(Intro2).OnAir(), command, Context).Ignored); // nothing revealed names it
     }

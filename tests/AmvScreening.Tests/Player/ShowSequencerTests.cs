@@ -1,6 +1,6 @@
 using AmvScreening.Player.Show;
-using AmvScreening.Player.Slates;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using static AmvScreening.Protocol.ShowPhase;
 
 namespace AmvScreening.Tests.Player;
@@ -257,6 +257,35 @@ public sealed class ShowSequencerTests
 
         var back = await rig.ExpectAsync(Video, 1);
         Assert.Equal(TimeSpan.FromSeconds(7), back.Item.StartAt);
+    }
+
+    [Fact]
+    public async Task Prizegiving_ShowsTheNomineesInRunningOrder_ThenThePrizeWithItsPlacings_OnlyOnceRevealed()
+    {
+        await using var rig = new ShowRig(ShowRig.Playlist(3), new RundownOptions(CategoryCards: false)).Start();
+        var finalists = rig.Rundown.Finalists.Select(f => f.Entry).ToList();
+        (await rig.ExpectAsync(IntroSlate, 1)).End();
+        await rig.ExpectAsync(Video, 1);
+        rig.Engine.Position = TimeSpan.FromSeconds(4);
+
+        rig.Sequencer.Post(new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.ShowPrize, Scope: "category:101")); // not revealed: ignored
+        rig.Sequencer.Post(new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.ShowNominees, Scope: "category:101"));
+        var nominees = await rig.ExpectAsync(Nominees);
+        Assert.Equal((SlateKind.Nominees, "Category 1"), (rig.Slates.Rendered.Last().Kind, rig.Slates.Rendered.Last().Category));
+        Assert.Equal(finalists, rig.Slates.Rendered.Last().Nominees);
+        Assert.Equal("category:101", rig.Sequencer.Current!.Scope);
+
+        Placing[] placings = [new(1, finalists[2], 4.5, 20), new(2, finalists[0], 4.1, 18), new(3, finalists[1], 3.2, 19)];
+        Assert.Null(rig.Live.TakeResults(new PublicResults([new RevealedCategory(101, "Category 1", finalists[2], DateTimeOffset.UtcNow, placings)], null, null)));
+        rig.Sequencer.Post(new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.ShowPrize, Scope: "category:101"));
+        var prize = await rig.ExpectAsync(Winner, 3);
+        var slate = rig.Slates.Rendered.Last();
+        Assert.Equal((SlateKind.Winner, "Category 1", finalists[2]), (slate.Kind, slate.Prize, slate.Entry));
+        Assert.Equal(placings, slate.Placings);
+        prize.End();
+
+        var back = await rig.ExpectAsync(Video, 1);
+        Assert.Equal(TimeSpan.FromSeconds(4), back.Item.StartAt);
     }
 
     [Fact]

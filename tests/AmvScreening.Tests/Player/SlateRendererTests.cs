@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
-using AmvScreening.Player.Slates;
 using AmvScreening.Protocol;
+using AmvScreening.Slates;
 using AmvScreening.Tests.Support;
 
 namespace AmvScreening.Tests.Player;
@@ -424,6 +424,10 @@ internal static class SlateSamples
 
     private static readonly EntrySummary Short = new(3, 2, "Intensity", "Ignite", ["Ren"], "Ado", "Usseewa", ["Chainsaw Man"], null);
 
+    private static readonly EntrySummary Arabic = new(4, 3, "Drama / Sentiments", "שיר של אור", ["مرام", "נועה"], "Artist", "Song", ["Anime"], null);
+    private static readonly EntrySummary Emoji = new(5, 3, "Drama / Sentiments", "Chasing Stars 🌟 Together", ["Pixel 🎬"], "YOASOBI", "Idol", ["Oshi no Ko"], null);
+    private static readonly EntrySummary Plain = new(6, 3, "Drama / Sentiments", "Quiet Rain", ["Sora"], "Aimer", "Ref:rain", ["Koi wa Ameagari no You ni"], null);
+
     public static IReadOnlyList<(string Name, SlateData Slate)> All { get; } =
     [
         ("category-card", new SlateData(SlateKind.CategoryCard, Contest, "Drama / Sentiments")),
@@ -437,7 +441,26 @@ internal static class SlateSamples
         ("difficulties", new SlateData(SlateKind.Difficulties, Contest, Entry: Long)),
         ("winner", new SlateData(SlateKind.Winner, Contest, Entry: Japanese, Prize: "Best In Show")),
         ("winner-long-title", new SlateData(SlateKind.Winner, Contest, Entry: Long, Prize: "Judges' Choice")),
+        // The prizegiving (docs/prizegiving.md), made as the player and the console's preview make them.
+        ("prizegiving-nominees", PrizegivingSlates.Nominees(Contest, "Drama / Sentiments", [Japanese, Long, Short, Arabic, Emoji, Plain])),
+        ("prizegiving-winner", PrizegivingSlates.Prize(Contest, Revealed(placings: false), "category:3")!),
+        ("prizegiving-placings", PrizegivingSlates.Prize(Contest, Revealed(placings: true), "category:3")!),
+        ("prizegiving-best-in-show", PrizegivingSlates.Prize(Contest, Revealed(placings: false), "best-in-show")!),
+        ("prizegiving-award", PrizegivingSlates.Prize(Contest, Revealed(placings: false), "award:7")!),
     ];
+
+    /// <summary>Drama revealed (its placings when asked), Best In Show and one award.</summary>
+    private static PublicResults Revealed(bool placings)
+    {
+        var at = DateTimeOffset.Parse("2024-09-01T20:00:00Z", CultureInfo.InvariantCulture);
+        IReadOnlyList<Placing>? places = placings
+            ? [new(1, Japanese, 4.62, 212), new(2, Long, 4.41, 198), new(3, Plain, 4.41, 187), new(4, Emoji, 3.95, 201), new(5, Arabic, 3.10, 176), new(6, Short, 2.48, 150)]
+            : null;
+        return new PublicResults(
+            [new RevealedCategory(3, "Drama / Sentiments", Japanese, at, places)],
+            new RevealedWinner(Long, at),
+            new RevealedAwards([new AwardSummary(7, "Technical Effects", "For the rain that falls upward", Short)], at));
+    }
 }
 
 /// <summary>Turns slates into pictures with the Debian tools the show machine has.</summary>

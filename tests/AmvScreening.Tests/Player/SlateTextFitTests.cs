@@ -1,4 +1,4 @@
-using AmvScreening.Player.Slates;
+using AmvScreening.Slates;
 
 namespace AmvScreening.Tests.Player;
 

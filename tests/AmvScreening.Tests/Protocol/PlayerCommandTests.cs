@@ -58,6 +58,11 @@ public sealed class PlayerCommandTests(ITestOutputHelper output) : IAsyncLifetim
     [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"showWinner","entryId":0}""", "entryId must be a positive entry id")]
     [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"pause","entryId":3}""", "pause takes no entryId")]
     [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"jumpToEntry","entryId":999999}""", "there is no finalist 999999")]
+    [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"showPrize"}""", "showPrize needs a scope")]
+    [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"next","scope":"category:1"}""", "next takes no scope")]
+    [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"showNominees","scope":"best-in-show"}""", "the scope of showNominees is 'category:{id}'")]
+    [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"showPrize","scope":"awards"}""", "the scope of showPrize is 'category:{id}', 'best-in-show' or 'award:{id}'")]
+    [InlineData("""{"id":"3f2b8c1e-5d7a-4e7b-9a51-0c6f1d2e3a4b","kind":"showNominees","scope":"category:999999"}""", "there is no category 999999 with finalists")]
     public async Task MalformedCommand_IsRefusedNamingWhy(string json, string reason)
     {
         using var document = JsonDocument.Parse(json);
@@ -100,6 +105,31 @@ public sealed class PlayerCommandTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Contains($"entry {other} has won nothing revealed yet", loser.Message);
 
         await AssertThePlayerGetsOnlyAsync(new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.ShowWinner, winner));
+    }
+
+    [Fact]
+    public async Task PrizegivingSlates_AreRefusedUntilTheirPrizeIsRevealed_NomineesOfARealCategoryAreSent()
+    {
+        var category = (await TestContest.SeedAsync(_server, categories: 1, entriesPerCategory: 2))[0];
+        using var coordinator = await _server.CreateStaffClientAsync();
+        await TestContest.SetVotingAsync(coordinator, category.Id, "open");
+        await TestContest.VoteAsync(_server, coordinator, category.Entries[0], 5, 5);
+        await TestContest.SetVotingAsync(coordinator, category.Id, "close");
+        var scope = ResultsContract.Scopes.Category(category.Id);
+
+        foreach (var unrevealed in new[] { scope, ResultsContract.Scopes.BestInShow, ResultsContract.Scopes.Award(1) })
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(() => _booth.InvokeAsync(ShowHubMethods.SendPlayerCommand,
+                new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.ShowPrize, Scope: unrevealed)).WaitAsync(Bound));
+            Assert.Contains($"'{unrevealed}' is not revealed", refused.Message);
+        }
+
+        var nominees = new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.ShowNominees, Scope: scope);
+        await AssertThePlayerGetsOnlyAsync(nominees);
+        (await coordinator.PostAsync($"/api/results/reveal/categories/{category.Id}", null)).EnsureSuccessStatusCode();
+        var prize = new PlayerCommand(Guid.NewGuid(), PlayerCommandKind.ShowPrize, Scope: scope);
+        await _booth.InvokeAsync(ShowHubMethods.SendPlayerCommand, prize).WaitAsync(Bound);
+        Assert.Equal(prize, (await _delivered.NextAsync()).Deserialize<PlayerCommand>(ShowJsonOptions));
     }
 
     private Task SendWinnerAsync(int entryId) =>

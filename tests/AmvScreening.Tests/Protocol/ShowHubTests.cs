@@ -1,8 +1,10 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
+using AmvScreening.Server.Contest;
 using AmvScreening.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using static AmvScreening.Tests.Support.HubTesting;
 
 namespace AmvScreening.Tests.Protocol;
@@ -44,8 +46,9 @@ public sealed class ShowHubTests
         await player.StartAndSyncAsync();
 
         var sequence = 0L;
-        // Every phase but the winner slate, which needs an entry whose win is revealed (RevealedOnlyTests).
-        foreach (var phase in Enum.GetValues<ShowPhase>().Where(p => p != ShowPhase.Winner))
+        // Every phase but the prizegiving's slates: a winner needs an entry whose win is revealed (RevealedOnlyTests), the
+        // nominees a category (PrizegivingTests, CeremonyRealPlayerTests).
+        foreach (var phase in Enum.GetValues<ShowPhase>().Where(p => p is not (ShowPhase.Winner or ShowPhase.Nominees)))
         {
             var state = await player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(++sequence, phase)).WaitAsync(Bound);
             Assert.Equal((sequence, phase), (state.Sequence, state.Phase));
@@ -165,10 +168,12 @@ public sealed class ShowHubTests
         }
 
         var entry = await server.InsertEntryAsync("Action", "Blade Dance");
-        // Every kind (a winner slate needs a revealed result: PlayerCommandTests).
-        foreach (var kind in Enum.GetValues<PlayerCommandKind>().Where(k => k != PlayerCommandKind.ShowWinner))
+        var category = (await server.Services.GetRequiredService<ContestStore>().GetEntrySummaryAsync(entry))!.CategoryId;
+        // Every kind (a winner or prize slate needs a revealed result: PlayerCommandTests).
+        foreach (var kind in Enum.GetValues<PlayerCommandKind>().Where(k => k is not (PlayerCommandKind.ShowWinner or PlayerCommandKind.ShowPrize)))
         {
-            var command = new PlayerCommand(Guid.NewGuid(), kind, kind is PlayerCommandKind.JumpToEntry ? entry : null);
+            var command = new PlayerCommand(Guid.NewGuid(), kind, kind is PlayerCommandKind.JumpToEntry ? entry : null,
+                kind is PlayerCommandKind.ShowNominees ? ResultsContract.Scopes.Category(category) : null);
             await staff.InvokeAsync(ShowHubMethods.SendPlayerCommand, command).WaitAsync(Bound);
             Assert.Equal(command, await playerCommands.NextAsync());
         }

@@ -49,6 +49,14 @@ public sealed class MalformedMessages(int seed)
             () => (Command(extra: $"\"{Word()}\":{RandomValue(depth: 1)}"), "extra field"),
             () => (Command(kind: "\"jumpToEntry\"", entry: missingEntry.ToString()), "jump to an entry that is no finalist"),
             () => (Command(kind: "\"showWinner\"", entry: unrevealedEntry.ToString()), "winner slate for a win not revealed"),
+            () => (Command(kind: Quote(Pick("showNominees", "showPrize"))), "scope missing"),
+            () => (Command(kind: Quote(Pick("showNominees", "showPrize")), extra: "\"scope\":" + Pick("\"\"", "null", "\"category:\"", "\"category:0\"",
+                "\"category:-1\"", "\"category:1 \"", "\"Category:1\"", "\"category:+1\"", "\"award:x\"", "\"awards\"", "\"best-in-show \"", "7", "[]", "{}",
+                Quote("category:" + new string('9', 5_000)))), "scope malformed"),
+            () => (Command(kind: "\"showNominees\"", extra: "\"scope\":" + Pick("\"best-in-show\"", "\"award:1\"")), "nominees of what is no category"),
+            () => (Command(extra: "\"scope\":\"category:1\""), "scope on a kind that takes none"),
+            () => (Command(kind: "\"showNominees\"", extra: "\"scope\":\"category:999999\""), "nominees of a category that does not exist"),
+            () => (Command(kind: "\"showPrize\"", extra: "\"scope\":" + Pick("\"best-in-show\"", "\"award:1\"", "\"category:999999\"")), "prize slate not revealed"),
         };
         if (repeatedFields)
         {
@@ -80,6 +88,7 @@ public sealed class MalformedMessages(int seed)
             () => One(ShowHubMethods.ResultsRevealed, """{"categories":[{"categoryId":1,"name":"C","winner":null,"revealedAt":"2026-01-01T00:00:00Z"}],"bestInShow":null,"awards":null}""", "a category without its winner"),
             () => One(ShowHubMethods.ResultsRevealed, $$"""{"categories":[],"bestInShow":{"winner":{{entry.Replace("[\"E\"]", "[null]")}},"revealedAt":"2026-01-01T00:00:00Z"},"awards":null}""", "a null editor"),
             () => One(ShowHubMethods.ResultsRevealed, """{"categories":[],"bestInShow":null,"awards":{"awards":[null],"revealedAt":"2026-01-01T00:00:00Z"}}""", "a null award"),
+            () => One(ShowHubMethods.ResultsRevealed, $$"""{"categories":[{"categoryId":1,"name":"C","winner":{{entry}},"revealedAt":"2026-01-01T00:00:00Z","placings":[{{Pick("null", "{\"rank\":1,\"entry\":null,\"mean\":4.5,\"votes\":3}")}}]}],"bestInShow":null,"awards":null}""", "a placing without its entry"),
             () => One(ShowHubMethods.ResultsRevealed, $$"""{"categories":[],"bestInShow":{"winner":{{entry}},"revealedAt":"{{Word()}}"},"awards":null}""", "a date that is not one"),
             () => One(ShowHubMethods.VotersOnline, Pick("null", "-1", "-2147483648", "\"3\"", "3.5", "1e99", "[]", "{}", "true"), "not a count"),
             () => new Message(Pick(ShowHubMethods.PlayerCommand, ShowHubMethods.RoomChanged, ShowHubMethods.ResultsRevealed, ShowHubMethods.VotersOnline), [], "no argument"),
@@ -129,7 +138,7 @@ public sealed class MalformedMessages(int seed)
 
     private string EntryKind() => Pick("jumpToEntry", "showWinner");
 
-    private string PlainKind() => Pick(Kinds.Where(k => k is not ("jumpToEntry" or "showWinner")).ToArray());
+    private string PlainKind() => Pick(Kinds.Where(k => k is not ("jumpToEntry" or "showWinner" or "showNominees" or "showPrize")).ToArray());
 
     private T Pick<T>(params T[] choices) => choices[_random.Next(choices.Length)];
 

@@ -81,6 +81,8 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         await page.GetByLabel("Year").FillAsync("2027");
         await page.GetByLabel("the scores: the finalist with the best mean").CheckAsync();
         await page.GetByLabel("The Best In Show winner also keeps its category prize").UncheckAsync();
+        await Expect(page.GetByLabel("the winner alone")).ToBeCheckedAsync();
+        await page.GetByLabel("the placings: runners-up with their mean and vote count, as bars").CheckAsync();
         await page.GetByLabel("Close a category by itself after (minutes)").FillAsync("15");
         await page.GetByLabel("Vote with ballot cards: only phones holding a card vote").CheckAsync();
         await page.GetByLabel("at each category’s title card").CheckAsync();
@@ -103,6 +105,7 @@ public sealed class ConsoleSetupTests(Browser browser) : IClassFixture<Browser>,
         Assert.True(voting.RequireCards);
         Assert.True(details.GetProperty("roomCode").GetProperty("rotateAtCategoryCard").GetBoolean());
         Assert.Equal(30, details.GetProperty("roomCode").GetProperty("rotateEveryMinutes").GetInt32());
+        Assert.Equal("placings", details.GetProperty("prizegiving").GetString());
 
         // The room page says how the contest votes and when its code rotates.
         await page.GotoAsync("/console/room");

@@ -115,40 +115,45 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         var revealErrors = ConsoleSupport.CollectErrors(reveal);
         await ConsoleSupport.SignInAsync(reveal, then: "/console/reveal");
         await ConsoleSupport.WaitLiveAsync(reveal);
-        var step1 = reveal.Locator($"li[data-step='category:{c.Action}']");
-        var step2 = reveal.Locator($"li[data-step='category:{c.Comedy}']");
-        await Expect(step1).ToHaveAttributeAsync("data-state", "current");
-        await Expect(step2.Locator("button[data-reveal]")).ToBeDisabledAsync();
+        var nominees1 = reveal.Locator($"li[data-step='nominees|category:{c.Action}']");
+        var step1 = reveal.Locator($"li[data-step='prize|category:{c.Action}']");
+        var step2 = reveal.Locator($"li[data-step='prize|category:{c.Comedy}']");
+        await Expect(nominees1).ToHaveAttributeAsync("data-state", "current");
+        await Expect(step2.Locator("button.reveal")).ToBeDisabledAsync();
+        await nominees1.GetByRole(AriaRole.Button, new() { Name = "Show the nominees" }).ClickAsync();
+        var nominated = await commands.NextAsync();
+        Assert.Equal((PlayerCommandKind.ShowNominees, $"category:{c.Action}"), (nominated.Kind, nominated.Scope));
 
-        await step1.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await step1.GetByRole(AriaRole.Button, new() { Name = "Reveal and show" }).ClickAsync();
         Assert.Equal(c.A1, (await reveals.NextAsync()).Categories.Single().Winner.Id);
-        await Expect(step1).ToHaveAttributeAsync("data-state", "done");
-        await step1.GetByRole(AriaRole.Button, new() { Name = "Show on screen" }).ClickAsync();
         var slate = await commands.NextAsync();
-        Assert.Equal((PlayerCommandKind.ShowWinner, (int?)c.A1), (slate.Kind, slate.EntryId));
+        Assert.Equal((PlayerCommandKind.ShowPrize, $"category:{c.Action}"), (slate.Kind, slate.Scope));
+        await Expect(step1).ToHaveAttributeAsync("data-state", "done");
+        await step1.GetByRole(AriaRole.Button, new() { Name = "Show again" }).ClickAsync();
+        Assert.Equal(PlayerCommandKind.ShowPrize, (await commands.NextAsync()).Kind);
 
         // Comedy: voting still open, then a tie that must be decided before it can be revealed.
-        await Expect(step2).ToHaveAttributeAsync("data-state", "current");
         await step2.GetByRole(AriaRole.Button, new() { Name = "Close voting" }).ClickAsync();
         await Expect(step2.Locator("[data-blocker]")).ToHaveAttributeAsync("data-blocker", "tie-undecided");
-        await Expect(step2.Locator("button[data-reveal]")).ToBeDisabledAsync();
+        await Expect(step2.Locator("button.reveal")).ToBeDisabledAsync();
         await ConsoleSupport.ScreenshotAsync(reveal, "reveal");
         await step2.GetByLabel("Tea Time Tornado — Tea Time Tornado Editor").CheckAsync();
         await step2.GetByLabel("Why (kept with the results)").FillAsync("Coin toss in front of the judges");
         await step2.GetByRole(AriaRole.Button, new() { Name = "Decide the tie" }).ClickAsync();
-        await Expect(step2.Locator("button[data-reveal]")).ToBeEnabledAsync();
-        await step2.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await Expect(step2.Locator("button.reveal")).ToBeEnabledAsync();
+        await step2.GetByRole(AriaRole.Button, new() { Name = "Reveal and show" }).ClickAsync();
         Assert.Equal([c.A1, c.C2], (await reveals.NextAsync()).Categories.Select(r => r.Winner.Id));
+        await commands.NextAsync();
 
-        // Best In Show: close the ballot, reveal; then the awards.
-        var step3 = reveal.Locator("li[data-step='best-in-show']");
-        await Expect(step3).ToHaveAttributeAsync("data-state", "current");
+        // Best In Show: close the ballot, reveal; then the award.
+        var step3 = reveal.Locator("li[data-step='prize|best-in-show']");
         await step3.GetByRole(AriaRole.Button, new() { Name = "Close the ballot" }).ClickAsync();
-        await Expect(step3.Locator("button[data-reveal]")).ToBeEnabledAsync();
-        await step3.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await Expect(step3.Locator("button.reveal")).ToBeEnabledAsync();
+        await step3.GetByRole(AriaRole.Button, new() { Name = "Reveal and show" }).ClickAsync();
         Assert.Equal(c.C2, (await reveals.NextAsync()).BestInShow?.Winner.Id);
-        var step4 = reveal.Locator("li[data-step='awards']");
-        await step4.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await commands.NextAsync();
+        var step4 = reveal.Locator("li[data-kind='prize'][data-step^='prize|award:']");
+        await step4.GetByRole(AriaRole.Button, new() { Name = "Reveal and show" }).ClickAsync();
         var awards = (await reveals.NextAsync()).Awards;
         Assert.Equal(("Judges' Choice", c.A2), (awards!.Awards.Single().Name, awards.Awards.Single().Entry.Id));
         await Expect(step4).ToHaveAttributeAsync("data-state", "done");

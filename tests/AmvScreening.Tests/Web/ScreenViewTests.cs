@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AmvScreening.Protocol;
 using AmvScreening.Tests.Support;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -101,6 +103,52 @@ public sealed class ScreenViewTests(Browser browser) : IClassFixture<Browser>
         await Expect(page.Locator("#winners-list li")).ToHaveCountAsync(2);
         await Expect(page.Locator("#winners-list li").First).ToContainTextAsync("Judges' Choice");
         await Expect(page.Locator("#winners-list li").First).ToContainTextAsync(show.Entries[5].Title);
+    }
+
+    [Fact]
+    public async Task Prizegiving_MirrorsTheNomineesInRunningOrder_AndThePlacingsOnlyOnceRevealed()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var details = JsonNode.Parse(await show.Coordinator.GetStringAsync("/api/contest"))!["contest"]!;
+        details["prizegiving"] = "placings";
+        (await show.Coordinator.PutAsJsonAsync("/api/contest/details", details)).EnsureSuccessStatusCode();
+        var categoryId = show.Categories[0];
+        var finalists = show.InCategory(categoryId);
+        var scores = new[] { "3", "5", "4", "2", "1", "3" };
+        for (var i = 0; i < finalists.Count; i++)
+        {
+            await show.SendAsync(HttpMethod.Put, $"/api/entries/{finalists[i].Id}/paper",
+                new { counts = new Dictionary<string, int> { [scores[i % scores.Length]] = 3 + i } });
+        }
+
+        await show.PostAsync($"/api/voting/categories/{categoryId}/close");
+        var page = await OpenScreenAsync(show, 1920, 1080);
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-synced", "1");
+
+        // The nominees: every finalist of the category, in running order.
+        await show.ShowAsync("nominees", $"category:{categoryId}");
+        await Expect(page.Locator("#screen")).ToHaveAttributeAsync("data-phase", "nominees");
+        await Expect(page.Locator("#board li .name")).ToHaveTextAsync(finalists.Select(f => f.Title).ToArray());
+        await VoterPageChecks.AssertAccessibleAsync(page, "screen nominees");
+        await VoterPageChecks.ScreenshotAsync(page, "prizegiving-nominees", "screen");
+
+        // The winner slate of a prize not revealed: the server refuses the report; nothing of it reaches the page.
+        var winner = finalists[1];
+        await Assert.ThrowsAsync<HubException>(() => show.Player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen,
+            new OnScreenReport(900, ShowPhase.Winner, winner.Id, categoryId, DateTimeOffset.UtcNow, 30, 0, Scope: $"category:{categoryId}")).WaitAsync(TimeSpan.FromSeconds(10)));
+        var results = JsonNode.Parse(await show.Coordinator.GetStringAsync("/api/results"))!;
+        Assert.Empty(results["categories"]!.AsArray());
+        await Expect(page.Locator("#board li[data-rank]")).ToHaveCountAsync(0);
+
+        // Revealed: the placings, rank 1 the winner, with bars; on the page as on the projector.
+        await show.PostAsync($"/api/results/reveal/categories/{categoryId}");
+        await show.ShowAsync("prize", $"category:{categoryId}");
+        await Expect(page.Locator("#screen")).ToHaveAttributeAsync("data-phase", "winner");
+        await Expect(page.Locator("#title")).ToHaveTextAsync(winner.Title);
+        await Expect(page.Locator("#board li[data-rank]")).ToHaveCountAsync(finalists.Count);
+        await Expect(page.Locator("#board li[data-rank='1'] .name")).ToHaveTextAsync(winner.Title);
+        await VoterPageChecks.AssertAccessibleAsync(page, "screen placings");
+        await VoterPageChecks.ScreenshotAsync(page, "prizegiving", "screen");
     }
 
     [Fact]

@@ -119,6 +119,17 @@ internal sealed class VoterShow : IAsyncDisposable
     public Task ReportCategoryCardAsync(int categoryId) => Player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen,
         Report(Interlocked.Increment(ref _sequence), ShowPhase.CategoryCard) with { CategoryId = categoryId }).WaitAsync(Bound);
 
+    /// <summary>The coordinator shows a prizegiving step (<c>POST /api/ceremony/show</c>); the player reports the slate
+    /// as the real one does (its scope, its winner from the public results).</summary>
+    public async Task ShowAsync(string kind, string scope)
+    {
+        await PostAsync("/api/ceremony/show", new { kind, scope });
+        var categoryId = ResultsContract.Scopes.CategoryIdOf(scope);
+        var winner = kind == "prize" ? (await Coordinator.GetFromJsonAsync<PublicResults>("/api/results").WaitAsync(Bound))!.WinnerOf(scope) : null;
+        await Player.InvokeAsync<ShowState>(ShowHubMethods.ReportOnScreen, Report(Interlocked.Increment(ref _sequence),
+            kind == "prize" ? ShowPhase.Winner : ShowPhase.Nominees, winner?.Id) with { CategoryId = categoryId, Scope = scope }).WaitAsync(Bound);
+    }
+
     /// <summary>The player's connection closes (the player died or lost the network).</summary>
     public Task PlayerLeavesAsync() => Player.DisposeAsync().AsTask().WaitAsync(Bound);
 

@@ -19,6 +19,7 @@ const categoryNames = new Map();
 let joinUrl = null;
 let synced = 0;
 let resultsPushes = 0;
+let finalists = null; // the nominees slate's finalists, in running order (/api/screen/nominees)
 
 const live = createLive({
   show: applyShow,
@@ -66,6 +67,13 @@ function applyShow(next) {
   show = next;
   render();
   if (next.phase === "categoryCard" || next.phase === "outroSlate") refreshJoin(); // the code may have rotated
+  if (next.phase === "nominees") {
+    // Answered only while the projector shows that nominees slate (docs/screen.md).
+    request("GET", "/api/screen/nominees").then((f) => {
+      finalists = f.status === 200 ? f.data : null;
+      render();
+    });
+  }
   if (next.phase === "categoryCard" && !categoryNames.has(next.categoryId)) {
     request("GET", "/api/voting").then((v) => {
       if (v.status === 200) readCategories(v.data);
@@ -117,7 +125,9 @@ function describe(s) {
     case "intermission":
       return { kicker: "Intermission", title: "Back soon" };
     case "winner":
-      return { kicker: prizesOf(entry).join(" · ") || "Winner", entry };
+      return { kicker: prizeOf(s.scope) || prizesOf(entry).join(" · ") || "Winner", entry, board: placingsOf(s.scope) };
+    case "nominees":
+      return { kicker: "Nominees", title: category || "Nominees", board: nomineesOf(s.categoryId) };
     case "endCard":
       return { kicker: "Thank you", title: "That’s the show" };
     case "blackout":
@@ -143,6 +153,8 @@ function render() {
   sync($("facts"), facts);
   $("note").hidden = !d.note;
   text($("note"), d.note || "");
+  $("board").hidden = !d.board;
+  sync($("board"), d.board || []);
   renderWinners();
   const conn = document.body.dataset.conn;
   text($("conn"), conn !== "live" ? "Connecting to the show…" : s.projector !== "live" ? "Waiting for the projector…" : "");
@@ -163,6 +175,39 @@ function revealed() {
   if (results.awards) for (const a of results.awards.awards) list.push({ prize: a.name, entry: a.entry, at: results.awards.revealedAt });
   // Latest first; among prizes revealed at the same moment, the later in show order first (sort is stable).
   return list.reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+}
+
+/** The prize a winner slate announces (its scope: category:{id}, best-in-show, award:{id}), from what is revealed. */
+function prizeOf(scope) {
+  if (!scope) return null;
+  if (scope === "best-in-show") return results.bestInShow ? "Best In Show" : null;
+  const [kind, id] = scope.split(":");
+  if (kind === "category") return results.categories.find((c) => c.categoryId === Number(id))?.name ?? null;
+  return results.awards?.awards.find((a) => a.id === Number(id))?.name ?? null;
+}
+
+/** A revealed category's placings as rows with bars (only when the contest shows them and the results carry them). */
+function placingsOf(scope) {
+  const category = scope && scope.startsWith("category:") && results.categories.find((c) => `category:${c.categoryId}` === scope);
+  if (!category || !category.placings) return null;
+  const top = Math.max(...category.placings.map((p) => p.mean));
+  return category.placings.map((p) => {
+    const bar = el("span.bar");
+    bar.style.setProperty("--share", String(top > 0 ? p.mean / top : 0)); // CSSOM: no inline style for the CSP to refuse
+    return el("li", { "data-entry": p.entry.id, "data-rank": p.rank },
+      el("span.rank", null, String(p.rank)),
+      el("span.name", null, p.entry.title),
+      bar,
+      el("span.mean", null, p.mean.toFixed(2)),
+      el("span.votes", null, p.votes === 1 ? "1 vote" : `${p.votes} votes`));
+  });
+}
+
+/** A category's finalists in show order, as the nominees slate lists them. */
+function nomineesOf(categoryId) {
+  if (!finalists) return [];
+  return finalists.filter((f) => f.categoryId === categoryId).map((f) =>
+    el("li", { "data-entry": f.id }, el("span.name", null, f.title), el("span.editors", null, f.editors.join(", "))));
 }
 
 function prizesOf(entry) {

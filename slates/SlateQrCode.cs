@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using QRCoder;
-using static AmvScreening.Player.Slates.SlateTemplate;
+using static AmvScreening.Slates.SlateTemplate;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>Draws a QR code as SVG: a white card (the quiet zone) and one path of black modules, scaled into a box.</summary>
 internal static class SlateQrCode

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using AmvScreening.Protocol;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>
 /// Fits a line of user text into a box without measuring real glyphs: an estimate of each character's advance in

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>
 /// Makes each slate: picks its template (the coordinator's, else the default shipped in <c>Slates/Templates/</c> next
@@ -64,6 +64,7 @@ public sealed class SvgSlateRenderer : ISlateRenderer
         SlateKind.End => "end.svg",
         SlateKind.Difficulties => "difficulties.svg",
         SlateKind.Winner => "winner.svg",
+        SlateKind.Nominees => "nominees.svg",
         _ => null,
     };
 
@@ -84,8 +85,9 @@ public sealed class SvgSlateRenderer : ISlateRenderer
         return _files.Write(slate?.Kind ?? SlateKind.Black, svg);
     }
 
-    /// <summary>The slate's SVG text: the coordinator's template, else the default, else the built-in one.</summary>
-    internal string Compose(SlateData slate)
+    /// <summary>The slate's SVG text: the coordinator's template, else the default, else the built-in one (what
+    /// <see cref="Render"/> writes; the reveal console's preview serves it as it is).</summary>
+    public string Compose(SlateData slate)
     {
         ArgumentNullException.ThrowIfNull(slate);
         var file = TemplateFileName(slate.Kind);
@@ -164,6 +166,7 @@ public sealed class SvgSlateRenderer : ISlateRenderer
         SlateKind.End => "Thank you for watching",
         SlateKind.Difficulties => "Technical difficulties \u2013 please stand by",
         SlateKind.Winner => "",
+        SlateKind.Nominees => "The nominees",
         _ => "",
     };
 

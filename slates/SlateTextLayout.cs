@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>
 /// Applies a text box's rules to a filled <c>&lt;text&gt;</c> element: <c>data-max-width</c> (px),

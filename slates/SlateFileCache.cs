@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>
 /// The rendered slates on disk, where libvlc reads them: each slate a new file

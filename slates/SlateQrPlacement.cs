@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>
 /// Where a template's QR code goes: every element with <c>id="qr"</c> (usually a <c>&lt;rect&gt;</c>) is a box

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>
 /// The slate templates' language (docs/slates.md): an SVG file whose <c>{{name}}</c> placeholders, <c>data-if</c>

@@ -1,6 +1,7 @@
+using System.Globalization;
 using AmvScreening.Protocol;
 
-namespace AmvScreening.Player.Slates;
+namespace AmvScreening.Slates;
 
 /// <summary>The values of a slate's placeholders (<c>{{name}}</c>), cleaned so that any input makes valid XML.
 /// docs/slates.md lists them.</summary>
@@ -9,11 +10,22 @@ internal static class SlateFields
     /// <summary>Longest value kept; longer user text is cut with an ellipsis (a slate is not a document).</summary>
     public const int MaxLength = 300;
 
+    /// <summary>How many nominees and places the numbered placeholders reach (<c>{{nominee1Title}}</c> …
+    /// <c>{{nominee12Title}}</c>); a template shows as many as it has rows for.</summary>
+    public const int MaxRows = 12;
+
+    private static readonly string[] NomineeFields = ["Title", "Editors"];
+    private static readonly string[] PlaceFields = ["Rank", "Title", "Editors", "Mean", "Votes", "Bar"];
+
     public static readonly IReadOnlyList<string> Names =
     [
         "contest", "category", "title", "editors", "editorsLabel", "music", "musicArtist", "musicTitle",
-        "sources", "sourcesLabel", "contentNote", "joinUrl", "shortUrl", "roomCode", "prize", "message",
+        "sources", "sourcesLabel", "contentNote", "joinUrl", "shortUrl", "roomCode", "prize", "message", "nominees", "placings",
+        .. Numbered("nominee", NomineeFields), .. Numbered("place", PlaceFields),
     ];
+
+    private static IEnumerable<string> Numbered(string prefix, string[] fields) =>
+        Enumerable.Range(1, MaxRows).SelectMany(i => fields.Select(f => $"{prefix}{i}{f}"));
 
     public static Dictionary<string, string> From(SlateData slate)
     {
@@ -42,7 +54,34 @@ internal static class SlateFields
             ["prize"] = Clean(slate.Prize),
             ["message"] = Clean(slate.Message),
         };
+        AddRows(values, slate);
         return values;
+    }
+
+    /// <summary>The prizegiving's lists: <c>{{nominees}}</c> (how many), <c>{{nomineeNTitle}}</c>, <c>{{nomineeNEditors}}</c>;
+    /// <c>{{placings}}</c> (how many), <c>{{placeNRank}}</c>, <c>{{placeNTitle}}</c>, <c>{{placeNEditors}}</c>,
+    /// <c>{{placeNMean}}</c> ("4.62"), <c>{{placeNVotes}}</c> ("37 votes") and <c>{{placeNBar}}</c> (the mean as a share
+    /// of the winner's, 0 to 1, for <c>transform="scale({{place2Bar}} 1)"</c>). Rows past the list are empty.</summary>
+    private static void AddRows(Dictionary<string, string> values, SlateData slate)
+    {
+        var nominees = slate.Nominees ?? [];
+        var places = slate.Placings ?? [];
+        values["nominees"] = nominees.Count > 0 ? nominees.Count.ToString(CultureInfo.InvariantCulture) : "";
+        values["placings"] = places.Count > 0 ? places.Count.ToString(CultureInfo.InvariantCulture) : "";
+        var top = places.Count > 0 ? places.Max(p => p.Mean) : 0;
+        for (var i = 0; i < MaxRows; i++)
+        {
+            var (nominee, place) = (i < nominees.Count ? nominees[i] : null, i < places.Count ? places[i] : null);
+            var n = (i + 1).ToString(CultureInfo.InvariantCulture);
+            values[$"nominee{n}Title"] = Clean(nominee?.Title);
+            values[$"nominee{n}Editors"] = Limit(JoinNames(Clean(nominee?.Editors)));
+            values[$"place{n}Rank"] = place is null ? "" : place.Rank.ToString(CultureInfo.InvariantCulture);
+            values[$"place{n}Title"] = Clean(place?.Entry.Title);
+            values[$"place{n}Editors"] = Limit(JoinNames(Clean(place?.Entry.Editors)));
+            values[$"place{n}Mean"] = place is null || !double.IsFinite(place.Mean) ? "" : place.Mean.ToString("0.00", CultureInfo.InvariantCulture);
+            values[$"place{n}Votes"] = place is null ? "" : place.Votes == 1 ? "1 vote" : $"{place.Votes.ToString(CultureInfo.InvariantCulture)} votes";
+            values[$"place{n}Bar"] = place is null ? "" : SlateTemplate.Number(top > 0 && double.IsFinite(place.Mean) ? Math.Clamp(place.Mean / top, 0, 1) : 0);
+        }
     }
 
     /// <summary>"A", "A & B", "A, B & C".</summary>
