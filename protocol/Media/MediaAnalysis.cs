@@ -240,7 +240,9 @@ public sealed partial class FfmpegAnalyzer : IMediaAnalyzer
         }
         catch (OperationCanceledException)
         {
+            // Gone before the caller records why: a stopped check leaves no ffmpeg behind.
             process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
             throw;
         }
 

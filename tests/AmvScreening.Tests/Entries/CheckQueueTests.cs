@@ -96,7 +96,7 @@ public sealed class CheckQueueTests(EntryClips clips) : IClassFixture<EntryClips
         Assert.Equal("failed", row.CheckState);
         Assert.Contains("took longer than", row.CheckMessage);
         Assert.Equal("timeout", row.Report().GetProperty("problems")[0].GetProperty("rule").GetString());
-        Assert.Empty(ChildFfmpegs());
+        Assert.Empty(ChildFfmpegs(server.DataDirectory));
     }
 
     [Fact]
@@ -134,8 +134,9 @@ public sealed class CheckQueueTests(EntryClips clips) : IClassFixture<EntryClips
         }
     }
 
-    /// <summary>ffmpeg processes whose parent is this test process (the in-process server's queue).</summary>
-    private static List<int> ChildFfmpegs() =>
+    /// <summary>This test's ffmpeg processes still running: children of the test process reading a file in
+    /// <paramref name="dataDirectory"/> (other tests' ffmpeg, running at the same time, are not this test's).</summary>
+    private static List<int> ChildFfmpegs(string dataDirectory) =>
     [
         .. Directory.EnumerateDirectories("/proc")
             .Select(Path.GetFileName)
@@ -146,7 +147,8 @@ public sealed class CheckQueueTests(EntryClips clips) : IClassFixture<EntryClips
                 {
                     var stat = File.ReadAllText($"/proc/{p}/stat");
                     var parts = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    return stat.Contains("(ffmpeg)") && parts[0] != "Z" && int.Parse(parts[1]) == Environment.ProcessId;
+                    return stat.Contains("(ffmpeg)") && parts[0] != "Z" && int.Parse(parts[1]) == Environment.ProcessId
+                        && File.ReadAllText($"/proc/{p}/cmdline").Contains(dataDirectory, StringComparison.Ordinal);
                 }
                 catch (IOException)
                 {
