@@ -139,6 +139,8 @@ public sealed class CeremonyRealPlayerTests(Browser browser) : IClassFixture<Bro
             Assert.Equal([(1, ids[2]), (2, ids[1]), (3, ids[0])], revealed.Placings!.Select(p => (p.Rank, p.Entry.Id)));
             await Expect(screen.Locator("#board li[data-rank]")).ToHaveCountAsync(3);
             await Expect(screen.Locator("#board li[data-rank='1'] .name")).ToHaveTextAsync("Finalist 3");
+            // The phone's podium: every finalist by rank, the winner first.
+            await Expect(phone.Locator(".results > .podium .place .winner-title")).ToHaveTextAsync(["Finalist 3", "Finalist 2", "Finalist 1"]);
         }
         else
         {
