@@ -37,7 +37,8 @@ public sealed class EntryToShowBrowserTests(Browser browser, ITestOutputHelper o
     [Fact]
     public async Task EntrantsUploadThroughTheirPages_OneThroughACutConnection_ReadTheirChecks_JudgesScoreBlind_AndThePromotedFinalistsAreTheUploadedFiles()
     {
-        await using var rig = await EntryPortalRig.StartAsync(new Dictionary<string, string?> { ["Amv:Checks:PollInterval"] = "00:00:00.100" });
+        // On the system's clock: the checks queue polls on it.
+        await using var rig = await EntryPortalRig.StartAsync(new Dictionary<string, string?> { ["Amv:Checks:PollInterval"] = "00:00:00.100" }, systemClock: true);
         await rig.ExecuteAsync("UPDATE contest SET max_duration_seconds = 10, blind_judging = 1");
         await using var proxy = new CuttingProxy(rig.Server.BaseAddress);
         var uploads = rig.Server.Services.GetRequiredService<EntryUploads>();
