@@ -114,10 +114,10 @@ public sealed class EntryToShowBrowserTests(Browser browser, ITestOutputHelper o
         var aiko = await JudgingPages.TakeInviteAsync(browser, rig.Server.BaseAddress, await JudgingPages.AddJudgeAsync(coordinator, "Aiko", both), 2, "from 1 to 10");
         var bram = await JudgingPages.TakeInviteAsync(browser, rig.Server.BaseAddress, await JudgingPages.AddJudgeAsync(coordinator, "Bram", both), 2, "from 1 to 10");
         await Expect(aiko.Page.Locator("article[data-entry]")).ToHaveCountAsync(2);
-        await JudgingPages.ScoreAsync(aiko.Page, annRow.Id, 9, "Tight sync", null);
-        await JudgingPages.ScoreAsync(aiko.Page, boRow.Id, 6, null, null);
-        await JudgingPages.ScoreAsync(bram.Page, annRow.Id, 8, null, null);
-        await JudgingPages.ScoreAsync(bram.Page, boRow.Id, 7, null, null);
+        await JudgingPages.ScoreAsync(aiko.Page, (int)annRow.Id, 9, "Tight sync", null);
+        await JudgingPages.ScoreAsync(aiko.Page, (int)boRow.Id, 6, null, null);
+        await JudgingPages.ScoreAsync(bram.Page, (int)annRow.Id, 8, null, null);
+        await JudgingPages.ScoreAsync(bram.Page, (int)boRow.Id, 7, null, null);
         foreach (var judge in new[] { aiko, bram })
         {
             JudgingPages.AssertHides(await judge.Page.ContentAsync(), judge.Name, Hidden);
@@ -128,8 +128,8 @@ public sealed class EntryToShowBrowserTests(Browser browser, ITestOutputHelper o
         await coordinator.GotoAsync("/console/selection");
         await Expect(coordinator.Locator("#categories")).ToHaveAttributeAsync("data-ready", "true");
         await Expect(coordinator.Locator($"tr[data-entry=\"{annRow.Id}\"] td").Nth(2)).ToHaveTextAsync("8.5");
-        await JudgingPages.SetOutcomeAsync(coordinator, annRow.Id, "finalist");
-        await JudgingPages.SetOutcomeAsync(coordinator, boRow.Id, "finalist");
+        await JudgingPages.SetOutcomeAsync(coordinator, (int)annRow.Id, "finalist");
+        await JudgingPages.SetOutcomeAsync(coordinator, (int)boRow.Id, "finalist");
         coordinator.Dialog += (_, dialog) => dialog.AcceptAsync();
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Promote the finalists to the show" }).ClickAsync();
         await Expect(coordinator.Locator("#message")).ToContainTextAsync("2 finalists are in the show");
@@ -150,7 +150,7 @@ public sealed class EntryToShowBrowserTests(Browser browser, ITestOutputHelper o
 
     private sealed record Entrant(IPage Page, List<string> Errors);
 
-    private sealed record Submission(int Id, string FileSha256, string CheckReport);
+    private sealed record Submission(long Id, string FileSha256, string CheckReport);
 
     /// <summary>An entrant's phone browser on the proxy's origin (so its requests go through the proxy), its script errors
     /// collected (but not the failed requests of the cut connection, which the upload is meant to survive).</summary>
