@@ -144,6 +144,26 @@ public sealed class EntryToShowBrowserTests(Browser browser, ITestOutputHelper o
         Assert.Equal(Sha256(shorter), Sha256(Path.Combine(media, promoted[0].VideoPath)));
         Assert.Equal(Sha256(big), Sha256(Path.Combine(media, promoted[1].VideoPath)));
 
+        // The first entrant's page, open since before the promotion, still offers a replacement: the server refuses it,
+        // the page says why, and the show keeps its file.
+        await ann.Page.Locator("#upload-file").SetInputFilesAsync(shorter);
+        await ann.Page.GetByRole(AriaRole.Button, new() { Name = "Replace the file" }).ClickAsync();
+        await Expect(ann.Page.Locator("#upload-status")).ToContainTextAsync("This entry is a finalist in the show already: its file can no longer be replaced.");
+        Assert.Equal(Sha256(big), (await SubmissionAsync(rig, "Sakura Drive")).FileSha256);
+        Assert.Equal(Sha256(big), Sha256(Path.Combine(media, promoted[1].VideoPath)));
+        lock (ann.Errors)
+        {
+            ann.Errors.RemoveAll(e => e.Contains("status of 403", StringComparison.Ordinal)); // the refusal just asked for
+        }
+
+        // Once the coordinator publishes the outcomes, the entrant reads theirs; the page offers no upload any more.
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Publish outcomes" }).ClickAsync();
+        await Expect(coordinator.GetByRole(AriaRole.Button, new() { Name = "Take outcomes back" })).ToBeVisibleAsync();
+        await ann.Page.ReloadAsync();
+        await Expect(ann.Page.Locator("#outcome")).ToHaveAttributeAsync("data-outcome", "finalist");
+        await Expect(ann.Page.Locator("#outcome")).ToContainTextAsync("your AMV is a finalist");
+        await Expect(ann.Page.Locator("#upload-button")).ToHaveCountAsync(0);
+
         ConsoleSupport.AssertNoErrors(ann.Errors, bo.Errors, errors, aiko.Errors, bram.Errors);
         output.WriteLine($"{bigBytes:N0} bytes uploaded through a cut; {twice:N0} received twice; 2 entries checked, scored blind, promoted.");
     }
