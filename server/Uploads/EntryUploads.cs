@@ -78,8 +78,8 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
                 $"The file is {Megabytes(length)}; the contest's limit is {contest.MaxMegabytes} MB.", "too-large", UploadEndpoints.UploadLength);
         }
 
-        var submission = await connection.QuerySingleOrDefaultAsync<(long Id, string? WithdrawnAt)?>(
-            "SELECT id, withdrawn_at FROM submissions WHERE secret_hash = @secretHash", new { secretHash });
+        var submission = await connection.QuerySingleOrDefaultAsync<(long Id, string? WithdrawnAt, long? PromotedEntryId)?>(
+            "SELECT id, withdrawn_at, promoted_entry_id FROM submissions WHERE secret_hash = @secretHash", new { secretHash });
         if (Refuse(submission, contest.Deadline) is { } refusal)
         {
             return refusal;
@@ -168,7 +168,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
             return Outcome<Upload>.NotFound;
         }
 
-        var (upload, withdrawnAt, deadline) = found;
+        var (upload, withdrawnAt, promotedEntryId, deadline) = found;
 
         if (upload.Complete)
         {
@@ -181,7 +181,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
             return Gone;
         }
 
-        if (Refuse((upload.SubmissionId, withdrawnAt), deadline) is { } refusal)
+        if (Refuse((upload.SubmissionId, withdrawnAt, promotedEntryId), deadline) is { } refusal)
         {
             return refusal;
         }
@@ -436,8 +436,9 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
         return VideoSniffer.Recognize(bytes);
     }
 
-    /// <summary>An entry that takes no file now: unknown, withdrawn, or past the deadline.</summary>
-    private Refusal? Refuse((long Id, string? WithdrawnAt)? submission, string? deadline)
+    /// <summary>An entry that takes no file now: unknown, withdrawn, promoted to the show (the show plays the file it
+    /// was promoted with; the entry page offers no upload then either), or past the deadline.</summary>
+    private Refusal? Refuse((long Id, string? WithdrawnAt, long? PromotedEntryId)? submission, string? deadline)
     {
         if (submission is null)
         {
@@ -450,6 +451,12 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
         {
             return new Refusal(StatusCodes.Status403Forbidden, "The entry was withdrawn.",
                 "This entry was withdrawn: it takes no file any more.", "withdrawn");
+        }
+
+        if (submission.Value.PromotedEntryId is not null)
+        {
+            return new Refusal(StatusCodes.Status403Forbidden, "The entry is a finalist in the show.",
+                "This entry is a finalist in the show already: its file can no longer be replaced. Ask the contest's coordinators.", "promoted");
         }
 
         if (Deadline(deadline) is { } at && clock.GetUtcNow() >= at)
@@ -481,18 +488,19 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
         return Math.Min(upload.Received, part.Exists ? part.Length : 0);
     }
 
-    private static async Task<(Upload Upload, string? WithdrawnAt, string? Deadline)?> FindAsync(System.Data.Common.DbConnection connection, string id)
+    private static async Task<(Upload Upload, string? WithdrawnAt, long? PromotedEntryId, string? Deadline)?> FindAsync(System.Data.Common.DbConnection connection, string id)
     {
         var row = await connection.QuerySingleOrDefaultAsync<UploadRow>(
             """
             SELECT u.id AS Id, u.submission_id AS SubmissionId, u.length AS Length, u.received AS Received,
-                   u.expires_at AS ExpiresAt, u.completed_at AS CompletedAt, s.withdrawn_at AS WithdrawnAt, c.entry_deadline AS Deadline
+                   u.expires_at AS ExpiresAt, u.completed_at AS CompletedAt, s.withdrawn_at AS WithdrawnAt,
+                   s.promoted_entry_id AS PromotedEntryId, c.entry_deadline AS Deadline
             FROM uploads u JOIN submissions s ON s.id = u.submission_id JOIN contest c ON c.id = 1
             WHERE u.id = @id
             """,
             new { id });
         return row is null ? null
-            : (new Upload(row.Id, row.SubmissionId, row.Length, row.Received, row.ExpiresAt, row.CompletedAt is not null), row.WithdrawnAt, row.Deadline);
+            : (new Upload(row.Id, row.SubmissionId, row.Length, row.Received, row.ExpiresAt, row.CompletedAt is not null), row.WithdrawnAt, row.PromotedEntryId, row.Deadline);
     }
 
     private sealed class UploadRow
@@ -504,6 +512,7 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
         public DateTimeOffset ExpiresAt { get; init; }
         public string? CompletedAt { get; init; }
         public string? WithdrawnAt { get; init; }
+        public long? PromotedEntryId { get; init; }
         public string? Deadline { get; init; }
     }
 

@@ -10,29 +10,33 @@ namespace AmvScreening.Tests.Entries;
 /// <summary>
 /// A real server with a contest open for entries, on a clock the test moves: four categories with descriptions,
 /// entries open 2026-07-01, deadline 2026-08-15 23:59 in Los Angeles (06:59 UTC the next day), premiered after
-/// 2025-09-01, at most 3 entries per person and 1 per category. The clock starts at 2026-08-01 12:00 UTC.
+/// 2025-09-01, at most 3 entries per person and 1 per category. The clock starts at 2026-08-01 12:00 UTC. On the system's
+/// clock instead (for the background services that wait on it: the checks queue), entries opened a day ago and the
+/// deadline is in 30 days.
 /// </summary>
 internal sealed class EntryPortalRig : IAsyncDisposable
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     public static readonly DateTimeOffset Deadline = new(2026, 8, 16, 6, 59, 0, TimeSpan.Zero);
 
-    private EntryPortalRig(AmvServer server, ManualClock clock, IReadOnlyList<int> categories)
+    private readonly ManualClock? _clock;
+
+    private EntryPortalRig(AmvServer server, ManualClock? clock, IReadOnlyList<int> categories)
     {
         Server = server;
-        Clock = clock;
+        _clock = clock;
         Categories = categories;
         Anonymous = server.CreateAnonymousClient();
     }
 
     public AmvServer Server { get; }
-    public ManualClock Clock { get; }
+    public ManualClock Clock => _clock ?? throw new InvalidOperationException("This rig runs on the system's clock.");
     public IReadOnlyList<int> Categories { get; }
     public HttpClient Anonymous { get; }
 
-    public static async Task<EntryPortalRig> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<EntryPortalRig> StartAsync(IDictionary<string, string?>? settings = null, bool systemClock = false)
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 8, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = systemClock ? null : new ManualClock(new DateTimeOffset(2026, 8, 1, 12, 0, 0, TimeSpan.Zero));
         var all = new Dictionary<string, string?> { ["Amv:Entries:SubmitBurst"] = "1000", ["Amv:Entries:ReadBurst"] = "10000" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -60,6 +64,15 @@ internal sealed class EntryPortalRig : IAsyncDisposable
                        entries_open_at = '2026-07-01T07:00:00.0000000Z', entry_deadline = '2026-08-16T06:59:00.0000000Z',
                        premiered_after = '2025-09-01', max_entries_per_person = 3, max_entries_per_person_per_category = 1
                 """);
+            if (systemClock)
+            {
+                var now = DateTimeOffset.UtcNow;
+                await connection.ExecuteAsync("UPDATE contest SET entries_open_at = @opens, entry_deadline = @deadline", new
+                {
+                    opens = now.AddDays(-1).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    deadline = now.AddDays(30).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                });
+            }
         }
 
         return new EntryPortalRig(server, clock, categories);

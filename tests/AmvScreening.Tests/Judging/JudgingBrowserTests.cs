@@ -7,6 +7,7 @@ using AmvScreening.Tests.Web;
 using Dapper;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static AmvScreening.Tests.Judging.JudgingPages;
 using static Microsoft.Playwright.Assertions;
 
 namespace AmvScreening.Tests.Judging;
@@ -136,73 +137,8 @@ public sealed class JudgingBrowserTests(Browser browser, ITestOutputHelper outpu
         output.WriteLine($"Two judges scored {5} times blind; {finalists.Count} finalists promoted in their order.");
     }
 
-    private sealed record JudgeBrowser(string Name, IPage Page, List<string> Errors, List<string> Requests);
+    private Task<JudgingPages.JudgeBrowser> JudgeAsync(string invite, int categories) =>
+        JudgingPages.TakeInviteAsync(browser, _rig.Server.BaseAddress, invite, categories, "from -2 to 2");
 
-    private static async Task<string> AddJudgeAsync(IPage coordinator, string name, params string[] categories)
-    {
-        await coordinator.Locator("#judge-name").FillAsync(name);
-        foreach (var category in categories)
-        {
-            await coordinator.Locator("#add-categories").GetByLabel(category).CheckAsync();
-        }
-
-        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Add judge and make an invite link" }).ClickAsync();
-        await Expect(coordinator.Locator("#invite-name")).ToHaveTextAsync(name);
-        return await coordinator.Locator("#invite-link").InputValueAsync();
-    }
-
-    /// <summary>A judge's own browser: takes the invite link, chooses a password, lands on the panel.</summary>
-    private async Task<JudgeBrowser> JudgeAsync(string invite, int categories)
-    {
-        var page = await browser.NewLaptopAsync(_rig.Server.BaseAddress);
-        var errors = ConsoleSupport.CollectErrors(page);
-        var requests = new List<string>();
-        page.Response += (_, response) => { lock (requests) { requests.Add($"{response.Url} {string.Join(" ", response.Headers.Values)}"); } };
-        await page.GotoAsync(invite);
-        await page.GetByLabel("New password").FillAsync(JudgingRig.JudgePassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Set password and sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/console/judge", StringComparison.Ordinal));
-        await Expect(page.Locator("#categories")).ToHaveAttributeAsync("data-ready", "true");
-        await Expect(page.Locator("#categories > section")).ToHaveCountAsync(categories);
-        await Expect(page.Locator("#scale-hint")).ToContainTextAsync("from -2 to 2");
-        return new JudgeBrowser(await page.Locator(".role-badge").InnerTextAsync(), page, errors, requests);
-    }
-
-    private static async Task ScoreAsync(IPage page, int entry, int score, string? note, string? flag)
-    {
-        await page.Locator($"#score-{entry}").FillAsync(score.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (note is not null)
-        {
-            await page.Locator($"#note-{entry}").FillAsync(note);
-        }
-
-        if (flag is not null)
-        {
-            await page.Locator($"#flag-{entry}").SelectOptionAsync(flag);
-        }
-
-        await page.Locator($"form[data-entry=\"{entry}\"] button[type=submit]").ClickAsync();
-        await Expect(page.Locator($"#status-{entry}")).ToHaveTextAsync($"Saved: {score}");
-    }
-
-    private static async Task SetOutcomeAsync(IPage page, int entry, string outcome, string? reason = null)
-    {
-        var row = page.Locator($"tr[data-entry=\"{entry}\"]");
-        await row.Locator("select").SelectOptionAsync(outcome);
-        if (reason is not null)
-        {
-            await row.Locator("input[type=text]").FillAsync(reason);
-        }
-
-        await row.GetByRole(AriaRole.Button, new() { Name = "Set" }).ClickAsync();
-        await Expect(page.Locator($"tr[data-entry=\"{entry}\"]")).ToHaveAttributeAsync("data-outcome", outcome);
-    }
-
-    private static void AssertNoEditors(string text, string where)
-    {
-        foreach (var editor in Editors.Concat(["example.org"]))
-        {
-            Assert.False(text.Contains(editor, StringComparison.OrdinalIgnoreCase), $"{where} shows '{editor}'.");
-        }
-    }
+    private static void AssertNoEditors(string text, string where) => JudgingPages.AssertHides(text, where, Editors.Concat(["example.org"]));
 }

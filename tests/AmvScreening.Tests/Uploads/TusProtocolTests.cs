@@ -166,6 +166,31 @@ public sealed class TusProtocolTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEntryPromotedToTheShow_TakesNoNewUpload_AndAnUploadUnderWayIsRefused_TheShowsFileStays()
+    {
+        var entry = await SubmitAsync(_server);
+        var first = VideoBytes(30_000, seed: 1);
+        await PatchAsync(_http, await CreatedAsync(_http, first.Length, entry.Secret), 0, first);
+        var bytes = VideoBytes(50_000, seed: 2);
+        var url = await CreatedAsync(_http, bytes.Length, entry.Secret);
+        await PatchAsync(_http, url, 0, bytes.AsMemory(0, 20_000));
+        // Promoted as the Selection page does it: a finalist of the show made from the entry, which names it.
+        await ExecuteAsync(_server, """
+            INSERT INTO entries (category_id, position, title, editors, music_artist, music_title)
+            SELECT category_id, 1, title, editors, music_artist, music_title FROM submissions WHERE id = @Id;
+            UPDATE submissions SET promoted_entry_id = last_insert_rowid() WHERE id = @Id;
+            """, entry);
+
+        var refused = await PatchAsync(_http, url, 20_000, bytes.AsMemory(20_000));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("promoted", (await ProblemAsync(refused)).GetProperty("reason").GetString());
+        var created = await CreateAsync(_http, 1000, entry.Secret);
+        Assert.Equal(HttpStatusCode.Forbidden, created.StatusCode);
+        Assert.Contains("finalist in the show", (await ProblemAsync(created)).GetProperty("detail").GetString());
+        Assert.Equal(Sha256(first), (await FileOfAsync(_server, entry.Id)).FileSha256);
+    }
+
+    [Fact]
     public async Task Patch_WithAnotherContentType_Is415_WithoutTusResumable_Is412()
     {
         var entry = await SubmitAsync(_server);

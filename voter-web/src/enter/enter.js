@@ -421,6 +421,9 @@ function uploader(entry, rules, secret) {
       onSuccess: () => {
         line.className = "status ok";
         text(line, T.uploaded);
+        // The file is sent: the picker is emptied, so that the card's refresh (which waits while a file is chosen and not
+        // yet sent) shows the check as it goes.
+        input.value = "";
         const card = document.getElementById("file");
         clearTimeout(pollTimer);
         pollTimer = setTimeout(() => refreshFile(card, rules, secret), 500);
