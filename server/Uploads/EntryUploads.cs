@@ -328,15 +328,25 @@ public sealed class EntryUploads(Db db, TimeProvider clock, ILogger<EntryUploads
             await using var transaction = await connection.BeginTransactionAsync();
             old = await connection.QuerySingleAsync<(string?, string?)>(
                 "SELECT file_path, proxy_path FROM submissions WHERE id = @SubmissionId", upload, transaction);
-            await connection.ExecuteAsync(
+            // Not once the entry is in the show: a promotion while the last bytes were on their way wins (the show plays
+            // the file it was promoted with).
+            var replaced = await connection.ExecuteAsync(
                 """
                 UPDATE submissions
                 SET file_path = @relative, file_bytes = @Length, file_sha256 = @sha256,
                     file_name = (SELECT file_name FROM uploads WHERE id = @Id),
                     check_state = 'queued', check_progress = NULL, check_report = NULL, check_message = NULL, proxy_path = NULL
-                WHERE id = @SubmissionId
+                WHERE id = @SubmissionId AND promoted_entry_id IS NULL
                 """,
                 new { relative, upload.Length, sha256, upload.Id, upload.SubmissionId }, transaction);
+            if (replaced == 0)
+            {
+                await transaction.RollbackAsync();
+                File.Delete(final);
+                await DeleteRowAndPartAsync(upload.Id);
+                return Refuse((upload.SubmissionId, null, PromotedEntryId: 0), null)!;
+            }
+
             await connection.ExecuteAsync("UPDATE uploads SET completed_at = @now WHERE id = @Id",
                 new { now = clock.GetUtcNow(), upload.Id }, transaction);
             await transaction.CommitAsync();

@@ -190,6 +190,49 @@ public sealed class TusProtocolTests : IDisposable
         Assert.Equal(Sha256(first), (await FileOfAsync(_server, entry.Id)).FileSha256);
     }
 
+    /// <summary>The race the check at the PATCH's start cannot see: the entry is promoted while the last bytes are on
+    /// their way. The promotion wins: the upload is refused as promoted and the show's file stays.</summary>
+    [Fact]
+    public async Task AnEntryPromotedWhileItsLastBytesAreOnTheirWay_KeepsTheShowsFile_TheUploadIsRefused()
+    {
+        var entry = await SubmitAsync(_server);
+        var first = VideoBytes(30_000, seed: 1);
+        await PatchAsync(_http, await CreatedAsync(_http, first.Length, entry.Secret), 0, first);
+        var bytes = VideoBytes(200_000, seed: 2);
+        var url = await CreatedAsync(_http, bytes.Length, entry.Secret);
+        var uploads = _server.Services.GetRequiredService<EntryUploads>();
+        var receivedBefore = uploads.BytesReceived;
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(_server.BaseAddress.Host, _server.BaseAddress.Port).WaitAsync(Bound);
+        var head = $"PATCH {url} HTTP/1.1\r\nHost: {_server.BaseAddress.Authority}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n" +
+            $"Content-Type: application/offset+octet-stream\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head)).WaitAsync(Bound);
+        await socket.SendAsync(bytes.AsMemory(0, 150_000)).AsTask().WaitAsync(Bound);
+        await WaitForReceivedAsync(uploads, receivedBefore, 150_000); // the PATCH is past its checks, reading the body
+        await ExecuteAsync(_server, """
+            INSERT INTO entries (category_id, position, title, editors, music_artist, music_title)
+            SELECT category_id, 1, title, editors, music_artist, music_title FROM submissions WHERE id = @Id;
+            UPDATE submissions SET promoted_entry_id = last_insert_rowid() WHERE id = @Id;
+            """, entry);
+        await socket.SendAsync(bytes.AsMemory(150_000)).AsTask().WaitAsync(Bound);
+
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        while (await socket.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Bound) is > 0 and var read)
+        {
+            answer.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        Assert.StartsWith("HTTP/1.1 403", answer.ToString());
+        Assert.Contains("\"promoted\"", answer.ToString());
+        Assert.Equal(Sha256(first), (await FileOfAsync(_server, entry.Id)).FileSha256);
+        // Nothing of the refused upload is left: no row, no part, no file in the entry's folder but the show's.
+        Assert.Equal(404, (int)(await _http.SendAsync(Request(HttpMethod.Head, url)).WaitAsync(Bound)).StatusCode);
+        var folder = Path.Combine(_server.DataDirectory, "entries", entry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Single(Directory.GetFiles(folder));
+    }
+
     [Fact]
     public async Task Patch_WithAnotherContentType_Is415_WithoutTusResumable_Is412()
     {
