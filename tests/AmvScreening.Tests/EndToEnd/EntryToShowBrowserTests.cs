@@ -64,8 +64,9 @@ public sealed class EntryToShowBrowserTests(Browser browser, ITestOutputHelper o
         proxy.CutAt(proxy.Forwarded + Chunk + Chunk / 2 + 12_345, hold: true); // in the second chunk; the network stays down
         await ann.Page.Locator("#upload-button").ClickAsync();
         await proxy.Cut.Task.WaitAsync(Browser.Bound);
-        // While the network is down the page keeps its progress and tries again by itself.
+        // While the network is down the page keeps its progress, says so, and tries again by itself.
         await Expect(ann.Page.Locator("#upload-progress")).ToBeVisibleAsync();
+        await Expect(ann.Page.Locator("#upload-status")).ToContainTextAsync("The connection was lost: the upload goes on by itself");
         await Expect(ann.Page.Locator("#upload-button")).ToBeDisabledAsync();
         await VoterPageChecks.AssertAccessibleAsync(ann.Page, "entry page, uploading while the network is down");
         proxy.Release();

@@ -38,6 +38,7 @@ public sealed class UploadResumeBrowserTests(Browser browser) : IClassFixture<Br
           window.upload = AmvUpload.startUpload(file, {
             entrySecret: secret,
             onProgress: (sent, total) => { window.progress = [sent, total]; },
+            onRetry: () => { window.retries = (window.retries || 0) + 1; },
             onError: (message) => resolve("error: " + message),
             onSuccess: () => resolve("success"),
           });
@@ -59,6 +60,27 @@ public sealed class UploadResumeBrowserTests(Browser browser) : IClassFixture<Br
         Assert.Equal("success", result);
         // The connection was cut in the middle of the second PATCH's body (the proxy forwards no byte beyond that point).
         Assert.True(proxy.Cut.Task.IsCompleted, "The connection was never cut.");
+        await AssertResumedAsync(server, uploads, entry, bytes);
+    }
+
+    /// <summary>A browser that says it is offline (Wi-Fi gone) does not end the upload: it says it will try again, and
+    /// the upload goes through once the network is back (tus-js-client alone gives up at once while offline).</summary>
+    [Fact]
+    public async Task StartedWhileTheBrowserIsOffline_TheUploadKeepsTrying_AndGoesThroughWhenTheNetworkIsBack()
+    {
+        using var server = new AmvServer();
+        await using var proxy = new CuttingProxy(server.BaseAddress);
+        var (entry, bytes, filePath) = await PrepareAsync(server);
+        var page = await OpenAsync(proxy, filePath);
+        var uploads = server.Services.GetRequiredService<EntryUploads>();
+
+        await page.Context.SetOfflineAsync(true);
+        var result = page.EvaluateAsync<string>(StartScript, new[] { entry.Secret });
+        await page.WaitForFunctionAsync("() => window.retries > 0", null, new() { Timeout = (float)Browser.Bound.TotalMilliseconds });
+        Assert.Equal(0, await QueryAsync<long>(server, "SELECT count(*) FROM uploads")); // nothing reached the server
+        await page.Context.SetOfflineAsync(false);
+
+        Assert.Equal("success", await result.WaitAsync(Browser.Bound));
         await AssertResumedAsync(server, uploads, entry, bytes);
     }
 

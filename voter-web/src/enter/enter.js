@@ -411,7 +411,12 @@ function uploader(entry, rules, secret) {
       entrySecret: secret,
       onProgress: (sent, total) => {
         bar.value = total ? sent / total : 0;
+        line.className = "status wait";
         text(line, T.uploading(T.size(sent), T.size(total)));
+      },
+      onRetry: () => {
+        line.className = "status wait";
+        text(line, T.uploadRetrying);
       },
       onError: (message) => {
         button.disabled = false;

@@ -17,11 +17,12 @@ const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000,
 
 /**
  * Uploads `file` as the video of the entry whose private page's secret is `entrySecret`.
- * onProgress(sent, total) as bytes go; onError(message) once, with a sentence for the entrant; onSuccess() once the
- * server has the whole file (its check is then queued). Returns { abort() }: stops sending; the bytes the server has
+ * onProgress(sent, total) as bytes go; onRetry() when the connection was lost and the upload will try again by itself
+ * (the next onProgress means it is going again); onError(message) once, with a sentence for the entrant; onSuccess()
+ * once the server has the whole file (its check is then queued). Returns { abort() }: stops sending; the bytes the server has
  * are kept, and starting again with the same file continues from them.
  */
-export function startUpload(file, { entrySecret, onProgress, onError, onSuccess }) {
+export function startUpload(file, { entrySecret, onProgress, onRetry, onError, onSuccess }) {
   let aborted = false;
   const upload = new Upload(file, {
     endpoint: ENDPOINT,
@@ -34,6 +35,14 @@ export function startUpload(file, { entrySecret, onProgress, onError, onSuccess 
     storeFingerprintForResuming: true,
     removeFingerprintOnSuccess: true,
     onProgress: (sent, total) => onProgress?.(sent, total),
+    // tus-js-client's own rule (no answer, a 5xx, 409 or 423: try again), except that it gives up at once while the
+    // browser says it is offline: Wi-Fi that drops for a minute is exactly what the retries are for.
+    onShouldRetry: (error) => {
+      const status = error.originalResponse ? error.originalResponse.getStatus() : 0;
+      const again = status < 400 || status >= 500 || status === 409 || status === 423;
+      if (again) onRetry?.();
+      return again;
+    },
     onError: (error) => onError?.(describe(error)),
     onSuccess: () => onSuccess?.(),
   });
