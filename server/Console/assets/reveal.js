@@ -108,8 +108,13 @@ function render() {
 
 const shown = new Set(); // nominees steps put on screen from this page
 
+let loads = 0; // the latest load wins: an older answer arriving after a newer one would bring back a stale step
+
 async function refresh() {
-  [tally, plan] = await Promise.all([api('GET', '/api/tallies'), api('GET', '/api/ceremony')]);
+  const load = ++loads;
+  const [t, p] = await Promise.all([api('GET', '/api/tallies'), api('GET', '/api/ceremony')]);
+  if (load !== loads) return;
+  [tally, plan] = [t, p];
   render();
 }
 
@@ -123,7 +128,7 @@ function readScreen(state) {
 $('#rehearse').addEventListener('change', render);
 
 connectHub({
-  tallyChanged: t => { tally = t; api('GET', '/api/ceremony').then(p => { plan = p; render(); }); },
+  tallyChanged: refresh,
   resultsRevealed: refresh,
   showChanged: readScreen,
 }, async connection => {
