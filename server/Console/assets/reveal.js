@@ -32,15 +32,21 @@ function closeAction(step, prize) {
   return null;
 }
 
+// A tie being decided on this page (its choice and its note, by scope): kept while the steps are drawn again, as
+// they are on every tally push, so a choice made a moment before a push is not lost.
+const drafts = new Map();
+
 function tieChooser(step, prize) {
   const outcome = prize.outcome;
   const group = `tie-${step.scope.replace(':', '-')}`;
+  const draft = drafts.get(step.scope) ?? { entryId: outcome.decidedEntryId ?? null, note: prize.decisionNote ?? '' };
+  const keep = change => drafts.set(step.scope, { ...(drafts.get(step.scope) ?? draft), ...change });
   return el('fieldset', { class: 'tie', dataset: { tie: step.scope } },
     el('legend', {}, outcome.decidedEntryId ? 'Tie (decided — you may change it)' : 'Tie at the top: who wins?'),
     outcome.tied.map(id => el('label', { class: 'choice' },
-      el('input', { type: 'radio', name: group, value: String(id), checked: outcome.decidedEntryId === id }), nameOf(id))),
+      el('input', { type: 'radio', name: group, value: String(id), checked: draft.entryId === id, onchange: () => keep({ entryId: id }) }), nameOf(id))),
     el('div', { class: 'field' }, el('label', { for: `${group}-note` }, 'Why (kept with the results)'),
-      el('input', { id: `${group}-note`, type: 'text', value: prize.decisionNote ?? '' })),
+      el('input', { id: `${group}-note`, type: 'text', value: draft.note, oninput: e => keep({ note: e.currentTarget.value }) })),
     el('button', {
       type: 'button', class: 'decide',
       onclick: e => {
@@ -48,7 +54,7 @@ function tieChooser(step, prize) {
         if (!chosen) { say('Choose the winner of the tie first.', 'warn'); return; }
         const note = document.getElementById(`${group}-note`).value.trim();
         act(e.currentTarget, () => api('POST', '/api/results/ties', { scope: step.scope, entryId: Number(chosen.value), ...(note ? { note } : {}) }),
-          { done: 'Tie decided.' }).then(refresh); // no name: the page may be mirrored
+          { done: 'Tie decided.' }).then(() => { drafts.delete(step.scope); return refresh(); }); // no name: the page may be mirrored
       },
     }, 'Decide the tie'));
 }
@@ -103,7 +109,13 @@ function render() {
   const current = firstSecret > 0 && plan.steps[firstSecret - 1].kind === 'nominees' && onScreen !== key(plan.steps[firstSecret - 1]) && !shown.has(key(plan.steps[firstSecret - 1]))
     ? firstSecret - 1 : firstSecret;
   $('#prizegiving').textContent = plan.prizegiving === 'placings' ? 'the placings (runners-up as bars)' : 'the winner alone';
+  const typing = document.activeElement?.closest('#steps') && document.activeElement.id ? document.activeElement : null;
   fill($('#steps'), plan.steps.map((s, i) => stepItem(s, i, current === -1 ? plan.steps.length : current, firstSecret)));
+  if (typing) { // a note being written keeps its caret
+    const again = document.getElementById(typing.id);
+    again?.focus();
+    if (again?.setSelectionRange && typing.selectionStart !== null) again.setSelectionRange(typing.selectionStart, typing.selectionEnd);
+  }
 }
 
 const shown = new Set(); // nominees steps put on screen from this page

@@ -139,6 +139,13 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         await ConsoleSupport.ScreenshotAsync(reveal, "reveal");
         await step2.GetByLabel("Tea Time Tornado — Tea Time Tornado Editor").CheckAsync();
         await step2.GetByLabel("Why (kept with the results)").FillAsync("Coin toss in front of the judges");
+        // A tally push (a third Best In Show pick) draws the steps again: the choice and the note being written stay.
+        await reveal.Locator("#steps").EvaluateAsync("steps => steps.querySelectorAll('li').forEach(li => li.dataset.before = '1')");
+        var v3 = await JoinAsync(coordinator);
+        (await v3.PickBestInShowAsync(c.C2)).EnsureSuccessStatusCode();
+        await Expect(reveal.Locator("#steps li[data-before]")).ToHaveCountAsync(0);
+        await Expect(step2.GetByLabel("Tea Time Tornado — Tea Time Tornado Editor")).ToBeCheckedAsync();
+        await Expect(step2.GetByLabel("Why (kept with the results)")).ToHaveValueAsync("Coin toss in front of the judges");
         await step2.GetByRole(AriaRole.Button, new() { Name = "Decide the tie" }).ClickAsync();
         await Expect(step2.Locator("button.reveal")).ToBeEnabledAsync();
         await step2.GetByRole(AriaRole.Button, new() { Name = "Reveal and show" }).ClickAsync();
@@ -182,7 +189,7 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         Assert.Equal("4.80", rows["Blade Dance"][header.IndexOf("mean")]);
         Assert.Equal("3", rows["Blade Dance"][header.IndexOf("paper_5")]);
         Assert.Equal("Judges' Choice", rows["Steel Rain"][header.IndexOf("awards")]);
-        Assert.Equal("2", rows["Tea Time Tornado"][header.IndexOf("best_in_show_picks")]);
+        Assert.Equal("3", rows["Tea Time Tornado"][header.IndexOf("best_in_show_picks")]);
 
         // No page had a script error on the way.
         ConsoleSupport.AssertNoErrors(errors, liveErrors, revealErrors);
