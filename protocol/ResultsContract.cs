@@ -10,8 +10,9 @@ public static class ResultsContract
         public const string Awards = "awards";
         public const string CategoryPrefix = "category:";
 
-        /// <summary>One award on the projector (<see cref="PlayerCommandKind.ShowPrize"/>); the awards are revealed together
-        /// (<see cref="Awards"/>).</summary>
+        /// <summary>One award: revealed on its own (the prizegiving reveals them one by one) and put on the projector
+        /// (<see cref="PlayerCommandKind.ShowPrize"/>). <see cref="Awards"/> reveals every award at once, and any given
+        /// after.</summary>
         public const string AwardPrefix = "award:";
 
         public static string Category(int categoryId) => CategoryPrefix + categoryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -59,7 +60,8 @@ public static class ResultsContract
 }
 
 /// <summary>A judges' or coordinators' award with its finalist.</summary>
-public sealed record AwardSummary(int Id, string Name, string? Note, EntrySummary Entry);
+/// <param name="RevealedAt">When it was revealed (its own reveal, or every award's), null until then.</param>
+public sealed record AwardSummary(int Id, string Name, string? Note, EntrySummary Entry, DateTimeOffset? RevealedAt = null);
 
 /// <summary>A place in a revealed category (docs/prizegiving.md): rank 1 is the winner.</summary>
 /// <param name="Mean">Mean score (online and paper), to 2 decimals.</param>
@@ -75,7 +77,7 @@ public sealed record RevealedCategory(int CategoryId, string Name, EntrySummary 
 /// <summary>The revealed Best In Show.</summary>
 public sealed record RevealedWinner(EntrySummary Winner, DateTimeOffset RevealedAt);
 
-/// <summary>The revealed awards (all of them as they stand now: one added after the reveal shows at once).</summary>
+/// <summary>The awards revealed so far, each with its own time; <paramref name="RevealedAt"/> is the latest of them.</summary>
 public sealed record RevealedAwards(IReadOnlyList<AwardSummary> Awards, DateTimeOffset RevealedAt);
 
 /// <summary>What the audience may know (server → everyone, <see cref="IShowClient.ResultsRevealed"/>; also GET /api/results):
@@ -91,7 +93,7 @@ public sealed record PublicResults(IReadOnlyList<RevealedCategory> Categories, R
     public IReadOnlyList<string> PrizesOf(int entryId) =>
         Categories.Where(c => c.Winner.Id == entryId).Select(c => (c.Name, c.RevealedAt))
             .Concat(BestInShow is { } best && best.Winner.Id == entryId ? [("Best In Show", best.RevealedAt)] : [])
-            .Concat(Awards is { } awards ? awards.Awards.Where(a => a.Entry.Id == entryId).Select(a => (a.Name, awards.RevealedAt)) : [])
+            .Concat(Awards is { } awards ? awards.Awards.Where(a => a.Entry.Id == entryId).Select(a => (a.Name, RevealedAt: a.RevealedAt ?? awards.RevealedAt)) : [])
             .OrderByDescending(p => p.RevealedAt)
             .Select(p => p.Name)
             .ToList();
@@ -181,7 +183,9 @@ public sealed record BestInShowTally(
     int? WinnerWithoutFlagged,
     bool FlagsChangeWinner);
 
-/// <summary>The awards given, the names the console offers, and when they were revealed.</summary>
+/// <summary>The awards given (each with when it was revealed), the names the console offers.</summary>
+/// <param name="RevealedAt">When every award was revealed at once (<see cref="ResultsContract.Scopes.Awards"/>): from then
+/// on an award given is public at once. Null otherwise.</param>
 public sealed record AwardsTally(IReadOnlyList<string> Presets, IReadOnlyList<AwardSummary> Awards, DateTimeOffset? RevealedAt);
 
 /// <summary>Everything the coordinators see of the results (server → coordinators, <see cref="IShowClient.TallyChanged"/>;

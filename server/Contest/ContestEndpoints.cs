@@ -44,9 +44,13 @@ public static class ContestEndpoints
     private static async Task<Ok<ContestView>> GetContest(ClaimsPrincipal user, ContestStore store, ResultsService results, CancellationToken ct)
     {
         var contest = await store.GetAsync(ct);
-        return TypedResults.Ok(user.IsInRole(Roles.Coordinator) || await results.IsRevealedAsync(ResultsContract.Scopes.Awards, ct)
-            ? contest
-            : contest with { Awards = [] });
+        if (user.IsInRole(Roles.Coordinator))
+        {
+            return TypedResults.Ok(contest);
+        }
+
+        var revealed = (await results.GetPublicAsync(ct)).Awards?.Awards.Select(a => a.Id).ToHashSet() ?? [];
+        return TypedResults.Ok(contest with { Awards = contest.Awards.Where(a => revealed.Contains(a.Id)).ToList() });
     }
 
     private static async Task<ContestDocument> ExportAsync(ContestStore store, CancellationToken ct) => ContestDocument.From(await store.GetAsync(ct));

@@ -58,8 +58,7 @@ public sealed class Ceremony(ContestStore contest, ResultsService results, Playe
             winner => $"And this year’s Best In Show goes to… {Credit(winner)}, from {winner.Category}!"));
         foreach (var award in tally.Awards.Awards)
         {
-            var revealed = tally.Awards.RevealedAt is not null;
-            steps.Add(new CeremonyStep(Prize, Scopes.Award(award.Id), award.Name, Scopes.Awards, revealed, null,
+            steps.Add(new CeremonyStep(Prize, Scopes.Award(award.Id), award.Name, Scopes.Award(award.Id), award.RevealedAt is not null, null,
                 $"The {award.Name} goes to… {Credit(award.Entry)}!{(award.Note is { } note ? $" ({note})" : "")}"));
         }
 

@@ -45,7 +45,10 @@ public static class ResultsEndpoints
         results.MapPost("/reveal/best-in-show", (ResultsService service, CancellationToken ct) => RevealAsync(service, Scopes.BestInShow, ct))
             .WithSummary("Reveal Best In Show (409 reason: categories-not-revealed, ballot-open, no-votes, tie-undecided).");
         results.MapPost("/reveal/awards", (ResultsService service, CancellationToken ct) => RevealAsync(service, Scopes.Awards, ct))
-            .WithSummary("Reveal the judges' awards.");
+            .WithSummary("Reveal every judges' award at once, and any given after.");
+        results.MapPost("/reveal/awards/{awardId:int}", (int awardId, ResultsService service, CancellationToken ct) =>
+                RevealAsync(service, Scopes.Award(awardId), ct))
+            .WithSummary("Reveal one judges' award (the prizegiving reveals them one by one); 404 for an award not given.");
         results.MapPost("/ties", DecideTie)
             .WithSummary("Decide a tie at the top of a prize not yet revealed (409 reason: not-tied, already-revealed).");
         results.MapGet("/export.json", async (ResultsService service, CancellationToken ct) => TypedResults.Ok(await service.ExportAsync(ct)))

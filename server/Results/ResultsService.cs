@@ -51,6 +51,7 @@ public sealed class ResultsService(
     private const string InsertPaper = "INSERT INTO paper_counts (entry_id, score, count) VALUES (@EntryId, @Score, @Count)";
     private const string InsertAward = "INSERT INTO awards (name, entry_id, note) VALUES (@name, @entryId, @note) RETURNING id";
     private const string DeleteAward = "DELETE FROM awards WHERE id = @id";
+    private const string DeleteReveal = "DELETE FROM reveals WHERE scope = @scope";
 
     // Each ballot with how its voter joined: the screen code, a poster (its label) or a ballot card (its batch's label).
     private const string SelectBallots = """
@@ -269,21 +270,27 @@ public sealed class ResultsService(
             id = await connection.ExecuteScalarAsync<int>(InsertAward, new { name, entryId, note });
         }
 
-        await AwardsChangedAsync(ct);
-        return new AwardSummary(id, name, note, entry);
+        await AwardsChangedAsync(false, ct);
+        return (await GetAsync(ct)).Tally.Awards.Awards.FirstOrDefault(a => a.Id == id) ?? new AwardSummary(id, name, note, entry);
     }
 
     public async Task<bool> RemoveAwardAsync(int id, CancellationToken ct = default)
     {
+        var wasPublic = (await GetAsync(ct)).Tally.Awards.Awards.Any(a => a.Id == id && a.RevealedAt is not null);
         await using (var connection = await db.OpenAsync(ct))
         {
-            if (await connection.ExecuteAsync(DeleteAward, new { id }) == 0)
+            // Its own reveal goes with it: an award given later under the same id is not revealed by it.
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var removed = await connection.ExecuteAsync(DeleteAward, new { id }, tx);
+            await connection.ExecuteAsync(DeleteReveal, new { scope = Scopes.Award(id) }, tx);
+            await tx.CommitAsync(ct);
+            if (removed == 0)
             {
                 return false;
             }
         }
 
-        await AwardsChangedAsync(ct);
+        await AwardsChangedAsync(wasPublic, ct);
         return true;
     }
 
@@ -363,12 +370,12 @@ public sealed class ResultsService(
         }
     }
 
-    /// <summary>Awards show in the tally; once revealed, a change is public at once.</summary>
-    private async Task AwardsChangedAsync(CancellationToken ct)
+    /// <summary>Awards show in the tally; a change to the revealed ones is public at once.</summary>
+    private async Task AwardsChangedAsync(bool wasPublic, CancellationToken ct)
     {
         OnChanged();
         var standings = await GetAsync(ct);
-        if (standings.Tally.Awards.RevealedAt is not null)
+        if (wasPublic || standings.Public.Awards is not null)
         {
             broadcaster.ResultsRevealed(standings.Public);
         }
@@ -387,6 +394,13 @@ public sealed class ResultsService(
         if (scope == Scopes.Awards)
         {
             return new Prize(new PrizeOutcome(null, [], null, null), tally.Awards.RevealedAt);
+        }
+
+        if (Scopes.AwardIdOf(scope) is { } awardId)
+        {
+            return tally.Awards.Awards.FirstOrDefault(a => a.Id == awardId) is { } award
+                ? new Prize(new PrizeOutcome(null, [], null, null), award.RevealedAt)
+                : null;
         }
 
         return tally.Categories.FirstOrDefault(c => Scopes.Category(c.CategoryId) == scope) is { } category
@@ -468,10 +482,11 @@ public sealed class ResultsService(
             withoutFlagged.BestInShow.WinnerId,
             !Ranking.SameWinner(result.BestInShow, withoutFlagged.BestInShow));
 
+        var allAwards = Revealed(reveals, Scopes.Awards);
         var awards = new AwardsTally(
             AwardPresets,
-            view.Awards.Select(a => new AwardSummary(a.Id, a.Name, a.Note, entries[a.EntryId])).ToList(),
-            Revealed(reveals, Scopes.Awards));
+            view.Awards.Select(a => new AwardSummary(a.Id, a.Name, a.Note, entries[a.EntryId], Revealed(reveals, Scopes.Award(a.Id)) ?? allAwards)).ToList(),
+            allAwards);
 
         var flags = IntegrityService.Describe(ballots, entries, settings.ScoreMax, scope => reveals.ContainsKey(scope));
         var tally = new Tally(settings.ScoreMin, settings.ScoreMax, categories, bestInShow, awards, flags);
@@ -495,7 +510,8 @@ public sealed class ResultsService(
                 placings ? PlacingsOf(c, entries, leftOut) : null))
             .ToList(),
         tally.BestInShow is { RevealedAt: { } at, Outcome.WinnerId: { } winner } ? new RevealedWinner(entries[winner], at) : null,
-        tally.Awards.RevealedAt is { } awardsAt ? new RevealedAwards(tally.Awards.Awards, awardsAt) : null);
+        tally.Awards.Awards.Where(a => a.RevealedAt is not null).ToList() is { Count: > 0 } revealed
+            ? new RevealedAwards(revealed, revealed.Max(a => a.RevealedAt!.Value)) : null);
 
     /// <summary>A revealed category's finalists with votes, the winner first as rank 1, then the others in the tally's
     /// order, ranked among themselves (entries that tie share a rank).</summary>

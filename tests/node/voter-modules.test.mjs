@@ -361,35 +361,40 @@ test("A category without placings is a podium of its winner; with placings, ever
   assert.deepEqual(revealsOf({ categories: [revealed(4, 5, "2026-11-30T20:00:00Z", [])] })[0].places, [{ rank: 1, entry: finalist(5) }]);
 });
 
-test("Reveals come the latest first; Best In Show and the awards are podiums of their winners", () => {
+test("Reveals come the latest first; Best In Show and each award are podiums of their winners", () => {
   const results = {
     categories: [revealed(1, 1, "2026-11-30T20:00:00Z"), revealed(2, 2, "2026-11-30T20:10:00Z")],
     bestInShow: { winner: finalist(2), revealedAt: "2026-11-30T20:20:00Z" },
     awards: {
-      awards: [{ id: 1, name: "Judges' Choice", note: "Editing", entry: finalist(5) }, { id: 2, name: "Technical Effects", note: null, entry: finalist(6) }],
-      revealedAt: "2026-11-30T20:15:00Z",
+      awards: [
+        { id: 1, name: "Judges' Choice", note: "Editing", entry: finalist(5), revealedAt: "2026-11-30T20:25:00Z" },
+        { id: 2, name: "Technical Effects", note: null, entry: finalist(6), revealedAt: "2026-11-30T20:15:00Z" },
+      ],
+      revealedAt: "2026-11-30T20:25:00Z",
     },
   };
   const reveals = revealsOf(results);
-  assert.deepEqual(reveals.map((r) => r.key), ["best-in-show", "awards", "category:2", "category:1"]);
-  assert.deepEqual(reveals[0].places, [{ rank: 1, entry: finalist(2) }]);
-  assert.deepEqual(reveals[1].places, [
-    { rank: 1, entry: finalist(5), award: "Judges' Choice", note: "Editing" },
-    { rank: 1, entry: finalist(6), award: "Technical Effects", note: null },
-  ]);
+  assert.deepEqual(reveals.map((r) => r.key), ["award:1", "best-in-show", "award:2", "category:2", "category:1"]);
+  assert.deepEqual(reveals[1].places, [{ rank: 1, entry: finalist(2) }]);
+  assert.deepEqual(reveals[0], { key: "award:1", kind: "award", name: "Judges' Choice", at: "2026-11-30T20:25:00Z", places: [{ rank: 1, entry: finalist(5), note: "Editing" }] });
+  assert.deepEqual(reveals[2].places, [{ rank: 1, entry: finalist(6), note: null }]);
   // Nothing revealed, no results: no reveals; awards without an award: no podium.
   assert.deepEqual(revealsOf(null), []);
   assert.deepEqual(revealsOf({ categories: [], bestInShow: null, awards: { awards: [], revealedAt: "2026-11-30T20:15:00Z" } }), []);
 });
 
-test("The new reveal is the latest one the phone had not seen; an award added after the awards' reveal is new too", () => {
+test("The new reveal is the latest one the phone had not seen; each award revealed after another is new", () => {
   const one = { categories: [revealed(1, 1, "2026-11-30T20:00:00Z")], bestInShow: null, awards: null };
   const two = { ...one, categories: [...one.categories, revealed(2, 2, "2026-11-30T20:10:00Z")] };
   assert.equal(newReveal(one, two).key, "category:2");
   assert.equal(newReveal(two, two), null);
   assert.equal(newReveal({ categories: [], bestInShow: null, awards: null }, one).key, "category:1");
-  const awards = (...ids) => ({ ...two, awards: { awards: ids.map((id) => ({ id, name: `A${id}`, note: null, entry: finalist(id) })), revealedAt: "2026-11-30T20:30:00Z" } });
-  assert.equal(newReveal(two, awards(5)).key, "awards");
-  assert.equal(newReveal(awards(5), awards(5, 6)).key, "awards");
-  assert.equal(newReveal(awards(5, 6), awards(5, 6)), null);
+  const award = (id, minute) => ({ id, name: `A${id}`, note: null, entry: finalist(id), revealedAt: `2026-11-30T20:${minute}:00Z` });
+  const awards = (...list) => ({ ...two, awards: { awards: list, revealedAt: list.map((a) => a.revealedAt).sort().at(-1) } });
+  assert.equal(newReveal(two, awards(award(5, 30))).key, "award:5");
+  assert.equal(newReveal(awards(award(5, 30)), awards(award(5, 30), award(6, 31))).key, "award:6");
+  assert.equal(newReveal(awards(award(5, 30), award(6, 31)), awards(award(5, 30), award(6, 31))), null);
+  // An older server's awards (one time for all of them) are podiums too.
+  const legacy = { ...two, awards: { awards: [{ id: 7, name: "A7", note: null, entry: finalist(7) }], revealedAt: "2026-11-30T20:40:00Z" } };
+  assert.equal(newReveal(two, legacy).at, "2026-11-30T20:40:00Z");
 });

@@ -30,18 +30,16 @@ export function phaseLabel(phase, entry) {
   return T.phase[phase] || T.nowTitle;
 }
 
-/** The prize of a reveal (podium.js) in words: the category's name, Best In Show, the awards. */
-export const prizeName = (reveal) =>
-  reveal.kind === "category" ? reveal.name : reveal.kind === "bestInShow" ? T.resultsBestInShow : T.resultsAwards;
+/** The prize of a reveal (podium.js) in words: the category's or the award's name, Best In Show. */
+export const prizeName = (reveal) => (reveal.kind === "bestInShow" ? T.resultsBestInShow : reveal.name);
 
-/** The label of a place on a podium: the award's name, "Winner" on a podium of one, else the rank ("2nd"). */
-export const placeLabel = (reveal, place) => place.award || (reveal.places.length === 1 ? T.winner : T.place(place.rank));
+/** The label of a place on a podium: "Winner" on a podium of one, else the rank ("2nd"). */
+export const placeLabel = (reveal, place) => (reveal.places.length === 1 ? T.winner : T.place(place.rank));
 
 /** What a screen reader hears of a reveal: the prize and its winner(s), with their editors (the runners-up are on the
  * page, not read out). */
 export function revealText(reveal) {
-  const winners = reveal.places.filter((p) => p.award || p.rank === 1);
-  const label = (place) => place.award || T.winner;
-  const said = winners.map((p) => T.winnerAnnounce(label(p), p.entry.title, joinNames(p.entry.editors)));
+  const winners = reveal.places.filter((p) => p.rank === 1);
+  const said = winners.map((p) => T.winnerAnnounce(T.winner, p.entry.title, joinNames(p.entry.editors)));
   return T.revealedAnnounce(prizeName(reveal), said.join(" "));
 }

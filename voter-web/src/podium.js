@@ -7,10 +7,10 @@
 
 /**
  * Every reveal in `results`, the latest first (the order of the page): { key, kind, name, at, places }.
- * - key: what was revealed, as the server names it ("category:2", "best-in-show", "awards");
- * - kind: "category" | "bestInShow" | "awards"; name: the category's name (null for the others);
- * - places: the podium, in rank order: { rank, entry, mean, votes, award, note } (mean and votes only with placings;
- *   award and note only for awards, each award its own place of rank 1).
+ * - key: what was revealed, as the server names it ("category:2", "best-in-show", "award:7");
+ * - kind: "category" | "bestInShow" | "award"; name: the category's or the award's name (null for Best In Show);
+ * - places: the podium, in rank order: { rank, entry, mean, votes, note } (mean and votes only with placings; note only
+ *   for an award: each award is a podium of its own, revealed on its own).
  */
 export function revealsOf(results) {
   if (!results) return [];
@@ -28,13 +28,13 @@ export function revealsOf(results) {
     const { winner, revealedAt } = results.bestInShow;
     reveals.push({ key: "best-in-show", kind: "bestInShow", name: null, at: revealedAt, places: [{ rank: 1, entry: winner }] });
   }
-  if (results.awards && results.awards.awards.length > 0) {
+  for (const a of results.awards ? results.awards.awards : []) {
     reveals.push({
-      key: "awards",
-      kind: "awards",
-      name: null,
-      at: results.awards.revealedAt,
-      places: results.awards.awards.map((a) => ({ rank: 1, entry: a.entry, award: a.name, note: a.note || null })),
+      key: `award:${a.id}`,
+      kind: "award",
+      name: a.name,
+      at: a.revealedAt || results.awards.revealedAt,
+      places: [{ rank: 1, entry: a.entry, note: a.note || null }],
     });
   }
   // The latest first; reveals at the same instant keep the show's order (categories, Best In Show, awards).
@@ -44,8 +44,7 @@ export function revealsOf(results) {
     .map((r) => r.reveal);
 }
 
-/** What identifies a reveal as the phone has seen it: what was revealed and who is on its podium (an award given after
- * the awards' reveal changes it). */
+/** What identifies a reveal as the phone has seen it: what was revealed and who is on its podium. */
 export const revealId = (reveal) => `${reveal.key}|${reveal.places.map((p) => p.entry.id).join(",")}`;
 
 /** The reveal of `next` (a results object) that `before` did not have, the latest one; null when there is none. */

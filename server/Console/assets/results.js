@@ -42,8 +42,8 @@ function render() {
       el('p', { class: 'sheet-winner' }, 'Winner: ', bis ? el('strong', {}, bis.title) : el('em', {}, 'not decided'), bis ? ` — ${bis.category}` : ''),
       el('ol', {}, b.rows.slice(0, 5).map(r => el('li', {}, `${r.title} (${r.category}) — `, b.method === 'ballot' ? `${r.picks} pick(s)` : `mean ${mean(r.mean)}`)))),
     el('section', { class: 'card sheet-category' },
-      el('div', { class: 'card-head' }, el('h2', {}, 'Judges’ awards'), el('span', { class: awards.revealedAt ? 'badge accent' : 'badge' }, awards.revealedAt ? 'Revealed' : 'Not revealed')),
-      awards.awards.length ? el('ul', {}, awards.awards.map(a => el('li', {}, el('strong', {}, a.name), `: ${a.entry.title} — ${a.entry.editors.join(', ')} (${a.entry.category})`, a.note ? ` · ${a.note}` : '')))
+      el('div', { class: 'card-head' }, el('h2', {}, 'Judges’ awards'), el('span', { class: awards.awards.length && awards.awards.every(a => a.revealedAt) ? 'badge accent' : 'badge' }, `${awards.awards.filter(a => a.revealedAt).length} of ${awards.awards.length} revealed`)),
+      awards.awards.length ? el('ul', {}, awards.awards.map(a => el('li', { dataset: { revealed: a.revealedAt ? 'true' : 'false' } }, el('strong', {}, a.name), `: ${a.entry.title} — ${a.entry.editors.join(', ')} (${a.entry.category})`, a.note ? ` · ${a.note}` : '', a.revealedAt ? '' : ' (not revealed)')))
         : el('p', { class: 'muted' }, 'None.')));
 }
 

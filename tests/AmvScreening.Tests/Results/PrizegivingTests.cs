@@ -153,6 +153,60 @@ public sealed class PrizegivingTests : IDisposable
     }
 
     [Fact]
+    public async Task Awards_AreRevealedOneByOne_ToPhonesAndTheBooth_AndATakenBackAwardTakesItsRevealWithIt()
+    {
+        var (seeded, coordinator) = await VotedAsync("winners");
+        using var _ = coordinator;
+        using var booth = await _server.CreateStaffClientAsync(Roles.Booth);
+        using var anonymous = _server.CreateAnonymousClient();
+        await using var phone = _server.CreateVoterHub();
+        var pushes = phone.Received<PublicResults>(ShowHubMethods.ResultsRevealed);
+        await phone.StartAndSyncAsync();
+
+        async Task<int> GiveAsync(string name, int entryId)
+        {
+            using var given = await coordinator.PostAsJsonAsync("/api/awards", new { name, entryId });
+            return (await given.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        }
+
+        async Task<List<int>> PublicAsync() =>
+            ((await anonymous.GetFromJsonAsync<PublicResults>("/api/results", ShowJsonOptions).WaitAsync(Bound))!.Awards?.Awards ?? []).Select(a => a.Id).ToList();
+        async Task<List<int>> BoothAsync() => (await booth.GetFromJsonAsync<JsonElement>("/api/contest").WaitAsync(Bound))
+            .GetProperty("awards").EnumerateArray().Select(a => a.GetProperty("id").GetInt32()).ToList();
+        async Task<List<bool>> StepsAsync() => (await coordinator.GetFromJsonAsync<CeremonyPlan>("/api/ceremony", ShowJsonOptions).WaitAsync(Bound))!
+            .Steps.Where(s => s.Scope.StartsWith("award:", StringComparison.Ordinal)).Select(s => s.Revealed).ToList();
+        // Public, booth, the ceremony's award steps: "public 1 | booth 1 | steps True,False".
+        async Task<string> SeenAsync() =>
+            $"public {string.Join(",", await PublicAsync())} | booth {string.Join(",", await BoothAsync())} | steps {string.Join(",", await StepsAsync())}";
+
+        var first = await GiveAsync("Judges' Choice", seeded[0].Entries[0]);
+        var second = await GiveAsync("Technical Effects", seeded[1].Entries[2]);
+        Assert.Equal("public  | booth  | steps False,False", await SeenAsync());
+
+        // The first award's step: the first award alone reaches the phones, the public results and the booth.
+        (await coordinator.PostAsync($"/api/results/reveal/awards/{first}", null)).EnsureSuccessStatusCode();
+        Assert.Equal([first], (await pushes.NextAsync()).Awards!.Awards.Select(a => a.Id));
+        Assert.Equal($"public {first} | booth {first} | steps True,False", await SeenAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await coordinator.PostAsync("/api/results/reveal/awards/9999", null)).StatusCode);
+
+        (await coordinator.PostAsync($"/api/results/reveal/awards/{second}", null)).EnsureSuccessStatusCode();
+        var both = (await pushes.NextAsync()).Awards!;
+        Assert.Equal([first, second], both.Awards.Select(a => a.Id));
+        Assert.Equal(both.Awards[1].RevealedAt, both.RevealedAt);
+
+        // Taken back, the second award leaves the phones; an award given after it (whatever id it gets) is not revealed.
+        (await coordinator.DeleteAsync($"/api/awards/{second}")).EnsureSuccessStatusCode();
+        Assert.Equal([first], (await pushes.NextAsync()).Awards!.Awards.Select(a => a.Id));
+        var third = await GiveAsync("Honorable Mention", seeded[1].Entries[0]);
+        Assert.Equal($"public {first} | booth {first} | steps True,False", await SeenAsync());
+
+        // Every award at once (the older way): the third too, and any given after.
+        (await coordinator.PostAsync("/api/results/reveal/awards", null)).EnsureSuccessStatusCode();
+        var fourth = await GiveAsync("Coordinator's Choice", seeded[0].Entries[2]);
+        Assert.Equal([first, third, fourth], await PublicAsync());
+    }
+
+    [Fact]
     public async Task Preview_IsTheSlateThePlayerDraws_AndRevealsNothing()
     {
         var (seeded, coordinator) = await VotedAsync("placings");

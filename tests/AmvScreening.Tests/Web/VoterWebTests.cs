@@ -363,10 +363,10 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
         var judged = show.Entries[19];
         await show.PostAsync("/api/awards", new { name = "Judges' Choice", entryId = judged.Id });
         await show.PostAsync("/api/results/reveal/awards");
-        await Expect(page.Locator("#latest-h")).ToHaveTextAsync("Awards");
-        await Expect(latest.Locator(".place .rank")).ToHaveTextAsync(["Judges' Choice"]);
+        await Expect(page.Locator("#latest-h")).ToHaveTextAsync("Judges' Choice");
+        await Expect(latest.Locator(".place .rank")).ToHaveTextAsync(["Winner"]);
         await Expect(latest.Locator(".place .winner-title")).ToHaveTextAsync([judged.Title]);
-        await VoterPageChecks.SaysAsync(page, $"Revealed: Awards. Judges' Choice: {judged.Title}, by {judged.By}.");
+        await VoterPageChecks.SaysAsync(page, $"Revealed: Judges' Choice. Winner: {judged.Title}, by {judged.By}.");
 
         // Every earlier reveal is one tap away: Best In Show, then the categories, the latest first.
         var earlier = page.Locator(".reveals > li");

@@ -125,7 +125,6 @@ export default {
   // Results
   resultsTitle: "Results",
   resultsBestInShow: "Best In Show",
-  resultsAwards: "Awards",
   resultsLatest: "Just revealed",
   resultsEarlier: "Revealed earlier",
   place: (rank) => {

@@ -118,7 +118,6 @@ export default {
 
   resultsTitle: "結果発表",
   resultsBestInShow: "ベスト・イン・ショー",
-  resultsAwards: "特別賞",
   resultsLatest: "最新の発表",
   resultsEarlier: "これまでの発表",
   place: (rank) => `${rank}位`,

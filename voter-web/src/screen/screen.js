@@ -172,7 +172,7 @@ function factsOf(entry) {
 function revealed() {
   const list = results.categories.map((c) => ({ prize: c.name, entry: c.winner, at: c.revealedAt }));
   if (results.bestInShow) list.push({ prize: "Best In Show", entry: results.bestInShow.winner, at: results.bestInShow.revealedAt });
-  if (results.awards) for (const a of results.awards.awards) list.push({ prize: a.name, entry: a.entry, at: results.awards.revealedAt });
+  if (results.awards) for (const a of results.awards.awards) list.push({ prize: a.name, entry: a.entry, at: a.revealedAt || results.awards.revealedAt });
   // Latest first; among prizes revealed at the same moment, the later in show order first (sort is stable).
   return list.reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 }

@@ -39,7 +39,7 @@ export function resultsView() {
       "div.podium",
       { "data-kind": reveal.kind, "data-key": reveal.key },
       heading,
-      el(reveal.kind === "awards" ? "ul.places" : "ol.places", null, reveal.places.map((p) => place(reveal, p))),
+      el("ol.places", null, reveal.places.map((p) => place(reveal, p))),
     );
   }
 
@@ -57,7 +57,7 @@ export function resultsView() {
           "ul.reveals",
           null,
           earlier.map((reveal) => {
-            const titles = reveal.places.filter((p) => p.award || p.rank === 1).map((p) => p.entry.title).join(T.and);
+            const titles = reveal.places.filter((p) => p.rank === 1).map((p) => p.entry.title).join(T.and);
             return el("li", null, el("details", null, el("summary", null, `${prizeName(reveal)}: ${titles}`), podium(reveal, null)));
           }),
         ),
