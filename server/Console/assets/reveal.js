@@ -9,7 +9,7 @@ let contest = null, tally = null, plan = null, onScreen = null;
 const blockers = {
   'category-open': 'Voting in this category is still open: close it first.',
   'no-votes': 'Nobody has voted here: there is no winner to reveal.',
-  'tie-undecided': 'Tied at the top: choose the winner below (write down why), then reveal.',
+  'tie-undecided': 'Tied at the top: choose the winner below (write down why; the rehearsal shows the choice), then reveal.',
   'best-in-show-undecided': 'Its Best In Show winner gives up the category prize, so this waits until Best In Show is settled: close the ballot (and decide any tie there).',
   'categories-not-revealed': 'Reveal every category first.',
   'ballot-open': 'The Best In Show ballot is still open: close it first.',
@@ -39,6 +39,13 @@ const drafts = new Map();
 function tieChooser(step, prize) {
   const outcome = prize.outcome;
   const group = `tie-${step.scope.replace(':', '-')}`;
+  if (!rehearsing()) { // who tied at the top, and the choice once made, name the winner-to-be: never on a mirrored page
+    return el('fieldset', { class: 'tie', dataset: { tie: step.scope } },
+      el('legend', {}, outcome.decidedEntryId ? 'Tie (decided)' : 'Tie at the top'),
+      el('p', { class: 'small' }, outcome.decidedEntryId
+        ? `${outcome.tied.length} finalists tied at the top and the winner is chosen. To see or change the choice, take this page off the projector and turn on the rehearsal.`
+        : `${outcome.tied.length} finalists are tied at the top. To see them and choose the winner, take this page off the projector and turn on the rehearsal.`));
+  }
   const draft = drafts.get(step.scope) ?? { entryId: outcome.decidedEntryId ?? null, note: prize.decisionNote ?? '' };
   const keep = change => drafts.set(step.scope, { ...(drafts.get(step.scope) ?? draft), ...change });
   return el('fieldset', { class: 'tie', dataset: { tie: step.scope } },

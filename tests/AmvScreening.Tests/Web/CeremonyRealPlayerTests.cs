@@ -98,13 +98,20 @@ public sealed class CeremonyRealPlayerTests(Browser browser) : IClassFixture<Bro
             Assert.Contains("tie-undecided", await blocked.Content.ReadAsStringAsync());
         }
 
+        // The tie is decided while rehearsing: who tied (and the choice) names the winner-to-be, so a mirrored page shows
+        // neither.
+        var rehearse = console.GetByLabel("Rehearse: show the presenter’s lines and slate previews of winners not yet revealed");
+        await Expect(prize.Locator("fieldset.tie")).ToContainTextAsync("2 finalists are tied at the top");
+        Assert.DoesNotContain("Finalist", await prize.InnerTextAsync());
+        await rehearse.CheckAsync();
         await prize.GetByLabel("Finalist 3 — Editor").CheckAsync();
         await prize.GetByLabel("Why (kept with the results)").FillAsync("Judges' ruling");
         await prize.GetByRole(AriaRole.Button, new() { Name = "Decide the tie" }).ClickAsync();
         await Expect(prize.Locator("button.reveal")).ToBeEnabledAsync();
         await Expect(console.Locator("#message")).ToHaveTextAsync("Tie decided.");
-        // Only the tie's own chooser names the tied finalists (the coordinator's decision); nothing says who won.
-        Assert.DoesNotContain("Finalist 3", await prize.EvaluateAsync<string>("li => { const c = li.cloneNode(true); c.querySelector('fieldset')?.remove(); return c.innerText; }"));
+        await rehearse.UncheckAsync();
+        await Expect(prize.Locator("fieldset.tie")).ToContainTextAsync("the winner is chosen");
+        Assert.DoesNotContain("Finalist", await prize.InnerTextAsync());
 
         Assert.Empty((await coordinator.GetFromJsonAsync<PublicResults>("/api/results"))!.Categories);
         Assert.False(pushes.TryRead(out _));
@@ -114,7 +121,7 @@ public sealed class CeremonyRealPlayerTests(Browser browser) : IClassFixture<Bro
         Assert.DoesNotContain("winner", (await screen.Locator("#screen").GetAttributeAsync("data-phase"))!);
 
         // 3. Rehearsal: the presenter's line and the private preview, the slate the player will draw.
-        await console.GetByLabel("Rehearse: show the presenter’s lines and slate previews of winners not yet revealed").CheckAsync();
+        await rehearse.CheckAsync();
         await Expect(prize.Locator("[data-presenter]")).ToContainTextAsync("And the winner of Upbeat/Fun is… “Finalist 3” by Editor!");
         await prize.GetByText("Preview the slate (only here)").ClickAsync();
         var preview = prize.Locator("details.preview img");
@@ -122,7 +129,7 @@ public sealed class CeremonyRealPlayerTests(Browser browser) : IClassFixture<Bro
         Assert.True(await preview.EvaluateAsync<int>("img => img.naturalWidth") > 0, "the preview did not load");
         await VoterPageChecks.AssertAccessibleAsync(console, "reveal console, rehearsing");
         await ConsoleSupport.ScreenshotAsync(console, $"reveal-rehearsal-{prizegiving}");
-        await console.GetByLabel("Rehearse: show the presenter’s lines and slate previews of winners not yet revealed").UncheckAsync();
+        await rehearse.UncheckAsync();
         await Expect(prize.Locator("[data-presenter]")).ToHaveCountAsync(0);
         Assert.Empty((await coordinator.GetFromJsonAsync<PublicResults>("/api/results"))!.Categories);
 

@@ -137,6 +137,7 @@ public sealed class ConsoleShowTests(Browser browser) : IClassFixture<Browser>, 
         await Expect(step2.Locator("[data-blocker]")).ToHaveAttributeAsync("data-blocker", "tie-undecided");
         await Expect(step2.Locator("button.reveal")).ToBeDisabledAsync();
         await ConsoleSupport.ScreenshotAsync(reveal, "reveal");
+        await reveal.GetByLabel("Rehearse: show the presenter’s lines and slate previews of winners not yet revealed").CheckAsync();
         await step2.GetByLabel("Tea Time Tornado — Tea Time Tornado Editor").CheckAsync();
         await step2.GetByLabel("Why (kept with the results)").FillAsync("Coin toss in front of the judges");
         // A tally push (a third Best In Show pick) draws the steps again: the choice and the note being written stay.
