@@ -254,7 +254,7 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
             Statuses[status] = Statuses.GetValueOrDefault(status) + 1;
             if (status >= 500)
             {
-                Failures.Add($"{status}: {described}");
+                Failures.Add($"{status}: {described}{Environment.NewLine}  server log: {string.Join(Environment.NewLine + "  ", _server.Errors.TakeLast(2))}");
             }
 
             await CheckDatabaseAsync(refused: status is >= 400 and < 500, described);

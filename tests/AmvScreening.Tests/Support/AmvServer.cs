@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using AmvScreening.Protocol;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AmvScreening.Tests.Support;
 
@@ -51,6 +53,9 @@ public sealed class AmvServer : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>What the server logged at Error and above, with the exception: a test that meets a 500 can say why.</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
     /// <summary>The settings of a server run as a process of its own (<see cref="ServerProcess"/>) on this data folder:
     /// the sample contest imported at first start, the known secrets.</summary>
     public static Dictionary<string, string> ProcessSettings(string dataDirectory) => new()
@@ -77,9 +82,31 @@ public sealed class AmvServer : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(new ErrorLog(Errors)));
         if (_clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+    }
+
+    private sealed class ErrorLog(ConcurrentQueue<string> errors) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                errors.Enqueue($"{formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}");
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public void Dispose()
+        {
         }
     }
 
