@@ -20,9 +20,11 @@ public sealed class JudgingPanel(Db db, TimeProvider clock)
     /// videos and the selection.</summary>
     public const string Judgeable = "s.withdrawn_at IS NULL AND s.check_state = 'passed' AND s.file_path IS NOT NULL";
 
-    /// <summary>The submissions a judge may see (of <c>submissions s</c>, with @judgeId).</summary>
+    /// <summary>The submissions a judge may see (of <c>submissions s</c>, with @judgeId). While judging is blind, an
+    /// entry reaches the judges once its copy without the file's tags is made (<see cref="Entries.Checks.ProxyMaker"/>).</summary>
     private const string VisibleTo = $"""
         {Judgeable} AND s.category_id IN (SELECT category_id FROM judge_categories WHERE judge_id = @judgeId)
+          AND (s.proxy_path IS NOT NULL OR (SELECT blind_judging FROM contest WHERE id = 1) = 0)
         """;
 
     private const string SelectEntries = $"""

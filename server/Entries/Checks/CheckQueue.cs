@@ -55,10 +55,15 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
 
     private const string SelectLimits = "SELECT max_file_megabytes AS MaxFileMegabytes, max_duration_seconds AS MaxDurationSeconds FROM contest WHERE id = 1";
 
+    // A proxy is needed by a file browsers cannot play, and by every file while judging is blind (a copy without the
+    // file's tags and chapters, which may name the editor).
     private const string NextProxy = """
-        SELECT id AS Id, file_path AS FilePath, file_sha256 AS Sha256, file_bytes AS FileBytes FROM submissions
+        SELECT id AS Id, file_path AS FilePath, file_sha256 AS Sha256, file_bytes AS FileBytes,
+               coalesce(json_extract(check_report, '$.proxyNeeded'), 0) AS Transcode
+        FROM submissions
         WHERE check_state = 'passed' AND proxy_path IS NULL AND withdrawn_at IS NULL AND file_path IS NOT NULL
-          AND json_extract(check_report, '$.proxyNeeded') = 1 AND json_extract(check_report, '$.proxyError') IS NULL
+          AND (json_extract(check_report, '$.proxyNeeded') = 1 OR (SELECT blind_judging FROM contest WHERE id = 1) = 1)
+          AND json_extract(check_report, '$.proxyError') IS NULL
         ORDER BY id LIMIT 1
         """;
 
@@ -73,6 +78,9 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
         public required string FilePath { get; init; }
         public string? Sha256 { get; init; }
         public long? FileBytes { get; init; }
+
+        /// <summary>For a proxy: the file must be made web-playable (else a copy of its streams will do).</summary>
+        public bool Transcode { get; init; }
     }
 
     /// <summary>The check's report, kept as JSON in <c>check_report</c>.</summary>
@@ -282,7 +290,7 @@ public sealed class CheckQueue(Db db, IOptions<AmvOptions> options, TimeProvider
             {
                 error = source is null || target is null
                     ? "the stored file path leaves the data folder"
-                    : await ProxyMaker.MakeAsync(analyzer.Ffmpeg, source, target, Settings.ProxyHeight, bounded.Token);
+                    : await ProxyMaker.MakeAsync(analyzer.Ffmpeg, source, target, Settings.ProxyHeight, job.Transcode, bounded.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AmvScreening.Server.Auth;
+using AmvScreening.Tests.Entries;
 using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;
 using Dapper;
@@ -257,7 +258,8 @@ public sealed class JudgeAccessTests(ITestOutputHelper output) : IAsyncLifetime
     {
         using var judge = await _rig.JudgeAsync("Rae", "Action");
         var entry = _entries[0].Id;
-        var length = new FileInfo(await TestMedia.ClipAsync(seconds: 2)).Length;
+        // Judging is blind: both see the entry's copy without its tags.
+        var length = new FileInfo(Path.Combine(_rig.Server.DataDirectory, EntryRows.Read(_rig.Server.DatabasePath, entry).ProxyPath!)).Length;
         foreach (var client in new[] { judge, _rig.Coordinator })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/judging/entries/{entry}/video");

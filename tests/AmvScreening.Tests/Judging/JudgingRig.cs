@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AmvScreening.Tests.Contest;
+using AmvScreening.Tests.Entries;
+using AmvScreening.Tests.Player.Vlc;
 using AmvScreening.Tests.Support;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -13,18 +15,22 @@ namespace AmvScreening.Tests.Judging;
 /// <summary>
 /// A real server with a contest of three categories (Action, Comedy, Drama, no finalists yet), the judging scale and
 /// blind mode as asked, entries made straight in the database (the portal and the uploads build that path; the schema
-/// is the contract) with real video files in the data folder, and judges created and invited through the API.
+/// is the contract) with real video files in the data folder, tagged with their editor's name and email as an editing
+/// program's export may be, and judges created and invited through the API.
 /// </summary>
 internal sealed class JudgingRig : IAsyncDisposable
 {
     public const string JudgePassword = "judge-password-1";
     public static readonly string[] CategoryNames = ["Action", "Comedy", "Drama"];
 
-    private JudgingRig(AmvServer server, HttpClient coordinator, IReadOnlyDictionary<string, int> categories)
+    private readonly bool _blind;
+
+    private JudgingRig(AmvServer server, HttpClient coordinator, IReadOnlyDictionary<string, int> categories, bool blind)
     {
         Server = server;
         Coordinator = coordinator;
         Categories = categories;
+        _blind = blind;
     }
 
     public AmvServer Server { get; }
@@ -57,7 +63,7 @@ internal sealed class JudgingRig : IAsyncDisposable
             await db.ExecuteAsync("UPDATE categories SET finalist_limit = @finalistLimit", new { finalistLimit });
         }
 
-        return new JudgingRig(server, coordinator, categories);
+        return new JudgingRig(server, coordinator, categories, blind);
     }
 
     public static async Task<SqliteConnection> OpenAsync(AmvServer server)
@@ -68,8 +74,9 @@ internal sealed class JudgingRig : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>An entry as the portal and the uploads leave it: its file copied to {data}/entries/{id}/, checked as
-    /// <paramref name="check"/>; returns its id.</summary>
+    /// <summary>An entry as the portal and the uploads leave it: its file copied to {data}/entries/{id}/ with the editor's
+    /// name and email in its tags, checked as <paramref name="check"/>; returns its id. While judging is blind a judge
+    /// sees a passed entry once its copy without tags is made: this waits for it (bounded).</summary>
     public async Task<int> AddEntryAsync(
         string category, string title, string[] editors, string email, string clip, string check = "passed", bool withdrawn = false, string? fileName = null)
     {
@@ -90,10 +97,17 @@ internal sealed class JudgingRig : IAsyncDisposable
             });
         var relative = Path.Combine("entries", id.ToString(), $"{Guid.NewGuid():N}.mp4");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Server.DataDirectory, relative))!);
-        File.Copy(clip, Path.Combine(Server.DataDirectory, relative));
+        var stored = Path.Combine(Server.DataDirectory, relative);
+        await TestMedia.FfmpegAsync(["-i", clip, "-map", "0", "-c", "copy", "-metadata", $"artist={editors[0]}", "-metadata", $"comment=Contact {email}",
+            "-metadata", $"title={title} by {string.Join(" & ", editors)}", stored]);
         await db.ExecuteAsync(
             "UPDATE submissions SET file_path = @relative, file_bytes = @bytes WHERE id = @id",
-            new { relative = relative.Replace('\\', '/'), bytes = new FileInfo(clip).Length, id });
+            new { relative = relative.Replace('\\', '/'), bytes = new FileInfo(stored).Length, id });
+        if (_blind && check == "passed" && !withdrawn)
+        {
+            await EntryRows.WaitAsync(Server.DatabasePath, id, row => row.ProxyPath is not null, HubTesting.Bound);
+        }
+
         return id;
     }
 
