@@ -11,6 +11,12 @@ public static class ShowHubContract
     /// <summary>Header the player sends its API key in (on the WebSocket upgrade and on HTTP calls).</summary>
     public const string ApiKeyHeader = "X-Api-Key";
 
+    /// <summary>The screen view connects as <c>/hubs/show?audience=screen</c>: it hears what phones hear but is not
+    /// counted among the voters online.</summary>
+    public const string AudienceQuery = "audience";
+
+    public const string ScreenAudience = "screen";
+
     /// <summary>The audiences; every connection joins exactly one, from how it authenticated.</summary>
     public static class Groups
     {

@@ -23,7 +23,9 @@ public sealed class ShowHub(
             _ => ShowHubContract.Groups.Voters,
         };
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
-        if (group == ShowHubContract.Groups.Voters)
+        // The screen view (/screen) hears what phones hear, but is no phone: it is not among the voters online.
+        var screen = Context.GetHttpContext()?.Request.Query[ShowHubContract.AudienceQuery].ToString() == ShowHubContract.ScreenAudience;
+        if (group == ShowHubContract.Groups.Voters && !screen)
         {
             audience.VoterConnected(Context.ConnectionId);
             // The phone's voter cookie comes with the WebSocket upgrade: the voter "opened the live connection".
@@ -32,7 +34,7 @@ public sealed class ShowHub(
                 await voters.RecordConnectedAsync(voter, Context.ConnectionAborted);
             }
         }
-        else
+        else if (group != ShowHubContract.Groups.Voters)
         {
             audience.StaffConnected();
         }

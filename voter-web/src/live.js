@@ -10,8 +10,9 @@ import { reconnectDelayMs } from "./net.js";
 
 const HUB = "/hubs/show";
 
-/** handlers: show(state), voting(change), results(publicResults), state("live"|"reconnecting"), synced(). */
-export function createLive(handlers) {
+/** handlers: show(state), voting(change), results(publicResults), state("live"|"reconnecting"), synced().
+ * screen: the screen view's connection, which the server does not count among the phones (voters online). */
+export function createLive(handlers, { screen = false } = {}) {
   let directFailures = 0;
   let direct = typeof WebSocket === "function";
   let connection = build();
@@ -21,7 +22,7 @@ export function createLive(handlers) {
 
   function build() {
     const hub = new HubConnectionBuilder()
-      .withUrl(HUB, direct ? { transport: HttpTransportType.WebSockets, skipNegotiation: true } : {})
+      .withUrl(screen ? `${HUB}?audience=screen` : HUB, direct ? { transport: HttpTransportType.WebSockets, skipNegotiation: true } : {})
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => reconnectDelayMs(previousRetryCount) })
       .configureLogging(LogLevel.None)
       .build();

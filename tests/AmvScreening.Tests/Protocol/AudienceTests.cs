@@ -1,6 +1,7 @@
 using AmvScreening.Protocol;
 using AmvScreening.Server.Auth;
 using AmvScreening.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace AmvScreening.Tests.Protocol;
 
@@ -30,5 +31,14 @@ public sealed class AudienceTests
 
         await playerCounts.NextMatchingAsync(n => n == 1);
         Assert.False(phoneCounts.TryRead(out _), "a phone was told the count");
+
+        // The screen view (a lobby screen, a stream overlay) hears the show but is not a phone: a booth joining after it
+        // is told 1, the one phone still there.
+        await using var screen = new HubConnectionBuilder().WithShowHub(new Uri(server.HubUrl + "?audience=screen"), null).Build();
+        await screen.StartAndSyncAsync();
+        await using var lateBooth = await server.CreateStaffHubAsync(Roles.Booth);
+        var lateCounts = lateBooth.Received<int>(ShowHubMethods.VotersOnline);
+        await lateBooth.StartAndSyncAsync();
+        Assert.Equal(1, await lateCounts.NextAsync());
     }
 }

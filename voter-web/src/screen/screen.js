@@ -34,7 +34,7 @@ const live = createLive({
     render();
   },
   synced: refresh,
-});
+}, { screen: true });
 live.start();
 setInterval(refreshJoin, JOIN_REFRESH_MS);
 addEventListener("online", () => live.kick());
