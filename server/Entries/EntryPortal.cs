@@ -64,7 +64,10 @@ public sealed class EntryPortal(Db db, TimeProvider clock)
     /// <param name="State">none, queued, running, passed, failed.</param>
     /// <param name="Progress">0 to 1 while running, when the check says.</param>
     /// <param name="Message">The first problem, as the entrant reads it.</param>
-    public sealed record FileCheck(string State, double? Progress, string? Message);
+    /// <param name="Seconds">How long the file runs, as the check decoded it (once checked).</param>
+    /// <param name="LoudnessLufs">Its integrated loudness (EBU R128), when it has sound: the show plays every finalist at
+    /// the same loudness, so the entrant learns how much theirs will be turned up or down.</param>
+    public sealed record FileCheck(string State, double? Progress, string? Message, double? Seconds = null, double? LoudnessLufs = null);
 
     public sealed record DeadlineBreach(string Rule, string Message);
 
@@ -88,6 +91,8 @@ public sealed class EntryPortal(Db db, TimeProvider clock)
                s.sources AS Sources, s.premiered_on AS PremieredOn, s.content_note AS ContentNote, s.submitted_at AS SubmittedAt,
                s.withdrawn_at AS WithdrawnAt, s.file_path AS FilePath, s.file_name AS FileName, s.file_bytes AS FileBytes,
                s.check_state AS CheckState, s.check_progress AS CheckProgress, s.check_message AS CheckMessage,
+               json_extract(s.check_report, '$.durationSeconds') AS CheckSeconds,
+               json_extract(s.check_report, '$.loudness.integratedLufs') AS CheckLufs,
                s.deadline_rule AS DeadlineRule, s.deadline_problem AS DeadlineProblem, s.outcome AS Outcome,
                s.outcome_reason AS OutcomeReason, s.promoted_entry_id AS PromotedEntryId,
                (SELECT outcomes_published_at FROM contest WHERE id = 1) AS OutcomesPublishedAt
@@ -216,7 +221,7 @@ public sealed class EntryPortal(Db db, TimeProvider clock)
             row.Id, row.Title, new RulesCategory(row.CategoryId, row.CategoryName, row.CategoryDescription, row.FinalistLimit),
             row.Editors, row.MusicArtist, row.MusicTitle, row.Sources, row.PremieredOn, row.ContentNote, row.SubmittedAt, row.WithdrawnAt,
             row.FilePath is null ? null : new EntrantFile(row.FileName, row.FileBytes),
-            new FileCheck(row.CheckState, row.CheckProgress, row.CheckMessage),
+            new FileCheck(row.CheckState, row.CheckProgress, row.CheckMessage, row.CheckSeconds, row.CheckLufs),
             row.DeadlineRule is { } rule ? new DeadlineBreach(rule, row.DeadlineProblem ?? "") : null,
             row.OutcomesPublishedAt is null ? null : new EntrantOutcome(row.Outcome, row.OutcomeReason),
             open && !EntryRules.DeadlinePassed(settings, clock.GetUtcNow()),
@@ -245,6 +250,8 @@ public sealed class EntryPortal(Db db, TimeProvider clock)
         public string CheckState { get; init; } = "none";
         public double? CheckProgress { get; init; }
         public string? CheckMessage { get; init; }
+        public double? CheckSeconds { get; init; }
+        public double? CheckLufs { get; init; }
         public string? DeadlineRule { get; init; }
         public string? DeadlineProblem { get; init; }
         public string Outcome { get; init; } = "pending";

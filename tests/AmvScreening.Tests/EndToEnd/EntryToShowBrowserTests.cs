@@ -74,6 +74,7 @@ public sealed class EntryToShowBrowserTests(Browser browser, ITestOutputHelper o
         // The check's result comes to the page by itself: no reload.
         await Expect(ann.Page.Locator("#check-state")).ToHaveAttributeAsync("data-state", "passed", new() { Timeout = CheckBoundMs });
         await Expect(ann.Page.Locator("#check-state")).ToHaveTextAsync("Your file meets the rules.");
+        await Expect(ann.Page.Locator("#check-measured")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"it runs \d+:\d\d, loudness -?\d+\.\d LUFS"));
         await Expect(ann.Page.Locator("#file-name")).ToContainTextAsync("sakura drive.mp4");
         Assert.True(await ann.Page.EvaluateAsync<bool>("() => window.notReloaded === true"), "The entry page was reloaded.");
         await VoterPageChecks.AssertAccessibleAsync(ann.Page, "entry page, check passed");

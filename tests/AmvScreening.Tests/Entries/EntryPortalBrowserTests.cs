@@ -210,10 +210,17 @@ public sealed class EntryPortalBrowserTests(Browser browser) : IClassFixture<Bro
         await VoterPageChecks.AssertAccessibleAsync(page, $"entry page, check failed ({locale})");
         await VoterPageChecks.ScreenshotAsync(page, $"entry-failed-{locale[..2]}", "enter");
 
-        await rig.ExecuteAsync("UPDATE submissions SET check_state = 'passed', check_message = NULL");
+        await rig.ExecuteAsync("""
+            UPDATE submissions SET check_state = 'passed', check_message = NULL,
+                check_report = '{"passed":true,"durationSeconds":192.5,"loudness":{"integratedLufs":-14.2,"rangeLu":6,"truePeakDbtp":-0.5}}'
+            """);
         await page.ReloadAsync();
         await Expect(page.Locator("#check-state")).ToHaveTextAsync(passed);
         await Expect(page.Locator("#check-state")).ToHaveAttributeAsync("data-state", "passed");
+        // What was measured: its length and its loudness (the show evens loudness out).
+        await Expect(page.Locator("#check-measured")).ToContainTextAsync("3:12");
+        await Expect(page.Locator("#check-measured")).ToContainTextAsync("-14.2 LUFS");
+        await VoterPageChecks.AssertAccessibleAsync(page, $"entry page, check passed ({locale})");
         Assert.Empty(violations);
     }
 

@@ -347,7 +347,11 @@ function details(entry) {
   return el("dl.facts", {}, rows.map(([label, value]) => [el("dt", {}, label), el("dd", {}, value)]));
 }
 
-/** The file card: the file, its check (polled while it waits or runs), and the upload control until the deadline. */
+/** m:ss, as the check's messages write a duration ("5:42"). */
+const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
+
+/** The file card: the file, its check (polled while it waits or runs), its measured length and loudness, and the upload
+ * control until the deadline. */
 function fillFile(card, entry, rules, secret) {
   const check = entry.check;
   const checkLine = status(check.state === "passed" ? "ok" : check.state === "failed" ? "bad" : check.state === "none" ? "info" : "wait",
@@ -358,7 +362,8 @@ function fillFile(card, entry, rules, secret) {
   show(card, 
     el("h2#file-h", {}, T.fileHeading),
     el("p#file-name", {}, entry.file ? T.fileIs(entry.file.name || "", T.size(entry.file.bytes || 0)) : T.noFile),
-    el("div#check", { "aria-live": "polite" }, checkLine, progress, check.message ? el("p#check-message", {}, check.message) : null),
+    el("div#check", { "aria-live": "polite" }, checkLine, progress, check.message ? el("p#check-message", {}, check.message) : null,
+      typeof check.seconds === "number" ? el("p#check-measured.muted", {}, T.measured(clock(check.seconds), typeof check.loudnessLufs === "number" ? check.loudnessLufs.toFixed(1) : null)) : null),
     entry.canReplaceFile ? uploader(entry, rules, secret) : entry.withdrawnAt ? null : el("p.muted", {}, T.replaceClosed),
   );
   if (check.state === "queued" || check.state === "running") {

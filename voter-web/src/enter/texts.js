@@ -99,6 +99,9 @@ export const texts = {
       failed: "Your file does not meet the rules.",
     },
     checkProgress: "Check progress",
+    measured: (clock, lufs) =>
+      `Measured: it runs ${clock}` +
+      (lufs === null ? ", without sound." : `, loudness ${lufs} LUFS (the show plays every finalist at the same loudness: nothing to change).`),
     chooseFile: "Video file",
     upload: "Upload",
     replace: "Replace the file",
@@ -224,6 +227,9 @@ export const texts = {
       failed: "ファイルが規約を満たしていません。",
     },
     checkProgress: "チェックの進み具合",
+    measured: (clock, lufs) =>
+      `計測結果：長さ ${clock}` +
+      (lufs === null ? "、音声なし。" : `、ラウドネス ${lufs} LUFS（上映ではすべての作品を同じ音量に揃えるので、変更は不要です）。`),
     chooseFile: "動画ファイル",
     upload: "アップロード",
     replace: "ファイルを差し替える",
