@@ -44,6 +44,8 @@ public sealed class VoterPodiumTests(Browser browser) : IClassFixture<Browser>
         await VoterPageChecks.RecordAnnouncementsAsync(page);
         await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        // The first full refresh done: a reveal the page reads in it was before its time, shown but not announced.
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-synced", "1");
 
         await show.PostAsync($"/api/results/reveal/categories/{category}");
 
