@@ -243,6 +243,26 @@ public sealed class ScreenViewTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task OpenScreens_AreNotCountedAmongThePhonesConnected()
+    {
+        await using var show = await VoterShow.StartAsync();
+        var screens = new[] { await OpenScreenAsync(show, 1920, 1080), await OpenScreenAsync(show, 1280, 720) };
+        foreach (var screen in screens)
+        {
+            await Expect(screen.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        }
+
+        var phone = await show.NewPhoneAsync(browser);
+        await phone.GotoAsync($"/v/{await show.RoomCodeAsync()}");
+        await Expect(phone.Locator("body")).ToHaveAttributeAsync("data-conn", "live");
+        // A booth joining now is told the count at once: the phone alone, not the two screens.
+        await using var booth = await show.Server.CreateStaffHubAsync(AmvScreening.Server.Auth.Roles.Booth);
+        var counts = booth.Received<int>(ShowHubMethods.VotersOnline);
+        await booth.StartAndSyncAsync();
+        Assert.Equal(1, await counts.NextAsync());
+    }
+
+    [Fact]
     public async Task WithoutTheOption_TheBackgroundIsOpaque()
     {
         await using var show = await VoterShow.StartAsync();
