@@ -350,8 +350,8 @@ function details(entry) {
 /** m:ss, as the check's messages write a duration ("5:42"). */
 const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
 
-/** The file card: the file, its check (polled while it waits or runs), its measured length and loudness, and the upload
- * control until the deadline. */
+/** The file card: the file, its check (polled while it waits or runs), the measured length and loudness of a file
+ * that passed, and the upload control until the deadline. */
 function fillFile(card, entry, rules, secret) {
   const check = entry.check;
   const checkLine = status(check.state === "passed" ? "ok" : check.state === "failed" ? "bad" : check.state === "none" ? "info" : "wait",
@@ -363,7 +363,7 @@ function fillFile(card, entry, rules, secret) {
     el("h2#file-h", {}, T.fileHeading),
     el("p#file-name", {}, entry.file ? T.fileIs(entry.file.name || "", T.size(entry.file.bytes || 0)) : T.noFile),
     el("div#check", { "aria-live": "polite" }, checkLine, progress, check.message ? el("p#check-message", {}, check.message) : null,
-      typeof check.seconds === "number" ? el("p#check-measured.muted", {}, T.measured(clock(check.seconds), typeof check.loudnessLufs === "number" ? check.loudnessLufs.toFixed(1) : null)) : null),
+      check.state === "passed" && typeof check.seconds === "number" ? el("p#check-measured.muted", {}, T.measured(clock(check.seconds), typeof check.loudnessLufs === "number" ? check.loudnessLufs.toFixed(1) : null)) : null),
     entry.canReplaceFile ? uploader(entry, rules, secret) : entry.withdrawnAt ? null : el("p.muted", {}, T.replaceClosed),
   );
   if (check.state === "queued" || check.state === "running") {
