@@ -319,6 +319,8 @@ public sealed class VoterWebTests(Browser browser) : IClassFixture<Browser>
         var page = await show.NewPhoneAsync(browser);
         await VoterPageChecks.RecordAnnouncementsAsync(page);
         await page.GotoAsync($"/v/{await show.RoomCodeAsync()}");
+        // The first full refresh done: a reveal read in it would be shown, not announced.
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-synced", "1");
         await Star(page, 5, entry.Title).ClickAsync();
         await Expect(page.Locator(".now .status")).ToHaveTextAsync("Saved: 5 of 5. Tap to change.");
         await show.PostAsync($"/api/voting/categories/{entry.CategoryId}/close");
