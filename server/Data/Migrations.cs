@@ -372,5 +372,15 @@ public static class Migrations
         ALTER TABLE submissions ADD COLUMN deadline_rule TEXT;
         ALTER TABLE submissions ADD COLUMN deadline_problem TEXT;
         """,
+
+        // 10: each award is revealed on its own (reveals.scope 'award:{id}', docs/prizegiving.md); an award that goes
+        // (taken back, or with its finalist) takes its reveal with it, so an award given later under the same id is
+        // not revealed by it.
+        """
+        CREATE TRIGGER awards_take_their_reveal AFTER DELETE ON awards
+        BEGIN
+            DELETE FROM reveals WHERE scope = 'award:' || OLD.id;
+        END;
+        """,
     ];
 }

@@ -40,7 +40,12 @@ public sealed class ResultsService(
 
     private const string SelectRevealed = "SELECT EXISTS (SELECT 1 FROM reveals WHERE scope = @scope)";
 
-    private const string InsertReveal = "INSERT INTO reveals (scope, revealed_at) VALUES (@scope, @now) ON CONFLICT (scope) DO NOTHING";
+    // An award's reveal only while the award is there (one taken back meanwhile is not revealed: schema script 10).
+    private const string InsertReveal = """
+        INSERT INTO reveals (scope, revealed_at) SELECT @scope, @now
+        WHERE @awardId IS NULL OR EXISTS (SELECT 1 FROM awards WHERE id = @awardId)
+        ON CONFLICT (scope) DO NOTHING
+        """;
 
     private const string UpsertDecision = """
         INSERT INTO tie_decisions (scope, entry_id, decided_at, note) VALUES (@scope, @entryId, @now, @note)
@@ -51,7 +56,6 @@ public sealed class ResultsService(
     private const string InsertPaper = "INSERT INTO paper_counts (entry_id, score, count) VALUES (@EntryId, @Score, @Count)";
     private const string InsertAward = "INSERT INTO awards (name, entry_id, note) VALUES (@name, @entryId, @note) RETURNING id";
     private const string DeleteAward = "DELETE FROM awards WHERE id = @id";
-    private const string DeleteReveal = "DELETE FROM reveals WHERE scope = @scope";
 
     // Each ballot with how its voter joined: the screen code, a poster (its label) or a ballot card (its batch's label).
     private const string SelectBallots = """
@@ -177,7 +181,7 @@ public sealed class ResultsService(
 
                 await using (var connection = await db.OpenAsync(ct))
                 {
-                    await connection.ExecuteAsync(InsertReveal, new { scope, now = clock.GetUtcNow() });
+                    await connection.ExecuteAsync(InsertReveal, new { scope, now = clock.GetUtcNow(), awardId = Scopes.AwardIdOf(scope) });
                 }
 
                 standings = await GetAsync(ct);
@@ -279,12 +283,8 @@ public sealed class ResultsService(
         var wasPublic = (await GetAsync(ct)).Tally.Awards.Awards.Any(a => a.Id == id && a.RevealedAt is not null);
         await using (var connection = await db.OpenAsync(ct))
         {
-            // Its own reveal goes with it: an award given later under the same id is not revealed by it.
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var removed = await connection.ExecuteAsync(DeleteAward, new { id }, tx);
-            await connection.ExecuteAsync(DeleteReveal, new { scope = Scopes.Award(id) }, tx);
-            await tx.CommitAsync(ct);
-            if (removed == 0)
+            // Its own reveal goes with it (schema script 10's trigger).
+            if (await connection.ExecuteAsync(DeleteAward, new { id }) == 0)
             {
                 return false;
             }
